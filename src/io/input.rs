@@ -1,0 +1,412 @@
+//! Readers for candidates.csv, posts.csv and wishes.csv, and the checks that tie them together.
+
+use crate::error::{Error, InputError, Result};
+use crate::io::table::Table;
+use crate::model::{
+    Candidate, CandidateId, DesId, GroupId, Instance, PhaseId, Post, PostId, SectorId,
+    SubdivisionId, Supernumerary, WishLists,
+};
+use crate::priority::{Order, TieBreak};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Columns of posts.csv.
+pub const POST_COLUMNS: &[&str] = &[
+    "id",
+    "label",
+    "des",
+    "subdivision",
+    "kind",
+    "seats",
+    "must_fill",
+    "open_phases",
+    "open_des",
+    "cesp",
+    "group",
+];
+
+/// Columns of candidates.csv, besides `rank_<group>`.
+pub const CANDIDATE_COLUMNS: &[&str] = &[
+    "id",
+    "rank",
+    "seniority",
+    "priority",
+    "home",
+    "phase",
+    "des",
+    "cesp",
+    "supernumerary",
+];
+
+/// Columns of wishes.csv.
+pub const WISH_COLUMNS: &[&str] = &["candidate", "order", "post"];
+
+/// Where the three input files are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputPaths {
+    /// candidates.csv
+    pub candidates: PathBuf,
+    /// posts.csv
+    pub posts: PathBuf,
+    /// wishes.csv
+    pub wishes: PathBuf,
+}
+
+impl InputPaths {
+    /// The three files `candidates.csv`, `posts.csv` and `wishes.csv` in `dir`.
+    pub fn in_dir(dir: &Path) -> InputPaths {
+        InputPaths {
+            candidates: dir.join("candidates.csv"),
+            posts: dir.join("posts.csv"),
+            wishes: dir.join("wishes.csv"),
+        }
+    }
+}
+
+/// A validated instance with its wish lists and order of choice, and what was odd in it.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Candidates and posts.
+    pub instance: Instance,
+    /// One list per candidate.
+    pub wishes: WishLists,
+    /// The order of choice.
+    pub order: Order,
+    /// Things that are allowed but probably not meant, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// A file's name for messages and its content.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The name to show in messages.
+    pub name: &'a str,
+    /// The raw bytes.
+    pub bytes: &'a [u8],
+}
+
+/// Reads and checks the three files.
+pub fn read_input(paths: &InputPaths, ties: TieBreak) -> Result<Input> {
+    let read = |path: &Path| std::fs::read(path).map_err(|e| Error::io(path, e));
+    let (c, p, w) = (
+        read(&paths.candidates)?,
+        read(&paths.posts)?,
+        read(&paths.wishes)?,
+    );
+    let name = |path: &Path| path.display().to_string();
+    let (cn, pn, wn) = (
+        name(&paths.candidates),
+        name(&paths.posts),
+        name(&paths.wishes),
+    );
+    Ok(parse_input(
+        Source {
+            name: &cn,
+            bytes: &c,
+        },
+        Source {
+            name: &pn,
+            bytes: &p,
+        },
+        Source {
+            name: &wn,
+            bytes: &w,
+        },
+        ties,
+    )?)
+}
+
+/// Parses and checks the three files' contents.
+pub fn parse_input(
+    candidates: Source<'_>,
+    posts: Source<'_>,
+    wishes: Source<'_>,
+    ties: TieBreak,
+) -> std::result::Result<Input, InputError> {
+    let mut instance = Instance::default();
+    let mut warnings = Vec::new();
+    let post_table = Table::parse(posts.name, posts.bytes)?;
+    let post_index = read_posts(&post_table, &mut instance, &mut warnings)?;
+    let candidate_table = Table::parse(candidates.name, candidates.bytes)?;
+    let (candidate_index, candidate_lines) =
+        read_candidates(&candidate_table, &mut instance, &mut warnings)?;
+    let order = Order::of(&instance.candidates, ties).map_err(|tie| {
+        let (a, b) = (
+            instance.candidate(tie.first),
+            instance.candidate(tie.second),
+        );
+        let rank = candidate_table.optional("rank").expect("rank was read");
+        candidate_table
+            .cells(&candidate_table.rows[tie.second.index()])
+            .error(
+                rank,
+                format!(
+                    "ties in the order of choice with candidate \"{}\" (line {}): same priority \
+                     {}, seniority {} and rank {} (give distinct ranks, or break ties by id \
+                     with --ties id)",
+                    a.name,
+                    candidate_lines[tie.first.index()],
+                    b.priority,
+                    b.seniority,
+                    b.rank
+                ),
+            )
+    })?;
+    let wish_table = Table::parse(wishes.name, wishes.bytes)?;
+    let wishes = read_wishes(
+        &wish_table,
+        &instance,
+        &candidate_index,
+        &post_index,
+        posts.name,
+        candidates.name,
+        &mut warnings,
+    )?;
+    Ok(Input {
+        instance,
+        wishes,
+        order,
+        warnings,
+    })
+}
+
+fn warn_unknown_columns(
+    table: &Table,
+    known: &[&str],
+    prefixes: &[&str],
+    warnings: &mut Vec<String>,
+) {
+    for column in table.unknown_columns(known, prefixes) {
+        warnings.push(format!(
+            "{}: column \"{column}\" is not used (known columns: {})",
+            table.file,
+            known.join(", ")
+        ));
+    }
+}
+
+/// Checks that `name` was not seen before, and remembers its line.
+fn check_unique<'a>(
+    seen: &mut HashMap<&'a str, u64>,
+    name: &'a str,
+    line: u64,
+    error: impl FnOnce(u64) -> InputError,
+) -> std::result::Result<(), InputError> {
+    if let Some(&first) = seen.get(name) {
+        return Err(error(first));
+    }
+    seen.insert(name, line);
+    Ok(())
+}
+
+fn read_posts(
+    table: &Table,
+    instance: &mut Instance,
+    warnings: &mut Vec<String>,
+) -> std::result::Result<HashMap<String, PostId>, InputError> {
+    let id = table.column("id")?;
+    let seats = table.column("seats")?;
+    let [label, des, subdivision, kind, must_fill, open_phases, open_des, cesp, group] = [
+        "label",
+        "des",
+        "subdivision",
+        "kind",
+        "must_fill",
+        "open_phases",
+        "open_des",
+        "cesp",
+        "group",
+    ]
+    .map(|c| table.optional(c));
+    warn_unknown_columns(table, POST_COLUMNS, &[], warnings);
+    let mut seen = HashMap::new();
+    let mut index = HashMap::new();
+    for row in &table.rows {
+        let cells = table.cells(row);
+        let name = cells.required(id, "a post id")?;
+        check_unique(&mut seen, name, row.line, |first| {
+            cells.error(id, format!("is a duplicate id: already on line {first}"))
+        })?;
+        let mut post = Post::new(name, cells.count(seats, "a count of seats")?);
+        let label = cells.text_or_empty(label);
+        if !label.is_empty() {
+            post.label = label.to_owned();
+        }
+        let intern = |vocab: &mut crate::model::Vocab, name: &str| {
+            (!name.is_empty()).then(|| vocab.intern(name))
+        };
+        post.des = intern(&mut instance.des, cells.text_or_empty(des)).map(DesId);
+        post.subdivision =
+            intern(&mut instance.subdivisions, cells.text_or_empty(subdivision)).map(SubdivisionId);
+        post.kinds = cells.list(kind).into_iter().map(str::to_owned).collect();
+        post.sector = intern(&mut instance.sectors, cells.text_or_empty(must_fill)).map(SectorId);
+        post.open_phases = sorted(
+            cells
+                .list(open_phases)
+                .into_iter()
+                .map(|p| PhaseId(instance.phases.intern(p))),
+        );
+        post.open_des = sorted(
+            cells
+                .list(open_des)
+                .into_iter()
+                .map(|d| DesId(instance.des.intern(d))),
+        );
+        post.cesp = cells.flag(cesp)?;
+        post.group = intern(&mut instance.groups, cells.text_or_empty(group)).map(GroupId);
+        index.insert(name.to_owned(), PostId::from_index(instance.posts.len()));
+        instance.posts.push(post);
+    }
+    Ok(index)
+}
+
+fn sorted<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut items: Vec<T> = items.collect();
+    items.sort();
+    items.dedup();
+    items
+}
+
+type CandidateIndex = (HashMap<String, CandidateId>, Vec<u64>);
+
+fn read_candidates(
+    table: &Table,
+    instance: &mut Instance,
+    warnings: &mut Vec<String>,
+) -> std::result::Result<CandidateIndex, InputError> {
+    let id = table.column("id")?;
+    let rank = table.column("rank")?;
+    let [seniority, priority, home, phase, des, cesp, supernumerary] = [
+        "seniority",
+        "priority",
+        "home",
+        "phase",
+        "des",
+        "cesp",
+        "supernumerary",
+    ]
+    .map(|c| table.optional(c));
+    warn_unknown_columns(table, CANDIDATE_COLUMNS, &["rank_"], warnings);
+    let group_columns: Vec<(usize, GroupId)> = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let group = h.strip_prefix("rank_")?;
+            (!group.is_empty()).then(|| (i, GroupId(instance.groups.intern(group))))
+        })
+        .collect();
+    let mut seen = HashMap::new();
+    let mut index = HashMap::new();
+    let mut lines = Vec::new();
+    for row in &table.rows {
+        let cells = table.cells(row);
+        let name = cells.required(id, "a candidate id")?;
+        check_unique(&mut seen, name, row.line, |first| {
+            cells.error(id, format!("is a duplicate id: already on line {first}"))
+        })?;
+        let mut candidate = Candidate::new(name, cells.rank(rank, "an exam rank")?);
+        candidate.seniority = cells.count_or_zero(seniority, "a number of validated semesters")?;
+        candidate.priority = cells.count_or_zero(priority, "a priority class")?;
+        let tag = |vocab: &mut crate::model::Vocab, name: &str| {
+            (!name.is_empty()).then(|| vocab.intern(name))
+        };
+        candidate.home = tag(&mut instance.subdivisions, cells.text_or_empty(home)).map(SubdivisionId);
+        candidate.phase = tag(&mut instance.phases, cells.text_or_empty(phase)).map(PhaseId);
+        candidate.des = tag(&mut instance.des, cells.text_or_empty(des)).map(DesId);
+        candidate.cesp = cells.flag(cesp)?;
+        candidate.supernumerary = match supernumerary {
+            None => Supernumerary::No,
+            Some(i) => match cells.text(i).to_lowercase().replace(['-', ' '], "_").as_str() {
+                "" | "no" | "non" | "0" | "false" => Supernumerary::No,
+                "validant" => Supernumerary::Validant,
+                "non_validant" => Supernumerary::NonValidant,
+                _ => {
+                    return Err(cells.error(
+                        i,
+                        "is not a supernumerary status (expected validant, non_validant or empty)",
+                    ));
+                }
+            },
+        };
+        candidate.group_ranks = vec![None; instance.groups.len()];
+        for &(i, group) in &group_columns {
+            if !cells.text(i).is_empty() {
+                candidate.group_ranks[group.index()] =
+                    Some(cells.rank(i, "a rank in this group of specialties")?);
+            }
+        }
+        index.insert(name.to_owned(), CandidateId::from_index(instance.candidates.len()));
+        lines.push(row.line);
+        instance.candidates.push(candidate);
+    }
+    for candidate in &mut instance.candidates {
+        candidate.group_ranks.resize(instance.groups.len(), None);
+    }
+    Ok((index, lines))
+}
+
+fn read_wishes(
+    table: &Table,
+    instance: &Instance,
+    candidates: &HashMap<String, CandidateId>,
+    posts: &HashMap<String, PostId>,
+    posts_file: &str,
+    candidates_file: &str,
+    warnings: &mut Vec<String>,
+) -> std::result::Result<WishLists, InputError> {
+    let candidate = table.column("candidate")?;
+    let order = table.column("order")?;
+    let post = table.column("post")?;
+    warn_unknown_columns(table, WISH_COLUMNS, &[], warnings);
+    // Per candidate: (order, post, line), sorted once all are read.
+    let mut lists: Vec<Vec<(u32, PostId, u64)>> = vec![Vec::new(); instance.candidates.len()];
+    let mut ineligible = 0usize;
+    let mut first_ineligible = None;
+    for row in &table.rows {
+        let cells = table.cells(row);
+        let c = *candidates
+            .get(cells.text(candidate))
+            .ok_or_else(|| cells.error(candidate, format!("is not a candidate of {candidates_file}")))?;
+        let rank = cells.rank(order, "a wish order")?;
+        let p = *posts
+            .get(cells.text(post))
+            .ok_or_else(|| cells.error(post, format!("is not a post of {posts_file}")))?;
+        let list = &mut lists[c.index()];
+        if let Some(&(_, _, line)) = list.iter().find(|w| w.1 == p) {
+            return Err(cells.error(
+                post,
+                format!(
+                    "is wished twice by candidate \"{}\": already on line {line}",
+                    instance.candidate(c).name
+                ),
+            ));
+        }
+        if let Some(&(_, _, line)) = list.iter().find(|w| w.0 == rank) {
+            return Err(cells.error(
+                order,
+                format!(
+                    "is used twice by candidate \"{}\": already on line {line}",
+                    instance.candidate(c).name
+                ),
+            ));
+        }
+        if !instance.is_open_to(p, c) {
+            ineligible += 1;
+            first_ineligible.get_or_insert(row.line);
+        }
+        list.push((rank, p, row.line));
+    }
+    if let Some(line) = first_ineligible {
+        warnings.push(format!(
+            "{}: {ineligible} wish{} for a post not open to the candidate (phase, DES or CESP), \
+             first on line {line}; such wishes are skipped",
+            table.file,
+            if ineligible == 1 { "" } else { "es" }
+        ));
+    }
+    Ok(WishLists::from_lists(lists.into_iter().map(|mut list| {
+        list.sort_unstable_by_key(|w| w.0);
+        list.into_iter().map(|w| w.1).collect::<Vec<_>>()
+    })))
+}

@@ -1,0 +1,11 @@
+//! The only readers and writers of files: CSV input with positioned errors, atomic output.
+
+mod input;
+mod table;
+mod write;
+
+pub use input::{
+    CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,
+    read_input,
+};
+pub use write::write_atomic;

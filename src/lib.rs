@@ -1,0 +1,44 @@
+//! amphi simulates how French medical internship posts are chosen.
+//!
+//! Candidates are ordered (priority class, seniority, exam rank) and assigned to posts against
+//! their seats under an allocation rule. Today the rule is serial dictatorship over explicit
+//! wish lists, with the semester choice's must-fill sectors and supernumerary internes; the
+//! national rules (deferred acceptance since 2024) and the Monte Carlo runner build on it.
+//!
+//! # Layout
+//!
+//! The arrows point inwards: files and the terminal at the edge, a pure core in the middle.
+//!
+//! - [`model`]: ids (dense newtypes), [`model::Candidate`], [`model::Post`],
+//!   [`model::Instance`], [`model::WishLists`]. No I/O.
+//! - [`priority`]: the one order of choice, [`priority::Order`], and its tie policy.
+//! - [`rules`]: allocation rules, one file each behind the closed enum [`rules::Rule`].
+//! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
+//! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
+//!   line, column and value, and atomic writes.
+//! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text).
+//! - [`cli`]: clap flags and their validated configurations.
+//! - [`error`]: the library's error type.
+//!
+//! `src/main.rs` parses the command line, runs, and maps errors to exit codes.
+//!
+//! # Invariants
+//!
+//! - The core (`model`, `priority`, `rules`, `outcome`) never touches files or the terminal and
+//!   never panics on data that [`io`] accepted.
+//! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
+//! - No post holds more candidates than its seats, supernumeraries aside; a candidate holds at
+//!   most one post, and only one open to them.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod error;
+pub mod io;
+pub mod model;
+pub mod outcome;
+pub mod priority;
+pub mod report;
+pub mod rules;
+
+pub use error::{Error, InputError, Result};

@@ -1,0 +1,7 @@
+//! Exporters: each turns a result into bytes (CSV, JSON, text); the caller writes them.
+//!
+//! Row types here are separate from the domain types, so that a file format changes only here.
+
+mod allocation;
+
+pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_text};

@@ -1,0 +1,250 @@
+//! Serial dictatorship with must-fill sectors and supernumerary candidates.
+//!
+//! Candidates are called in the order of choice. Each takes the first post of their wish list
+//! that is open to them and still has a free seat. On top of that plain rule:
+//!
+//! - **Must-fill sectors.** When a candidate is called, a sector is *tight* if it has seats left
+//!   and those seats are at least as many as the candidates still to choose (this one included,
+//!   supernumeraries aside) to whom some post of the sector is open. A candidate to whom a tight
+//!   sector is open must take a post in one: their best wish among the tight sectors' posts or,
+//!   if they wished none, the first such post (input order) open to them with a free seat. If
+//!   their free choice already lies in a tight sector nothing changes. Each sector is checked on
+//!   its own, as the rule is written; a sector's seats are pooled, so a candidate is not forced
+//!   when the seats left are all in posts closed to them.
+//! - **Supernumeraries** choose at their place in the order and never use a seat: *validant*
+//!   among posts with a free seat, *non-validant* among all posts open to them. They are never
+//!   forced and never count towards a sector's tightness.
+//! - **Leftovers.** With [`AllocConfig::fill_leftovers`], after the last candidate, each
+//!   candidate left without a post (supernumeraries aside), in the order of choice, gets the
+//!   first post open to them with a free seat, must-fill posts first, then in input order.
+//!
+//! The *rang limite* of a post is the last candidate who took one of its seats, leftovers
+//! included, supernumeraries aside.
+
+use crate::model::{CandidateId, Instance, PostId, SectorId, Supernumerary, WishLists};
+use crate::outcome::{Admitted, Outcome, Placement, PostFill, Status};
+use crate::priority::Order;
+use crate::rules::AllocConfig;
+
+pub(super) fn allocate(
+    instance: &Instance,
+    order: &Order,
+    wishes: &WishLists,
+    config: &AllocConfig,
+) -> Outcome {
+    let mut state = State {
+        instance,
+        free: instance.posts.iter().map(|p| p.seats).collect(),
+        outcome: Outcome {
+            placements: vec![Placement::UNASSIGNED; instance.candidates.len()],
+            posts: vec![PostFill::default(); instance.posts.len()],
+        },
+    };
+    let mut must_fill = MustFill::new(instance);
+    let mut tight = Vec::new();
+
+    for &c in order.sequence() {
+        let list = wishes.of(c);
+        let candidate = instance.candidate(c);
+        let placement = match candidate.supernumerary {
+            Supernumerary::Validant => state.best_wish(c, list, |_| true),
+            Supernumerary::NonValidant => {
+                first_wish(list, |p| instance.is_open_to(p, c)).map(|(post, position)| {
+                    Placement {
+                        post: Some(post),
+                        position: Some(position),
+                        status: Status::Chosen,
+                    }
+                })
+            }
+            Supernumerary::No => {
+                must_fill.tight_for(c, &mut tight);
+                let free_choice = state.best_wish(c, list, |_| true);
+                let placement = if tight.is_empty() {
+                    free_choice
+                } else {
+                    let in_tight =
+                        |p: PostId| instance.post(p).sector.is_some_and(|s| tight.contains(&s));
+                    match free_choice {
+                        Some(choice) if in_tight(choice.post.expect("a choice has a post")) => {
+                            Some(choice)
+                        }
+                        _ => state
+                            .best_wish(c, list, in_tight)
+                            .or_else(|| state.first_open(c, instance.post_ids().filter(|&p| in_tight(p))))
+                            .map(|p| Placement {
+                                status: Status::Forced,
+                                ..p
+                            })
+                            .or(free_choice),
+                    }
+                };
+                must_fill.called(c);
+                placement
+            }
+        };
+        if let Some(placement) = placement {
+            state.place(order, c, placement);
+            if let Some(s) = placement.post.and_then(|p| instance.post(p).sector) {
+                if !candidate.supernumerary.is_supernumerary() {
+                    must_fill.left[s.index()] -= 1;
+                }
+            }
+        }
+    }
+
+    if config.fill_leftovers {
+        let leftover_order: Vec<PostId> = instance
+            .post_ids()
+            .filter(|&p| instance.post(p).sector.is_some())
+            .chain(
+                instance
+                    .post_ids()
+                    .filter(|&p| instance.post(p).sector.is_none()),
+            )
+            .collect();
+        for &c in order.sequence() {
+            let unplaced = state.outcome.placement(c).post.is_none();
+            if unplaced && !instance.candidate(c).supernumerary.is_supernumerary() {
+                if let Some(p) = state.first_open(c, leftover_order.iter().copied()) {
+                    let placement = Placement {
+                        status: Status::Leftover,
+                        ..p
+                    };
+                    state.place(order, c, placement);
+                }
+            }
+        }
+    }
+    state.outcome
+}
+
+/// Seats left and the outcome so far.
+struct State<'a> {
+    instance: &'a Instance,
+    free: Vec<u32>,
+    outcome: Outcome,
+}
+
+impl State<'_> {
+    /// The first wish open to `c` with a free seat that `keep` accepts.
+    fn best_wish(
+        &self,
+        c: CandidateId,
+        list: &[PostId],
+        keep: impl Fn(PostId) -> bool,
+    ) -> Option<Placement> {
+        first_wish(list, |p| {
+            self.free[p.index()] > 0 && keep(p) && self.instance.is_open_to(p, c)
+        })
+        .map(|(post, position)| Placement {
+            post: Some(post),
+            position: Some(position),
+            status: Status::Chosen,
+        })
+    }
+
+    /// The first of `posts` open to `c` with a free seat, as an off-list placement.
+    fn first_open(
+        &self,
+        c: CandidateId,
+        mut posts: impl Iterator<Item = PostId>,
+    ) -> Option<Placement> {
+        posts
+            .find(|&p| self.free[p.index()] > 0 && self.instance.is_open_to(p, c))
+            .map(|p| Placement {
+                post: Some(p),
+                position: None,
+                status: Status::Chosen,
+            })
+    }
+
+    /// Records `placement` for `c`, taking a seat unless `c` is supernumerary.
+    fn place(&mut self, order: &Order, c: CandidateId, placement: Placement) {
+        let post = placement.post.expect("a placement to record has a post");
+        let candidate = self.instance.candidate(c);
+        let fill = &mut self.outcome.posts[post.index()];
+        if candidate.supernumerary.is_supernumerary() {
+            fill.supernumerary += 1;
+        } else {
+            self.free[post.index()] -= 1;
+            fill.filled += 1;
+            fill.last = Some(Admitted {
+                candidate: c,
+                call: order.call(c),
+                rank: candidate.rank,
+            });
+        }
+        self.outcome.placements[c.index()] = placement;
+    }
+}
+
+/// The first post of `list` that `keep` accepts, with its 1-based position.
+fn first_wish(list: &[PostId], keep: impl Fn(PostId) -> bool) -> Option<(PostId, u32)> {
+    list.iter()
+        .position(|&p| keep(p))
+        .map(|i| (list[i], i as u32 + 1))
+}
+
+/// The bookkeeping of must-fill sectors: seats left in each, and the candidates still to be
+/// called to whom each is open.
+struct MustFill {
+    /// Seats left in each sector.
+    left: Vec<u32>,
+    /// Candidates still to be called (supernumeraries aside) to whom the sector is open.
+    remaining: Vec<u32>,
+    /// The sectors open to each candidate (empty for supernumeraries).
+    open: Vec<Vec<SectorId>>,
+}
+
+impl MustFill {
+    fn new(instance: &Instance) -> MustFill {
+        let n = instance.sectors.len();
+        let mut posts = vec![Vec::new(); n];
+        let mut left = vec![0; n];
+        for p in instance.post_ids() {
+            if let Some(s) = instance.post(p).sector {
+                posts[s.index()].push(p);
+                left[s.index()] += instance.post(p).seats;
+            }
+        }
+        let mut remaining = vec![0; n];
+        let open = instance
+            .candidate_ids()
+            .map(|c| {
+                if instance.candidate(c).supernumerary.is_supernumerary() {
+                    return Vec::new();
+                }
+                let open: Vec<SectorId> = (0..n)
+                    .map(SectorId::from_index)
+                    .filter(|s| posts[s.index()].iter().any(|&p| instance.is_open_to(p, c)))
+                    .collect();
+                for s in &open {
+                    remaining[s.index()] += 1;
+                }
+                open
+            })
+            .collect();
+        MustFill {
+            left,
+            remaining,
+            open,
+        }
+    }
+
+    /// Fills `tight` with the sectors open to `c` that are tight now.
+    fn tight_for(&self, c: CandidateId, tight: &mut Vec<SectorId>) {
+        tight.clear();
+        tight.extend(self.open[c.index()].iter().copied().filter(|s| {
+            let left = self.left[s.index()];
+            left > 0 && left >= self.remaining[s.index()]
+        }));
+    }
+
+    /// Marks `c` as called: they no longer count as still to choose.
+    fn called(&mut self, c: CandidateId) {
+        for s in &self.open[c.index()] {
+            self.remaining[s.index()] -= 1;
+        }
+    }
+}

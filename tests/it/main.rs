@@ -1,0 +1,8 @@
+//! amphi's integration tests: one binary, one module per feature.
+
+mod cli;
+mod example;
+mod input_errors;
+mod properties;
+mod serial_dictatorship;
+mod support;
