@@ -49,7 +49,7 @@ impl Placement {
     };
 }
 
-/// The last candidate admitted to a post: its *rang limite*.
+/// The last-called candidate holding a seat of a post: its *rang limite*.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Admitted {
     /// The candidate.
@@ -67,7 +67,7 @@ pub struct PostFill {
     pub filled: u32,
     /// Supernumerary candidates holding it, on top of the seats.
     pub supernumerary: u32,
-    /// The last candidate who took a seat (supernumeraries aside), if any.
+    /// The last-called candidate holding a seat (supernumeraries aside), if any.
     pub last: Option<Admitted>,
 }
 

@@ -18,7 +18,7 @@
 //!   candidate left without a post (supernumeraries aside), in the order of choice, gets the
 //!   first post open to them with a free seat, must-fill posts first, then in input order.
 //!
-//! The *rang limite* of a post is the last candidate who took one of its seats, leftovers
+//! The *rang limite* of a post is the last-called candidate holding one of its seats, leftovers
 //! included, supernumeraries aside.
 
 use crate::model::{CandidateId, Instance, PostId, SectorId, Supernumerary, WishLists};
@@ -169,11 +169,14 @@ impl State<'_> {
         } else {
             self.free[post.index()] -= 1;
             fill.filled += 1;
-            fill.last = Some(Admitted {
-                candidate: c,
-                call: order.call(c),
-                rank: candidate.rank,
-            });
+            let call = order.call(c);
+            if fill.last.is_none_or(|last| last.call < call) {
+                fill.last = Some(Admitted {
+                    candidate: c,
+                    call,
+                    rank: candidate.rank,
+                });
+            }
         }
         self.outcome.placements[c.index()] = placement;
     }
