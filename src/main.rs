@@ -50,12 +50,17 @@ fn allocate(config: &AllocateConfig) -> anyhow::Result<()> {
             report::posts_outcome_csv(&input.instance, &input.wishes, &outcome),
         ),
     ];
-    let mut written = Vec::new();
-    for (name, bytes) in &files {
-        let path = config.out.join(name);
-        io::write_atomic(&path, bytes).with_context(|| "could not write the results")?;
-        written.push(path.display().to_string());
-    }
+    let paths: Vec<_> = files
+        .iter()
+        .map(|(name, _)| config.out.join(name))
+        .collect();
+    let staged: Vec<_> = paths
+        .iter()
+        .zip(&files)
+        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
+        .collect();
+    io::write_all_atomic(&staged).context("could not write the results")?;
+    let written: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     match config.format {
         Format::Text => {
             print!(

@@ -142,10 +142,7 @@ impl Summary {
                 .count()
         };
         let demand = demand(instance, wishes);
-        let mut most_sought: Vec<Sought> = demand
-            .into_iter()
-            .filter(|s| s.wishes > 0)
-            .collect();
+        let mut most_sought: Vec<Sought> = demand.into_iter().filter(|s| s.wishes > 0).collect();
         most_sought.sort_by(|a, b| {
             b.first_wishes
                 .cmp(&a.first_wishes)
@@ -153,7 +150,11 @@ impl Summary {
                 .then(a.post.cmp(&b.post))
         });
         most_sought.truncate(top);
-        let assigned = outcome.placements.iter().filter(|p| p.post.is_some()).count();
+        let assigned = outcome
+            .placements
+            .iter()
+            .filter(|p| p.post.is_some())
+            .count();
         Summary {
             candidates: instance.candidates.len(),
             posts: instance.posts.len(),

@@ -206,7 +206,17 @@ fn read_posts(
 ) -> std::result::Result<HashMap<String, PostId>, InputError> {
     let id = table.column("id")?;
     let seats = table.column("seats")?;
-    let [label, des, subdivision, kind, must_fill, open_phases, open_des, cesp, group] = [
+    let [
+        label,
+        des,
+        subdivision,
+        kind,
+        must_fill,
+        open_phases,
+        open_des,
+        cesp,
+        group,
+    ] = [
         "label",
         "des",
         "subdivision",
@@ -311,13 +321,19 @@ fn read_candidates(
         let tag = |vocab: &mut crate::model::Vocab, name: &str| {
             (!name.is_empty()).then(|| vocab.intern(name))
         };
-        candidate.home = tag(&mut instance.subdivisions, cells.text_or_empty(home)).map(SubdivisionId);
+        candidate.home =
+            tag(&mut instance.subdivisions, cells.text_or_empty(home)).map(SubdivisionId);
         candidate.phase = tag(&mut instance.phases, cells.text_or_empty(phase)).map(PhaseId);
         candidate.des = tag(&mut instance.des, cells.text_or_empty(des)).map(DesId);
         candidate.cesp = cells.flag(cesp)?;
         candidate.supernumerary = match supernumerary {
             None => Supernumerary::No,
-            Some(i) => match cells.text(i).to_lowercase().replace(['-', ' '], "_").as_str() {
+            Some(i) => match cells
+                .text(i)
+                .to_lowercase()
+                .replace(['-', ' '], "_")
+                .as_str()
+            {
                 "" | "no" | "non" | "0" | "false" => Supernumerary::No,
                 "validant" => Supernumerary::Validant,
                 "non_validant" => Supernumerary::NonValidant,
@@ -336,7 +352,10 @@ fn read_candidates(
                     Some(cells.rank(i, "a rank in this group of specialties")?);
             }
         }
-        index.insert(name.to_owned(), CandidateId::from_index(instance.candidates.len()));
+        index.insert(
+            name.to_owned(),
+            CandidateId::from_index(instance.candidates.len()),
+        );
         lines.push(row.line);
         instance.candidates.push(candidate);
     }
@@ -365,9 +384,12 @@ fn read_wishes(
     let mut first_ineligible = None;
     for row in &table.rows {
         let cells = table.cells(row);
-        let c = *candidates
-            .get(cells.text(candidate))
-            .ok_or_else(|| cells.error(candidate, format!("is not a candidate of {candidates_file}")))?;
+        let c = *candidates.get(cells.text(candidate)).ok_or_else(|| {
+            cells.error(
+                candidate,
+                format!("is not a candidate of {candidates_file}"),
+            )
+        })?;
         let rank = cells.rank(order, "a wish order")?;
         let p = *posts
             .get(cells.text(post))

@@ -8,4 +8,4 @@ pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,
     read_input,
 };
-pub use write::write_atomic;
+pub use write::{write_all_atomic, write_atomic};

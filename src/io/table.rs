@@ -33,7 +33,11 @@ impl Table {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let header_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
         let count = |d: u8| header_line.iter().filter(|&&b| b == d).count();
-        let delimiter = if count(b';') > count(b',') { b';' } else { b',' };
+        let delimiter = if count(b';') > count(b',') {
+            b';'
+        } else {
+            b','
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)

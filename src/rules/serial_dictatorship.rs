@@ -49,12 +49,10 @@ pub(super) fn allocate(
         let placement = match candidate.supernumerary {
             Supernumerary::Validant => state.best_wish(c, list, |_| true),
             Supernumerary::NonValidant => {
-                first_wish(list, |p| instance.is_open_to(p, c)).map(|(post, position)| {
-                    Placement {
-                        post: Some(post),
-                        position: Some(position),
-                        status: Status::Chosen,
-                    }
+                first_wish(list, |p| instance.is_open_to(p, c)).map(|(post, position)| Placement {
+                    post: Some(post),
+                    position: Some(position),
+                    status: Status::Chosen,
                 })
             }
             Supernumerary::No => {
@@ -71,7 +69,9 @@ pub(super) fn allocate(
                         }
                         _ => state
                             .best_wish(c, list, in_tight)
-                            .or_else(|| state.first_open(c, instance.post_ids().filter(|&p| in_tight(p))))
+                            .or_else(|| {
+                                state.first_open(c, instance.post_ids().filter(|&p| in_tight(p)))
+                            })
                             .map(|p| Placement {
                                 status: Status::Forced,
                                 ..p

@@ -161,7 +161,10 @@ fn malformed_csv() {
         File::Posts("id,seats\nA,1,extra\n"),
         "posts.csv:2: has 3 fields, expected 2 as in the header",
     );
-    check(File::Posts(""), "posts.csv: is empty: expected a header line");
+    check(
+        File::Posts(""),
+        "posts.csv: is empty: expected a header line",
+    );
     check(
         File::Posts("id,seats,id\nA,1,A\n"),
         "posts.csv:1: column \"#3\": \"id\" appears twice in the header",
@@ -197,16 +200,13 @@ fn invalid_utf8_names_the_cell() {
 
 #[test]
 fn unknown_columns_are_a_warning() {
-    let input = parse(
-        "id,rank,seniorty\nI1,10,0\nI2,20,1\n",
-        POSTS,
-        WISHES,
-    )
-    .unwrap();
+    let input = parse("id,rank,seniorty\nI1,10,0\nI2,20,1\n", POSTS, WISHES).unwrap();
     assert_eq!(
         input.warnings,
-        ["candidates.csv: column \"seniorty\" is not used (known columns: id, rank, seniority, \
-          priority, home, phase, des, cesp, supernumerary)"]
+        [
+            "candidates.csv: column \"seniorty\" is not used (known columns: id, rank, seniority, \
+          priority, home, phase, des, cesp, supernumerary)"
+        ]
     );
 }
 

@@ -143,23 +143,39 @@ fn check_feasible(case: &Case, outcome: &Outcome) -> Result<(), TestCaseError> {
     for c in instance.candidate_ids() {
         let placement = outcome.placement(c);
         if let Some(p) = placement.post {
-            prop_assert!(instance.is_open_to(p, c), "{c:?} holds {p:?}, closed to them");
+            prop_assert!(
+                instance.is_open_to(p, c),
+                "{c:?} holds {p:?}, closed to them"
+            );
             if instance.candidate(c).supernumerary.is_supernumerary() {
                 supernumerary[p.index()] += 1;
             }
         }
         match placement.position {
             Some(k) => prop_assert_eq!(Some(case.wishes.of(c)[k as usize - 1]), placement.post),
-            None => prop_assert!(placement.post.is_none_or(|p| !case.wishes.of(c).contains(&p))),
+            None => prop_assert!(
+                placement
+                    .post
+                    .is_none_or(|p| !case.wishes.of(c).contains(&p))
+            ),
         }
-        prop_assert_eq!(placement.post.is_none(), placement.status == Status::Unassigned);
+        prop_assert_eq!(
+            placement.post.is_none(),
+            placement.status == Status::Unassigned
+        );
     }
     for p in instance.post_ids() {
         let fill = outcome.fill(p);
-        prop_assert!(fill.filled <= instance.post(p).seats, "{p:?} over its seats");
+        prop_assert!(
+            fill.filled <= instance.post(p).seats,
+            "{p:?} over its seats"
+        );
         prop_assert_eq!(fill.filled as usize, holders[p.index()].len());
         prop_assert_eq!(fill.supernumerary, supernumerary[p.index()]);
-        prop_assert_eq!(fill.last.map(|l| l.call), holders[p.index()].iter().max().copied());
+        prop_assert_eq!(
+            fill.last.map(|l| l.call),
+            holders[p.index()].iter().max().copied()
+        );
     }
     Ok(())
 }

@@ -84,10 +84,17 @@ fn fiftieth_after_49_emergency_takers_finds_every_ambulatory_stage_open() {
     let outcome = allocate(&input, &PLAIN);
     let text = render(&input, &outcome);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[..49].iter().all(|l| l.ends_with("-> URG (#1, chosen)")));
+    assert!(
+        lines[..49]
+            .iter()
+            .all(|l| l.ends_with("-> URG (#1, chosen)"))
+    );
     assert_eq!(lines[49], "50. I50 -> AMB-5 (#2, chosen)");
     let ambulatory_taken: u32 = (1..6).map(|p| outcome.posts[p].filled).sum();
-    assert_eq!(ambulatory_taken, 1, "only the 50th took an ambulatory stage");
+    assert_eq!(
+        ambulatory_taken, 1,
+        "only the 50th took an ambulatory stage"
+    );
 }
 
 #[test]
@@ -298,8 +305,10 @@ fn wishes_for_posts_not_open_to_the_candidate_are_skipped() {
     .unwrap();
     assert_eq!(
         input.warnings,
-        ["wishes.csv: 3 wishes for a post not open to the candidate (phase, DES or CESP), \
-          first on line 2; such wishes are skipped"]
+        [
+            "wishes.csv: 3 wishes for a post not open to the candidate (phase, DES or CESP), \
+          first on line 2; such wishes are skipped"
+        ]
     );
     assert_eq!(
         render(&input, &allocate(&input, &PLAIN)),
