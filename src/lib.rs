@@ -5,6 +5,33 @@
 //! wish lists, with the semester choice's must-fill sectors and supernumerary internes; the
 //! national rules (deferred acceptance since 2024) and the Monte Carlo runner build on it.
 //!
+//! # Example
+//!
+//! ```
+//! use amphi::model::{Candidate, Instance, Post, PostId, WishLists};
+//! use amphi::outcome::Status;
+//! use amphi::priority::{Order, TieBreak};
+//! use amphi::rules::{AllocConfig, Rule};
+//!
+//! let mut instance = Instance::default();
+//! instance.posts = vec![Post::new("URG", 1), Post::new("AMB", 1)];
+//! let mut senior = Candidate::new("senior", 900);
+//! senior.seniority = 2;
+//! instance.candidates = vec![Candidate::new("first-of-exam", 1), senior];
+//! let wishes = WishLists::from_lists([vec![PostId(0), PostId(1)], vec![PostId(0)]]);
+//! let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+//! let outcome =
+//!     Rule::SerialDictatorship.allocate(&instance, &order, &wishes, &AllocConfig::default());
+//!
+//! // The senior interne is called first and takes the emergency stage; the first of the exam
+//! // gets their second wish.
+//! assert_eq!(order.call(amphi::model::CandidateId(1)), 1);
+//! assert_eq!(outcome.placements[1].post, Some(PostId(0)));
+//! assert_eq!(outcome.placements[0].post, Some(PostId(1)));
+//! assert_eq!(outcome.placements[0].position, Some(2));
+//! assert_eq!(outcome.placements[0].status, Status::Chosen);
+//! ```
+//!
 //! # Layout
 //!
 //! The arrows point inwards: files and the terminal at the edge, a pure core in the middle.

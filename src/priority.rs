@@ -52,6 +52,20 @@ pub struct Order {
 
 impl Order {
     /// The order of choice of `candidates`, or the first tie found when `ties` rejects them.
+    ///
+    /// ```
+    /// use amphi::model::{Candidate, CandidateId};
+    /// use amphi::priority::{Order, Tie, TieBreak};
+    ///
+    /// let mut a = Candidate::new("a", 10);
+    /// let b = Candidate::new("b", 10);
+    /// a.seniority = 0;
+    /// let tie = Order::of(&[a.clone(), b.clone()], TieBreak::Reject).unwrap_err();
+    /// assert_eq!(tie, Tie { first: CandidateId(0), second: CandidateId(1) });
+    ///
+    /// let order = Order::of(&[b, a], TieBreak::ById).unwrap();
+    /// assert_eq!(order.sequence(), [CandidateId(1), CandidateId(0)]);
+    /// ```
     pub fn of(candidates: &[Candidate], ties: TieBreak) -> Result<Order, Tie> {
         let mut sequence: Vec<CandidateId> =
             (0..candidates.len()).map(CandidateId::from_index).collect();
@@ -59,14 +73,13 @@ impl Order {
         sequence.sort_by(|a, b| {
             compare_keys(key(a), key(b)).then_with(|| key(a).name.cmp(&key(b).name))
         });
-        if ties == TieBreak::Reject {
-            if let Some(w) = sequence
+        if ties == TieBreak::Reject
+            && let Some(w) = sequence
                 .windows(2)
                 .find(|w| compare_keys(key(&w[0]), key(&w[1])) == Ordering::Equal)
-            {
-                let (first, second) = (w[0].min(w[1]), w[0].max(w[1]));
-                return Err(Tie { first, second });
-            }
+        {
+            let (first, second) = (w[0].min(w[1]), w[0].max(w[1]));
+            return Err(Tie { first, second });
         }
         Ok(Order::from_sequence(sequence))
     }

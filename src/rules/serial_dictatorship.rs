@@ -85,10 +85,10 @@ pub(super) fn allocate(
         };
         if let Some(placement) = placement {
             state.place(order, c, placement);
-            if let Some(s) = placement.post.and_then(|p| instance.post(p).sector) {
-                if !candidate.supernumerary.is_supernumerary() {
-                    must_fill.left[s.index()] -= 1;
-                }
+            if let Some(s) = placement.post.and_then(|p| instance.post(p).sector)
+                && !candidate.supernumerary.is_supernumerary()
+            {
+                must_fill.left[s.index()] -= 1;
             }
         }
     }
@@ -105,14 +105,15 @@ pub(super) fn allocate(
             .collect();
         for &c in order.sequence() {
             let unplaced = state.outcome.placement(c).post.is_none();
-            if unplaced && !instance.candidate(c).supernumerary.is_supernumerary() {
-                if let Some(p) = state.first_open(c, leftover_order.iter().copied()) {
-                    let placement = Placement {
-                        status: Status::Leftover,
-                        ..p
-                    };
-                    state.place(order, c, placement);
-                }
+            if unplaced
+                && !instance.candidate(c).supernumerary.is_supernumerary()
+                && let Some(p) = state.first_open(c, leftover_order.iter().copied())
+            {
+                let placement = Placement {
+                    status: Status::Leftover,
+                    ..p
+                };
+                state.place(order, c, placement);
             }
         }
     }

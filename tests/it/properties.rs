@@ -121,10 +121,10 @@ fn build(
 fn holders(case: &Case, order: &Order, outcome: &Outcome) -> Vec<Vec<u32>> {
     let mut holders = vec![Vec::new(); case.instance.posts.len()];
     for c in case.instance.candidate_ids() {
-        if let Some(p) = outcome.placement(c).post {
-            if !case.instance.candidate(c).supernumerary.is_supernumerary() {
-                holders[p.index()].push(order.call(c));
-            }
+        if let Some(p) = outcome.placement(c).post
+            && !case.instance.candidate(c).supernumerary.is_supernumerary()
+        {
+            holders[p.index()].push(order.call(c));
         }
     }
     holders
