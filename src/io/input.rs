@@ -1,23 +1,23 @@
 //! Readers for candidates.csv, posts.csv and wishes.csv, and the checks that tie them together.
 
 use crate::error::{Error, InputError, Result};
-use crate::io::table::Table;
+use crate::io::table::{Cells, Table};
 use crate::model::{
     Candidate, CandidateId, DesId, GroupId, Instance, PhaseId, Post, PostId, SectorId,
-    SubdivisionId, Supernumerary, WishLists,
+    SubdivisionId, Supernumerary, Vocab, WishLists,
 };
 use crate::priority::{Order, TieBreak};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Columns of posts.csv.
-pub const POST_COLUMNS: &[&str] = &[
+pub const POST_COLUMNS: [&str; 11] = [
     "id",
+    "seats",
     "label",
     "des",
     "subdivision",
     "kind",
-    "seats",
     "must_fill",
     "open_phases",
     "open_des",
@@ -26,7 +26,7 @@ pub const POST_COLUMNS: &[&str] = &[
 ];
 
 /// Columns of candidates.csv, besides `rank_<group>`.
-pub const CANDIDATE_COLUMNS: &[&str] = &[
+pub const CANDIDATE_COLUMNS: [&str; 9] = [
     "id",
     "rank",
     "seniority",
@@ -39,7 +39,7 @@ pub const CANDIDATE_COLUMNS: &[&str] = &[
 ];
 
 /// Columns of wishes.csv.
-pub const WISH_COLUMNS: &[&str] = &["candidate", "order", "post"];
+pub const WISH_COLUMNS: [&str; 3] = ["candidate", "order", "post"];
 
 /// Where the three input files are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,18 +185,25 @@ fn warn_unknown_columns(
     }
 }
 
-/// Checks that `name` was not seen before, and remembers its line.
-fn check_unique<'a>(
+/// The id in column `id` of a row: not empty, and not on an earlier line (`seen` remembers the
+/// line of each id).
+fn unique_id<'a>(
+    cells: &Cells<'a>,
+    id: usize,
+    what: &str,
     seen: &mut HashMap<&'a str, u64>,
-    name: &'a str,
-    line: u64,
-    error: impl FnOnce(u64) -> InputError,
-) -> std::result::Result<(), InputError> {
+) -> std::result::Result<&'a str, InputError> {
+    let name = cells.required(id, what)?;
     if let Some(&first) = seen.get(name) {
-        return Err(error(first));
+        return Err(cells.error(id, format!("is a duplicate id: already on line {first}")));
     }
-    seen.insert(name, line);
-    Ok(())
+    seen.insert(name, cells.line());
+    Ok(name)
+}
+
+/// The index of a non-empty `name` in `vocab`, added if new; `None` for an empty cell.
+fn intern(vocab: &mut Vocab, name: &str) -> Option<u32> {
+    (!name.is_empty()).then(|| vocab.intern(name))
 }
 
 fn read_posts(
@@ -207,6 +214,8 @@ fn read_posts(
     let id = table.column("id")?;
     let seats = table.column("seats")?;
     let [
+        _,
+        _,
         label,
         des,
         subdivision,
@@ -216,35 +225,18 @@ fn read_posts(
         open_des,
         cesp,
         group,
-    ] = [
-        "label",
-        "des",
-        "subdivision",
-        "kind",
-        "must_fill",
-        "open_phases",
-        "open_des",
-        "cesp",
-        "group",
-    ]
-    .map(|c| table.optional(c));
-    warn_unknown_columns(table, POST_COLUMNS, &[], warnings);
+    ] = POST_COLUMNS.map(|c| table.optional(c));
+    warn_unknown_columns(table, &POST_COLUMNS, &[], warnings);
     let mut seen = HashMap::new();
     let mut index = HashMap::new();
     for row in &table.rows {
         let cells = table.cells(row);
-        let name = cells.required(id, "a post id")?;
-        check_unique(&mut seen, name, row.line, |first| {
-            cells.error(id, format!("is a duplicate id: already on line {first}"))
-        })?;
+        let name = unique_id(&cells, id, "a post id", &mut seen)?;
         let mut post = Post::new(name, cells.count(seats, "a count of seats")?);
         let label = cells.text_or_empty(label);
         if !label.is_empty() {
             post.label = label.to_owned();
         }
-        let intern = |vocab: &mut crate::model::Vocab, name: &str| {
-            (!name.is_empty()).then(|| vocab.intern(name))
-        };
         post.des = intern(&mut instance.des, cells.text_or_empty(des)).map(DesId);
         post.subdivision =
             intern(&mut instance.subdivisions, cells.text_or_empty(subdivision)).map(SubdivisionId);
@@ -286,17 +278,18 @@ fn read_candidates(
 ) -> std::result::Result<CandidateIndex, InputError> {
     let id = table.column("id")?;
     let rank = table.column("rank")?;
-    let [seniority, priority, home, phase, des, cesp, supernumerary] = [
-        "seniority",
-        "priority",
-        "home",
-        "phase",
-        "des",
-        "cesp",
-        "supernumerary",
-    ]
-    .map(|c| table.optional(c));
-    warn_unknown_columns(table, CANDIDATE_COLUMNS, &["rank_"], warnings);
+    let [
+        _,
+        _,
+        seniority,
+        priority,
+        home,
+        phase,
+        des,
+        cesp,
+        supernumerary,
+    ] = CANDIDATE_COLUMNS.map(|c| table.optional(c));
+    warn_unknown_columns(table, &CANDIDATE_COLUMNS, &["rank_"], warnings);
     let group_columns: Vec<(usize, GroupId)> = table
         .headers
         .iter()
@@ -311,20 +304,14 @@ fn read_candidates(
     let mut lines = Vec::new();
     for row in &table.rows {
         let cells = table.cells(row);
-        let name = cells.required(id, "a candidate id")?;
-        check_unique(&mut seen, name, row.line, |first| {
-            cells.error(id, format!("is a duplicate id: already on line {first}"))
-        })?;
+        let name = unique_id(&cells, id, "a candidate id", &mut seen)?;
         let mut candidate = Candidate::new(name, cells.rank(rank, "an exam rank")?);
         candidate.seniority = cells.count_or_zero(seniority, "a number of validated semesters")?;
         candidate.priority = cells.count_or_zero(priority, "a priority class")?;
-        let tag = |vocab: &mut crate::model::Vocab, name: &str| {
-            (!name.is_empty()).then(|| vocab.intern(name))
-        };
         candidate.home =
-            tag(&mut instance.subdivisions, cells.text_or_empty(home)).map(SubdivisionId);
-        candidate.phase = tag(&mut instance.phases, cells.text_or_empty(phase)).map(PhaseId);
-        candidate.des = tag(&mut instance.des, cells.text_or_empty(des)).map(DesId);
+            intern(&mut instance.subdivisions, cells.text_or_empty(home)).map(SubdivisionId);
+        candidate.phase = intern(&mut instance.phases, cells.text_or_empty(phase)).map(PhaseId);
+        candidate.des = intern(&mut instance.des, cells.text_or_empty(des)).map(DesId);
         candidate.cesp = cells.flag(cesp)?;
         candidate.supernumerary = match supernumerary {
             None => Supernumerary::No,
@@ -377,7 +364,7 @@ fn read_wishes(
     let candidate = table.column("candidate")?;
     let order = table.column("order")?;
     let post = table.column("post")?;
-    warn_unknown_columns(table, WISH_COLUMNS, &[], warnings);
+    warn_unknown_columns(table, &WISH_COLUMNS, &[], warnings);
     // Per candidate: (order, post, line), sorted once all are read.
     let mut lists: Vec<Vec<(u32, PostId, u64)>> = vec![Vec::new(); instance.candidates.len()];
     let mut ineligible = 0usize;

@@ -128,6 +128,7 @@ impl Table {
         self.headers
             .iter()
             .map(String::as_str)
+            .filter(|h| !h.is_empty())
             .filter(|h| !known.contains(h) && !prefixes.iter().any(|p| h.starts_with(p)))
             .collect()
     }
@@ -145,6 +146,11 @@ pub(crate) struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
+    /// The line of the row.
+    pub fn line(&self) -> u64 {
+        self.row.line
+    }
+
     /// The text of column `i`, possibly empty.
     pub fn text(&self, i: usize) -> &'a str {
         &self.row.fields[i]

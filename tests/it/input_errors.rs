@@ -237,3 +237,56 @@ fn quoted_fields_keep_their_delimiters() {
     assert_eq!(input.instance.posts[0].label, "Urgences; CHU");
     assert_eq!(input.instance.posts[1].label, "a \"quoted\" name");
 }
+
+mod never_panics {
+    use super::{CANDIDATES, POSTS, WISHES, parse};
+    use proptest::prelude::*;
+
+    /// Text made of the pieces CSV files are made of, so that most cases get past the header.
+    fn csvish(header: &'static str) -> impl Strategy<Value = String> {
+        let cell = prop::string::string_regex(
+            "(|-?[0-9]{1,11}|[A-Za-z_]{1,6}|I[12]|[AB]|\"[a-z,;\"]*\"?|\u{FEFF}|é| )",
+        )
+        .unwrap();
+        let row = prop::collection::vec(cell, 0..5).prop_map(|cells| cells.join(","));
+        prop::collection::vec(row, 0..8).prop_map(move |rows| {
+            let mut text = String::from(header);
+            for row in rows {
+                text.push_str(&row);
+                text.push_str(if row.len() % 3 == 0 { "\r\n" } else { "\n" });
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_candidates_file(text in csvish("id,rank,seniority,priority,supernumerary\n")) {
+            let _ = parse(&text, POSTS, WISHES);
+        }
+
+        #[test]
+        fn any_posts_file(text in csvish("id,seats,must_fill,open_phases,cesp\n")) {
+            let _ = parse(CANDIDATES, &text, WISHES);
+        }
+
+        #[test]
+        fn any_wishes_file(text in csvish("candidate,order,post\n")) {
+            let _ = parse(CANDIDATES, POSTS, &text);
+        }
+
+        #[test]
+        fn any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200), which in 0..3usize) {
+            use amphi::io::{Source, parse_input};
+            let mut files = [CANDIDATES.as_bytes(), POSTS.as_bytes(), WISHES.as_bytes()];
+            files[which] = &bytes;
+            let source = |name, bytes| Source { name, bytes };
+            let _ = parse_input(
+                source("candidates.csv", files[0]),
+                source("posts.csv", files[1]),
+                source("wishes.csv", files[2]),
+                Default::default(),
+            );
+        }
+    }
+}
