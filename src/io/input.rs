@@ -1,6 +1,7 @@
 //! Readers for candidates.csv, posts.csv and wishes.csv, and the checks that tie them together.
 
 use crate::error::{Error, InputError, Result};
+use crate::io::suggest::did_you_mean;
 use crate::io::table::{Cells, Table};
 use crate::model::{
     Candidate, CandidateId, DesId, GroupId, Instance, PhaseId, Post, PostId, SectorId,
@@ -255,7 +256,9 @@ fn read_posts(
                 .map(|d| DesId(instance.des.intern(d))),
         );
         post.cesp = cells.flag(cesp)?;
-        post.group = intern(&mut instance.groups, cells.text_or_empty(group)).map(GroupId);
+        // Group names are matched without regard to case, like the `rank_<group>` headers.
+        let group_name = cells.text_or_empty(group).to_lowercase();
+        post.group = intern(&mut instance.groups, &group_name).map(GroupId);
         index.insert(name.to_owned(), PostId::from_index(instance.posts.len()));
         instance.posts.push(post);
     }
@@ -349,6 +352,15 @@ fn read_candidates(
     for candidate in &mut instance.candidates {
         candidate.group_ranks.resize(instance.groups.len(), None);
     }
+    for (g, group) in instance.groups.names().iter().enumerate() {
+        if !group_columns.iter().any(|&(_, c)| c.index() == g) {
+            warnings.push(format!(
+                "{}: no column \"rank_{group}\" for the group of specialties \"{group}\" that \
+                 posts use",
+                table.file
+            ));
+        }
+    }
     Ok((index, lines))
 }
 
@@ -374,13 +386,22 @@ fn read_wishes(
         let c = *candidates.get(cells.text(candidate)).ok_or_else(|| {
             cells.error(
                 candidate,
-                format!("is not a candidate of {candidates_file}"),
+                format!(
+                    "is not a candidate of {candidates_file}{}",
+                    did_you_mean(cells.text(candidate), candidates.keys())
+                ),
             )
         })?;
         let rank = cells.rank(order, "a wish order")?;
-        let p = *posts
-            .get(cells.text(post))
-            .ok_or_else(|| cells.error(post, format!("is not a post of {posts_file}")))?;
+        let p = *posts.get(cells.text(post)).ok_or_else(|| {
+            cells.error(
+                post,
+                format!(
+                    "is not a post of {posts_file}{}",
+                    did_you_mean(cells.text(post), posts.keys())
+                ),
+            )
+        })?;
         let list = &mut lists[c.index()];
         if let Some(&(_, _, line)) = list.iter().find(|w| w.1 == p) {
             return Err(cells.error(

@@ -1,6 +1,7 @@
 //! The only readers and writers of files: CSV input with positioned errors, atomic output.
 
 mod input;
+mod suggest;
 mod table;
 mod write;
 

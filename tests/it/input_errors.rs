@@ -74,6 +74,10 @@ fn unknown_post_or_candidate_in_a_wish() {
         "wishes.csv:3: column \"post\": \"Z\" is not a post of posts.csv",
     );
     check(
+        File::Wishes("candidate,order,post\nI1,1,a\n"),
+        "wishes.csv:2: column \"post\": \"a\" is not a post of posts.csv (did you mean \"A\"?)",
+    );
+    check(
         File::Wishes("candidate,order,post\nI9,1,A\n"),
         "wishes.csv:2: column \"candidate\": \"I9\" is not a candidate of candidates.csv",
     );
@@ -289,4 +293,25 @@ mod never_panics {
             );
         }
     }
+}
+
+#[test]
+fn group_ranks_match_post_groups_without_regard_to_case() {
+    let input = parse(
+        "id,rank,rank_Chirurgie\nI1,10,3\nI2,20,\n",
+        "id,seats,group\nA,1,chirurgie\nB,2,Medecine\n",
+        WISHES,
+    )
+    .unwrap();
+    let instance = &input.instance;
+    assert_eq!(instance.groups.names(), ["chirurgie", "medecine"]);
+    assert_eq!(instance.candidates[0].group_ranks, [Some(3), None]);
+    assert_eq!(instance.candidates[1].group_ranks, [None, None]);
+    assert_eq!(
+        input.warnings,
+        [
+            "candidates.csv: no column \"rank_medecine\" for the group of specialties \"medecine\" \
+          that posts use"
+        ]
+    );
 }
