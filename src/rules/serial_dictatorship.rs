@@ -193,8 +193,8 @@ fn first_wish(list: &[PostId], keep: impl Fn(PostId) -> bool) -> Option<(PostId,
 /// The bookkeeping of must-fill sectors: seats left in each, and the candidates still to be
 /// called to whom each is open.
 struct MustFill {
-    /// Seats left in each sector.
-    left: Vec<u32>,
+    /// Seats left in each sector (a sum of `u32` seats, so wider).
+    left: Vec<u64>,
     /// Candidates still to be called (supernumeraries aside) to whom the sector is open.
     remaining: Vec<u32>,
     /// The sectors open to each candidate (empty for supernumeraries).
@@ -209,7 +209,7 @@ impl MustFill {
         for p in instance.post_ids() {
             if let Some(s) = instance.post(p).sector {
                 posts[s.index()].push(p);
-                left[s.index()] += instance.post(p).seats;
+                left[s.index()] += u64::from(instance.post(p).seats);
             }
         }
         let mut remaining = vec![0; n];
@@ -241,7 +241,7 @@ impl MustFill {
         tight.clear();
         tight.extend(self.open[c.index()].iter().copied().filter(|s| {
             let left = self.left[s.index()];
-            left > 0 && left >= self.remaining[s.index()]
+            left > 0 && left >= u64::from(self.remaining[s.index()])
         }));
     }
 

@@ -356,3 +356,22 @@ fn rang_limite_is_the_last_seat_taken() {
     assert_eq!(last(0), Some((3, 40)));
     assert_eq!(last(1), Some((1, 25)));
 }
+
+#[test]
+fn huge_seat_counts_do_not_overflow() {
+    check(
+        "id,rank
+         I1,1
+         I2,2",
+        "id,seats,must_fill
+         M1,4294967295,ambu
+         M2,4294967295,ambu
+         H,4294967295,",
+        "candidate,order,post
+         I1,1,H
+         I2,1,M2",
+        PLAIN,
+        "1. I1 -> M1 (off-list, forced)
+         2. I2 -> M2 (#1, chosen)",
+    );
+}
