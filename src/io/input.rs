@@ -377,55 +377,53 @@ fn read_wishes(
     let order = table.column("order")?;
     let post = table.column("post")?;
     warn_unknown_columns(table, &WISH_COLUMNS, &[], warnings);
-    // Per candidate: (order, post, line), sorted once all are read.
-    let mut lists: Vec<Vec<(u32, PostId, u64)>> = vec![Vec::new(); instance.candidates.len()];
+    let mut lists: Vec<Vec<Wish>> = vec![Vec::new(); instance.candidates.len()];
     let mut ineligible = 0usize;
     let mut first_ineligible = None;
     for row in &table.rows {
         let cells = table.cells(row);
-        let c = *candidates.get(cells.text(candidate)).ok_or_else(|| {
-            cells.error(
-                candidate,
-                format!(
-                    "is not a candidate of {candidates_file}{}",
-                    did_you_mean(cells.text(candidate), candidates.keys())
-                ),
-            )
-        })?;
+        let c = lookup(
+            &cells,
+            candidate,
+            candidates,
+            &format!("a candidate of {candidates_file}"),
+        )?;
         let rank = cells.rank(order, "a wish order")?;
-        let p = *posts.get(cells.text(post)).ok_or_else(|| {
-            cells.error(
-                post,
-                format!(
-                    "is not a post of {posts_file}{}",
-                    did_you_mean(cells.text(post), posts.keys())
-                ),
-            )
-        })?;
-        let list = &mut lists[c.index()];
-        if let Some(&(_, _, line)) = list.iter().find(|w| w.1 == p) {
-            return Err(cells.error(
-                post,
-                format!(
-                    "is wished twice by candidate \"{}\": already on line {line}",
-                    instance.candidate(c).name
-                ),
-            ));
-        }
-        if let Some(&(_, _, line)) = list.iter().find(|w| w.0 == rank) {
-            return Err(cells.error(
-                order,
-                format!(
-                    "is used twice by candidate \"{}\": already on line {line}",
-                    instance.candidate(c).name
-                ),
-            ));
-        }
+        let p = lookup(&cells, post, posts, &format!("a post of {posts_file}"))?;
         if !instance.is_open_to(p, c) {
             ineligible += 1;
             first_ineligible.get_or_insert(row.line);
         }
-        list.push((rank, p, row.line));
+        lists[c.index()].push(Wish {
+            order: rank,
+            post: p,
+            line: row.line,
+        });
+    }
+    // A post wished twice, or an order used twice, by the same candidate: the repeat that
+    // comes first in the file is reported.
+    let repeated_post = first_repeat(&lists, |w| w.post.0).map(|(c, w, first)| {
+        let message = format!(
+            "is wished twice by candidate \"{}\": already on line {first}",
+            instance.candidate(c).name
+        );
+        (w.line, post, instance.post(w.post).name.clone(), message)
+    });
+    let repeated_order = first_repeat(&lists, |w| w.order).map(|(c, w, first)| {
+        let message = format!(
+            "is used twice by candidate \"{}\": already on line {first}",
+            instance.candidate(c).name
+        );
+        (w.line, order, w.order.to_string(), message)
+    });
+    if let Some((line, column, value, message)) = [repeated_post, repeated_order]
+        .into_iter()
+        .flatten()
+        .min_by_key(|r| r.0)
+    {
+        return Err(InputError::file(&table.file, message)
+            .at_line(line)
+            .in_cell(&table.headers[column], value));
     }
     if let Some(line) = first_ineligible {
         warnings.push(format!(
@@ -436,7 +434,55 @@ fn read_wishes(
         ));
     }
     Ok(WishLists::from_lists(lists.into_iter().map(|mut list| {
-        list.sort_unstable_by_key(|w| w.0);
-        list.into_iter().map(|w| w.1).collect::<Vec<_>>()
+        list.sort_unstable_by_key(|w| w.order);
+        list.into_iter().map(|w| w.post).collect::<Vec<_>>()
     })))
+}
+
+/// One row of wishes.csv.
+#[derive(Debug, Clone, Copy)]
+struct Wish {
+    order: u32,
+    post: PostId,
+    line: u64,
+}
+
+/// The name in column `i`, looked up in `index`; an unknown name is an error that suggests the
+/// closest known one.
+fn lookup<T: Copy>(
+    cells: &Cells<'_>,
+    i: usize,
+    index: &HashMap<String, T>,
+    what: &str,
+) -> std::result::Result<T, InputError> {
+    let name = cells.text(i);
+    index.get(name).copied().ok_or_else(|| {
+        cells.error(
+            i,
+            format!("is not {what}{}", did_you_mean(name, index.keys())),
+        )
+    })
+}
+
+/// The wish, earliest in the file, that repeats by `key` an earlier wish of the same candidate,
+/// with the candidate and the line of the earlier wish. Sorts a copy of each list: O(n log n)
+/// for lists of any length.
+fn first_repeat<K: Ord>(
+    lists: &[Vec<Wish>],
+    key: impl Fn(&Wish) -> K,
+) -> Option<(CandidateId, Wish, u64)> {
+    let mut first: Option<(CandidateId, Wish, u64)> = None;
+    let mut sorted = Vec::new();
+    for (c, list) in lists.iter().enumerate() {
+        sorted.clear();
+        sorted.extend_from_slice(list);
+        sorted.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.line.cmp(&b.line)));
+        for pair in sorted.windows(2) {
+            let later = pair[1];
+            if key(&pair[0]) == key(&later) && first.is_none_or(|f| later.line < f.1.line) {
+                first = Some((CandidateId::from_index(c), later, pair[0].line));
+            }
+        }
+    }
+    first
 }

@@ -95,6 +95,12 @@ fn a_post_wished_twice_or_an_order_used_twice() {
         "wishes.csv:3: column \"order\": \"1\" is used twice by candidate \"I1\": already on \
          line 2",
     );
+    // The repeat that comes first in the file is reported.
+    check(
+        File::Wishes("candidate,order,post\nI1,1,A\nI2,1,B\nI2,1,A\nI1,2,A\n"),
+        "wishes.csv:4: column \"order\": \"1\" is used twice by candidate \"I2\": already on \
+         line 3",
+    );
     check(
         File::Wishes("candidate,order,post\nI1,0,A\n"),
         "wishes.csv:2: column \"order\": \"0\" is not a wish order (expected a whole number, 1 \
