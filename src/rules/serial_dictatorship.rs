@@ -46,46 +46,37 @@ pub(super) fn allocate(
     for &c in order.sequence() {
         let list = wishes.of(c);
         let candidate = instance.candidate(c);
-        let placement = match candidate.supernumerary {
-            Supernumerary::Validant => state.best_wish(c, list, |_| true),
-            Supernumerary::NonValidant => {
-                first_wish(list, |p| instance.is_open_to(p, c)).map(|(post, position)| Placement {
-                    post: Some(post),
+        let placed = match candidate.supernumerary {
+            Supernumerary::Validant => state.best_wish(c, list, |_| true).map(Choice::chosen),
+            Supernumerary::NonValidant => first_wish(list, |p| instance.is_open_to(p, c))
+                .map(|(post, position)| Choice {
+                    post,
                     position: Some(position),
-                    status: Status::Chosen,
                 })
-            }
+                .map(Choice::chosen),
             Supernumerary::No => {
                 must_fill.tight_for(c, &mut tight);
-                let free_choice = state.best_wish(c, list, |_| true);
-                let placement = if tight.is_empty() {
-                    free_choice
-                } else {
-                    let in_tight =
-                        |p: PostId| instance.post(p).sector.is_some_and(|s| tight.contains(&s));
-                    match free_choice {
-                        Some(choice) if in_tight(choice.post.expect("a choice has a post")) => {
-                            Some(choice)
-                        }
-                        _ => state
-                            .best_wish(c, list, in_tight)
-                            .or_else(|| {
-                                state.first_open(c, instance.post_ids().filter(|&p| in_tight(p)))
-                            })
-                            .map(|p| Placement {
-                                status: Status::Forced,
-                                ..p
-                            })
-                            .or(free_choice),
-                    }
+                let free = state.best_wish(c, list, |_| true);
+                let in_tight =
+                    |p: PostId| instance.post(p).sector.is_some_and(|s| tight.contains(&s));
+                let placed = match free {
+                    _ if tight.is_empty() => free.map(Choice::chosen),
+                    Some(choice) if in_tight(choice.post) => Some(choice.chosen()),
+                    _ => state
+                        .best_wish(c, list, in_tight)
+                        .or_else(|| {
+                            state.first_open(c, instance.post_ids().filter(|&p| in_tight(p)))
+                        })
+                        .map(|choice| (choice, Status::Forced))
+                        .or(free.map(Choice::chosen)),
                 };
                 must_fill.called(c);
-                placement
+                placed
             }
         };
-        if let Some(placement) = placement {
-            state.place(order, c, placement);
-            if let Some(s) = placement.post.and_then(|p| instance.post(p).sector)
+        if let Some((choice, status)) = placed {
+            state.place(order, c, choice, status);
+            if let Some(s) = instance.post(choice.post).sector
                 && !candidate.supernumerary.is_supernumerary()
             {
                 must_fill.left[s.index()] -= 1;
@@ -107,13 +98,9 @@ pub(super) fn allocate(
             let unplaced = state.outcome.placement(c).post.is_none();
             if unplaced
                 && !instance.candidate(c).supernumerary.is_supernumerary()
-                && let Some(p) = state.first_open(c, leftover_order.iter().copied())
+                && let Some(choice) = state.first_open(c, leftover_order.iter().copied())
             {
-                let placement = Placement {
-                    status: Status::Leftover,
-                    ..p
-                };
-                state.place(order, c, placement);
+                state.place(order, c, choice, Status::Leftover);
             }
         }
     }
@@ -134,41 +121,38 @@ impl State<'_> {
         c: CandidateId,
         list: &[PostId],
         keep: impl Fn(PostId) -> bool,
-    ) -> Option<Placement> {
+    ) -> Option<Choice> {
         first_wish(list, |p| {
             self.free[p.index()] > 0 && keep(p) && self.instance.is_open_to(p, c)
         })
-        .map(|(post, position)| Placement {
-            post: Some(post),
+        .map(|(post, position)| Choice {
+            post,
             position: Some(position),
-            status: Status::Chosen,
         })
     }
 
-    /// The first of `posts` open to `c` with a free seat, as an off-list placement.
+    /// The first of `posts` open to `c` with a free seat. Only called once `c`'s wishes among
+    /// `posts` are known to be full or closed, so the post is not on their list.
     fn first_open(
         &self,
         c: CandidateId,
         mut posts: impl Iterator<Item = PostId>,
-    ) -> Option<Placement> {
-        posts
-            .find(|&p| self.free[p.index()] > 0 && self.instance.is_open_to(p, c))
-            .map(|p| Placement {
-                post: Some(p),
-                position: None,
-                status: Status::Chosen,
-            })
+    ) -> Option<Choice> {
+        let post = posts.find(|&p| self.free[p.index()] > 0 && self.instance.is_open_to(p, c))?;
+        Some(Choice {
+            post,
+            position: None,
+        })
     }
 
-    /// Records `placement` for `c`, taking a seat unless `c` is supernumerary.
-    fn place(&mut self, order: &Order, c: CandidateId, placement: Placement) {
-        let post = placement.post.expect("a placement to record has a post");
+    /// Records that `c` takes `choice`, using a seat unless `c` is supernumerary.
+    fn place(&mut self, order: &Order, c: CandidateId, choice: Choice, status: Status) {
         let candidate = self.instance.candidate(c);
-        let fill = &mut self.outcome.posts[post.index()];
+        let fill = &mut self.outcome.posts[choice.post.index()];
         if candidate.supernumerary.is_supernumerary() {
             fill.supernumerary += 1;
         } else {
-            self.free[post.index()] -= 1;
+            self.free[choice.post.index()] -= 1;
             fill.filled += 1;
             let call = order.call(c);
             if fill.last.is_none_or(|last| last.call < call) {
@@ -179,7 +163,26 @@ impl State<'_> {
                 });
             }
         }
-        self.outcome.placements[c.index()] = placement;
+        self.outcome.placements[c.index()] = Placement {
+            post: Some(choice.post),
+            position: choice.position,
+            status,
+        };
+    }
+}
+
+/// A post a candidate takes, and its place in their list.
+#[derive(Debug, Clone, Copy)]
+struct Choice {
+    post: PostId,
+    /// 1-based; `None` when the post is not on the list.
+    position: Option<u32>,
+}
+
+impl Choice {
+    /// The choice, made freely.
+    fn chosen(self) -> (Choice, Status) {
+        (self, Status::Chosen)
     }
 }
 
