@@ -79,6 +79,12 @@ impl InputError {
         self
     }
 
+    /// Sets the value only.
+    pub fn with_value(mut self, value: impl Into<String>) -> InputError {
+        self.value = Some(value.into());
+        self
+    }
+
     /// Sets the column only.
     pub fn in_column(mut self, column: impl Into<String>) -> InputError {
         self.column = Some(column.into());

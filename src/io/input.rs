@@ -324,9 +324,10 @@ fn read_candidates(
                 .replace(['-', ' '], "_")
                 .as_str()
             {
-                "" | "no" | "non" | "0" | "false" => Supernumerary::No,
                 "validant" => Supernumerary::Validant,
                 "non_validant" => Supernumerary::NonValidant,
+                // Anything a yes/no cell reads as "no" (empty, 0, no, non, ...) is not supernumerary.
+                _ if cells.flag(Some(i)) == Ok(false) => Supernumerary::No,
                 _ => {
                     return Err(cells.error(
                         i,

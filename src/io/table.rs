@@ -226,14 +226,6 @@ impl<'a> Cells<'a> {
     }
 }
 
-impl InputError {
-    /// Sets the value only.
-    fn with_value(mut self, value: impl Into<String>) -> InputError {
-        self.value = Some(value.into());
-        self
-    }
-}
-
 fn csv_error(file: &str, error: csv::Error) -> InputError {
     let line = error.position().map(|p| p.line());
     let message = match error.kind() {
