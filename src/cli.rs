@@ -3,6 +3,7 @@
 use crate::io::InputPaths;
 use crate::priority::TieBreak;
 use crate::rules::AllocConfig;
+use crate::sim::BandSpec;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -25,6 +26,16 @@ pub enum Command {
     /// the must-fill and supernumerary rules. Prints a summary and writes assignments.csv and
     /// posts_outcome.csv.
     Allocate(AllocateArgs),
+    /// Draw the wish lists nobody knows from a preference model, many times, and report the
+    /// odds: rang limite and fill rate per post, first wish (and top 3, top 10, mean position
+    /// with --positions) and leaving per band of rank, DES per band, each with a 95 % interval.
+    ///
+    /// Prints a summary and writes cells.csv, bands.csv, des_by_band.csv and simulate.json.
+    /// With --shard K/N, runs one slice and writes its sums for `amphi merge`.
+    Simulate(SimulateArgs),
+    /// Combine the shards of one `amphi simulate --shard K/N` run into the report of the whole
+    /// run, exactly as if it had run at once.
+    Merge(MergeArgs),
 }
 
 /// Output format of the summary.
@@ -135,5 +146,262 @@ impl AllocateArgs {
             },
             top: self.top,
         })
+    }
+}
+
+/// Flags of `amphi simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Simulate the national choice of this year, from the shipped table of cells (one post
+    /// per DES and subdivision, CESP seats apart).
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["candidates", "posts", "wishes"])]
+    pub year: Option<u16>,
+    /// Folder of the shipped data (the national table and the default model).
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// Candidates of any instance (with --posts), instead of --year.
+    #[arg(long, value_name = "FILE", requires = "posts")]
+    pub candidates: Option<PathBuf>,
+    /// Posts of any instance (with --candidates).
+    #[arg(long, value_name = "FILE", requires = "candidates")]
+    pub posts: Option<PathBuf>,
+    /// Explicit wish lists: candidates listed here keep their list, the others are drawn.
+    #[arg(long, value_name = "FILE", requires = "candidates")]
+    pub wishes: Option<PathBuf>,
+    /// The preference model (JSON). Default: DATA/model.json with --year, a model where only
+    /// the noise orders the lists with --candidates/--posts.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// How many simulations.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub sims: u64,
+    /// Master seed: simulation k draws from a generator seeded by (seed, k).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0: one per core). The results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Candidates in a national simulation. Default: the count published for that year.
+    #[arg(long, value_name = "N")]
+    pub candidates_count: Option<u32>,
+    /// Bands of rank: a number of equal bands (10: deciles), or the last rank of each band
+    /// but the last, e.g. 1000,3000,6000.
+    #[arg(long, value_name = "SPEC", default_value = "10")]
+    pub bands: String,
+    /// Also draw the position of the post obtained in each candidate's full order (top 3, top
+    /// 10, mean position). Costs one step per full post the candidate prefers: on the national
+    /// instance about 3 to 4 times a run without it. First-wish shares and rangs limites are
+    /// always computed and cost one draw per candidate.
+    #[arg(long)]
+    pub positions: bool,
+    /// Engine: lazy draws each candidate's best open post without building lists; full-lists
+    /// draws and sorts every list (slow; needed for must-fill sectors and supernumeraries);
+    /// auto picks lazy whenever the instance allows it.
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: EngineChoice,
+    /// Run only shard K of N (e.g. 3/10) and write its sums to DIR/shard-K-of-N.json, for
+    /// `amphi merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Folder to write cells.csv, bands.csv, des_by_band.csv and simulate.json into.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out")]
+    pub out: PathBuf,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// How many of the most contested posts the summary lists.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
+    #[arg(long, value_enum, default_value_t)]
+    pub ties: Ties,
+}
+
+/// The engine flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum EngineChoice {
+    /// Lazy when the instance allows it, else full lists.
+    #[default]
+    Auto,
+    /// Best open post drawn directly.
+    Lazy,
+    /// Full lists drawn, sorted and allocated.
+    FullLists,
+}
+
+/// Flags of `amphi merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Shard files written by `amphi simulate --shard K/N`, all of one run.
+    #[arg(value_name = "SHARD", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder to write the report into.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out")]
+    pub out: PathBuf,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// How many of the most contested posts the summary lists.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+/// Where a simulation's instance comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimInput {
+    /// The national table of a year.
+    National {
+        /// Data folder.
+        data: PathBuf,
+        /// Year.
+        year: u16,
+        /// Candidates, if not the published count.
+        candidates: Option<u32>,
+    },
+    /// Candidate and post files, with optional explicit lists.
+    Files {
+        /// candidates.csv
+        candidates: PathBuf,
+        /// posts.csv
+        posts: PathBuf,
+        /// wishes.csv, if any.
+        wishes: Option<PathBuf>,
+    },
+}
+
+/// A validated `amphi simulate` configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulateConfig {
+    /// The instance.
+    pub input: SimInput,
+    /// The model file; `None` for the noise-only model.
+    pub model: Option<PathBuf>,
+    /// Simulations in the whole run.
+    pub sims: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Threads (0: one per core).
+    pub threads: usize,
+    /// Bands.
+    pub bands: BandSpec,
+    /// Draw positions.
+    pub positions: bool,
+    /// Engine.
+    pub engine: EngineChoice,
+    /// Shard `(k, n)`, 1-based.
+    pub shard: Option<(u64, u64)>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Summary format.
+    pub format: Format,
+    /// Contested posts to list.
+    pub top: usize,
+    /// Tie policy.
+    pub ties: TieBreak,
+}
+
+impl SimulateArgs {
+    /// Checks the flags.
+    pub fn into_config(self) -> Result<SimulateConfig, String> {
+        let input = match (self.year, self.candidates, self.posts) {
+            (Some(year), None, None) => SimInput::National {
+                data: self.data.clone(),
+                year,
+                candidates: self.candidates_count,
+            },
+            (None, Some(candidates), Some(posts)) => {
+                if self.candidates_count.is_some() {
+                    return Err(
+                        "--candidates-count applies to --year; with --candidates the file \
+                         sets the candidates"
+                            .to_owned(),
+                    );
+                }
+                SimInput::Files {
+                    candidates,
+                    posts,
+                    wishes: self.wishes,
+                }
+            }
+            _ => {
+                return Err(
+                    "no instance: give --year YEAR, or --candidates FILE and --posts FILE"
+                        .to_owned(),
+                );
+            }
+        };
+        let model = match (&self.model, &input) {
+            (Some(m), _) => Some(m.clone()),
+            (None, SimInput::National { .. }) => Some(self.data.join("model.json")),
+            (None, SimInput::Files { .. }) => None,
+        };
+        if self.sims == 0 {
+            return Err("--sims must be 1 or more".to_owned());
+        }
+        let bands = parse_bands(&self.bands)?;
+        let shard = self.shard.as_deref().map(parse_shard).transpose()?;
+        if let Some((_, n)) = shard
+            && n > self.sims
+        {
+            return Err(format!(
+                "--shard: {n} shards for {} simulations leaves some empty",
+                self.sims
+            ));
+        }
+        Ok(SimulateConfig {
+            input,
+            model,
+            sims: self.sims,
+            seed: self.seed,
+            threads: self.threads,
+            bands,
+            positions: self.positions,
+            engine: self.engine,
+            shard,
+            out: self.out,
+            format: self.format,
+            top: self.top,
+            ties: match self.ties {
+                Ties::Error => TieBreak::Reject,
+                Ties::Id => TieBreak::ById,
+            },
+        })
+    }
+}
+
+/// `10` or `1000,3000,6000`.
+fn parse_bands(spec: &str) -> Result<BandSpec, String> {
+    let bad = || {
+        format!(
+            "--bands: \"{spec}\" is neither a number of bands (e.g. 10) nor increasing ranks \
+             separated by commas (e.g. 1000,3000,6000)"
+        )
+    };
+    if !spec.contains(',') {
+        return match spec.trim().parse::<u32>() {
+            Ok(n) if (1..=1000).contains(&n) => Ok(BandSpec::Equal(n)),
+            _ => Err(bad()),
+        };
+    }
+    let bounds: Vec<u32> = spec
+        .split(',')
+        .map(|s| s.trim().parse::<u32>().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    if bounds.windows(2).any(|w| w[0] >= w[1]) || bounds.first() == Some(&0) {
+        return Err(bad());
+    }
+    Ok(BandSpec::Bounds(bounds))
+}
+
+/// `3/10`.
+fn parse_shard(spec: &str) -> Result<(u64, u64), String> {
+    let parsed = spec
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
+    match parsed {
+        Some((k, n)) if k >= 1 && k <= n => Ok((k, n)),
+        _ => Err(format!(
+            "--shard: \"{spec}\" is not K/N with 1 <= K <= N (e.g. 3/10)"
+        )),
     }
 }

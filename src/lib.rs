@@ -64,8 +64,10 @@ pub mod error;
 pub mod io;
 pub mod model;
 pub mod outcome;
+pub mod prefs;
 pub mod priority;
 pub mod report;
 pub mod rules;
+pub mod sim;
 
 pub use error::{Error, InputError, Result};

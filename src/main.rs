@@ -1,12 +1,23 @@
 //! The `amphi` command: parse flags, validate them, run, report errors as exit codes.
 
-use amphi::cli::{AllocateConfig, Cli, Command, Format};
+use amphi::cli::{
+    AllocateConfig, Cli, Command, EngineChoice, Format, MergeArgs, SimInput, SimulateConfig,
+};
+use amphi::model::WishLists;
 use amphi::outcome::Summary;
+use amphi::prefs::Model;
+use amphi::priority::Order;
+use amphi::report::SimulationReport;
 use amphi::rules::Rule;
-use amphi::{io, report};
+use amphi::sim::frame::{Frame, SHARD_FORMAT, Shard, shard_range};
+use amphi::sim::{Engine, RunConfig, Setup};
+use amphi::{io, report, sim};
 use anyhow::Context;
 use clap::Parser;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -18,6 +29,14 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Command::Simulate(args) => match args.into_config() {
+            Ok(config) => simulate(&config),
+            Err(message) => {
+                eprintln!("amphi: error: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        Command::Merge(args) => merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,4 +100,182 @@ fn allocate(config: &AllocateConfig) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn simulate(config: &SimulateConfig) -> anyhow::Result<()> {
+    let model = match &config.model {
+        Some(path) => io::read_model(path)?,
+        None => Model::uniform(),
+    };
+    let (instance, explicit, order, source, observed, mut warnings) = match &config.input {
+        SimInput::National {
+            data,
+            year,
+            candidates,
+        } => {
+            let national = io::read_national(data, *year, *candidates)?;
+            let mut warnings = national.warnings;
+            if national.rang_basis != "national_ECN_rank" && !national.rang_basis.is_empty() {
+                warnings.push(format!(
+                    "the rangs limites of {year} are ranks within groups of specialties \
+                     ({}), not one national ranking: observed values are not comparable with \
+                     the simulated ones",
+                    national.rang_basis
+                ));
+            }
+            let order = Order::of(&national.instance.candidates, config.ties)
+                .expect("national ranks are distinct");
+            let n = national.instance.candidates.len();
+            (
+                national.instance,
+                WishLists::from_lists(vec![Vec::new(); n]),
+                order,
+                format!("national {year}"),
+                Some(national.observed),
+                warnings,
+            )
+        }
+        SimInput::Files {
+            candidates,
+            posts,
+            wishes,
+        } => {
+            let input = io::read_instance(candidates, posts, wishes.as_deref(), config.ties)?;
+            (
+                input.instance,
+                input.wishes,
+                input.order,
+                format!("{} and {}", candidates.display(), posts.display()),
+                None,
+                input.warnings,
+            )
+        }
+    };
+    warnings.extend(model.coverage_warnings(&instance));
+    for warning in &warnings {
+        eprintln!("amphi: warning: {warning}");
+    }
+    let setup = Setup::new(instance, explicit, order, &model, &config.bands);
+    let engine = match (config.engine, setup.lazy_supported()) {
+        (EngineChoice::Auto, Ok(())) | (EngineChoice::Lazy, Ok(())) => Engine::Lazy,
+        (EngineChoice::Auto, Err(_)) | (EngineChoice::FullLists, _) => Engine::FullLists,
+        (EngineChoice::Lazy, Err(why)) => {
+            anyhow::bail!(
+                "the lazy engine cannot run this instance: {why}; use --engine full-lists"
+            )
+        }
+    };
+    let sims = match config.shard {
+        Some((k, n)) => shard_range(config.sims, k, n),
+        None => 0..config.sims,
+    };
+    let run_config = RunConfig {
+        seed: config.seed,
+        sims: sims.clone(),
+        engine,
+        positions: config.positions || engine == Engine::FullLists,
+    };
+    let frame = Frame::new(
+        &setup,
+        &run_config,
+        config.sims,
+        source,
+        &model,
+        observed.as_deref(),
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("could not start the worker threads")?;
+    let count = sims.end - sims.start;
+    let bar = progress_bar(count);
+    let started = Instant::now();
+    let tally = pool.install(|| sim::run(&setup, &run_config, &|n| bar.inc(n)));
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "amphi: {count} simulations in {seconds:.2} s: {:.0} per second on {} threads",
+        count as f64 / seconds.max(1e-9),
+        pool.current_num_threads()
+    );
+    if let Some((k, n)) = config.shard {
+        let shard = Shard {
+            format: SHARD_FORMAT.to_owned(),
+            frame,
+            index: k,
+            count: n,
+            first: sims.start,
+            end: sims.end,
+            tally,
+        };
+        let path = config.out.join(format!("shard-{k}-of-{n}.json"));
+        let bytes = serde_json::to_vec(&shard).context("could not encode the shard")?;
+        io::write_atomic(&path, &bytes).context("could not write the shard")?;
+        println!(
+            "shard {k} of {n}: simulations {} to {}; wrote {}",
+            sims.start,
+            sims.end - 1,
+            path.display()
+        );
+        return Ok(());
+    }
+    let report = SimulationReport::new(&frame, &tally);
+    write_report(&report, &config.out, config.format, config.top)
+}
+
+fn merge(args: &MergeArgs) -> anyhow::Result<()> {
+    let shards: Vec<Shard> = args
+        .shards
+        .iter()
+        .map(|p| io::read_shard(p))
+        .collect::<Result<_, _>>()?;
+    let (frame, tally) = io::merge_shards(&args.shards, shards)?;
+    let report = SimulationReport::new(&frame, &tally);
+    write_report(&report, &args.out, args.format, args.top)
+}
+
+fn write_report(
+    report: &SimulationReport,
+    out: &Path,
+    format: Format,
+    top: usize,
+) -> anyhow::Result<()> {
+    let files = [
+        ("cells.csv", report.cells_csv()),
+        ("bands.csv", report.bands_csv()),
+        ("des_by_band.csv", report.des_by_band_csv()),
+        ("simulate.json", report.json()),
+    ];
+    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| out.join(name)).collect();
+    let staged: Vec<_> = paths
+        .iter()
+        .zip(&files)
+        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
+        .collect();
+    io::write_all_atomic(&staged).context("could not write the results")?;
+    let written: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    match format {
+        Format::Text => {
+            print!("{}", report.summary_text(top));
+            println!("\nwrote {}", written.join(", "));
+        }
+        Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr with runs per second and time left; hidden when stderr is not a
+/// terminal.
+fn progress_bar(count: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(count);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} simulations, {per_sec}, {eta} left",
+        )
+        .expect("a valid template"),
+    );
+    bar
 }

@@ -1,6 +1,8 @@
 //! The only readers and writers of files: CSV input with positioned errors, atomic output.
 
 mod input;
+mod national;
+mod shard;
 mod suggest;
 mod table;
 mod write;
@@ -9,4 +11,8 @@ pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,
     read_input,
 };
+pub use national::{
+    CELLS_FILE, KNOWN_CANDIDATES, NationalYear, known_candidates, parse_national, read_national,
+};
+pub use shard::{merge_shards, read_instance, read_model, read_shard};
 pub use write::{write_all_atomic, write_atomic};

@@ -1,0 +1,415 @@
+//! The preference model: how amphi draws the wish lists nobody knows. No I/O.
+//!
+//! Candidate `i` values post `j` at
+//!
+//! ```text
+//! u_ij = a[DES(j)] + t_k[DES(j)] + c[subdivision(j)] + g * [subdivision(j) == home(i)] + b * e_ij
+//! ```
+//!
+//! with `e_ij` i.i.d. standard Gumbel, `a` the attractiveness of each DES, `c` that of each
+//! subdivision, `g` the home bonus, `b` the noise scale and `t_k` the DES shifts of the
+//! candidate's latent type `k` (drawn per candidate with the type's share; none by default).
+//! The **outside option** (leaving the procedure: re-sitting, renouncing) is worth
+//! `outside + b * e_i0`; a post worth less is never listed, so a candidate whose best open post
+//! is worth less than leaving leaves.
+//!
+//! Under that model a candidate's best post among a set `S` is a categorical draw with
+//! probability `w_j / sum_S w` where `w_j = exp(v_j / b)` and `v_j` is the deterministic part: the
+//! Monte Carlo runner ([`crate::sim`]) never sorts full lists.
+//!
+//! A [`Model`] is read from JSON ([`Model::from_json`]); [`Utilities`] resolves it against an
+//! [`Instance`] into per-type post weights.
+
+use crate::model::{DesId, Instance, PostId, SubdivisionId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A preference model, as written in its JSON file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Free text: where the values come from.
+    #[serde(default)]
+    pub description: String,
+    /// `b`: the scale of the Gumbel noise. Larger means more varied lists.
+    pub noise: f64,
+    /// `g`: the utility added to posts in the candidate's home subdivision.
+    #[serde(default)]
+    pub home_bonus: f64,
+    /// The utility of leaving the procedure; `null` (or absent) when nobody ever leaves while
+    /// a post is open to them.
+    #[serde(default)]
+    pub outside_option: Option<f64>,
+    /// `a`: attractiveness of each DES, by code. A DES not listed is worth 0.
+    #[serde(default)]
+    pub des: BTreeMap<String, f64>,
+    /// `c`: attractiveness of each subdivision, by name. A subdivision not listed is worth 0.
+    #[serde(default)]
+    pub subdivisions: BTreeMap<String, f64>,
+    /// Latent candidate types; empty means one type with no shift.
+    #[serde(default)]
+    pub types: Vec<LatentType>,
+}
+
+/// A latent type of candidate ("surgery-minded", "medicine-minded", ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatentType {
+    /// A name for reports.
+    pub name: String,
+    /// The share of candidates of this type; the shares add up to 1.
+    pub share: f64,
+    /// Shifts added to `a[DES]` for candidates of this type, by DES code.
+    #[serde(default)]
+    pub des: BTreeMap<String, f64>,
+}
+
+/// The largest `|value / noise|` accepted, so that `exp` stays finite.
+const MAX_SCALED: f64 = 300.0;
+
+impl Model {
+    /// One type, every post alike: the noise alone orders the lists.
+    pub fn uniform() -> Model {
+        Model {
+            description: String::new(),
+            noise: 1.0,
+            home_bonus: 0.0,
+            outside_option: None,
+            des: BTreeMap::new(),
+            subdivisions: BTreeMap::new(),
+            types: Vec::new(),
+        }
+    }
+
+    /// A first guess from one year's observed rangs limites, before any calibration.
+    ///
+    /// Under serial dictatorship a cell with `s` seats whose last seat went to rank `R` drew
+    /// about `s` candidates among the first `R`: its weight is roughly proportional to `s / R`.
+    /// So each ordinary cell (CESP seats aside) gets the value `ln(s / R)` (`R` = the number of
+    /// candidates where no rang was published), `a[DES]` is the mean value of the DES's cells
+    /// and `c[subdivision]` the mean of its cells' residuals `value - a[DES]`, rounded to
+    /// 3 decimals. The noise is 1, the home bonus 1 (a home post weighs e ≈ 2.7 times more)
+    /// and the outside option 1 below the least attractive cell. `observed` is indexed by
+    /// post.
+    pub fn prior(instance: &Instance, observed: &[Option<u32>], description: &str) -> Model {
+        let n = instance.candidates.len().max(1) as f64;
+        let cells: Vec<(DesId, SubdivisionId, f64)> = instance
+            .posts
+            .iter()
+            .zip(observed)
+            .filter(|(p, _)| !p.cesp && p.seats > 0)
+            .filter_map(|(p, r)| {
+                let rang = r.map_or(n, f64::from).clamp(1.0, n);
+                Some((p.des?, p.subdivision?, (f64::from(p.seats) / rang).ln()))
+            })
+            .collect();
+        let round = |x: f64| (x * 1000.0).round() / 1000.0;
+        let mean = |xs: &mut dyn Iterator<Item = f64>| {
+            let (sum, count) = xs.fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
+            sum / count.max(1) as f64
+        };
+        let des: BTreeMap<String, f64> = (0..instance.des.len() as u32)
+            .map(|d| {
+                let a = mean(&mut cells.iter().filter(|c| c.0 == DesId(d)).map(|c| c.2));
+                (instance.des.name(d).to_owned(), round(a))
+            })
+            .collect();
+        let a = |d: DesId| des[instance.des.name(d.0)];
+        let subdivisions: BTreeMap<String, f64> = (0..instance.subdivisions.len() as u32)
+            .map(|s| {
+                let c = mean(
+                    &mut cells
+                        .iter()
+                        .filter(|c| c.1 == SubdivisionId(s))
+                        .map(|c| c.2 - a(c.0)),
+                );
+                (instance.subdivisions.name(s).to_owned(), round(c))
+            })
+            .collect();
+        let lowest = cells
+            .iter()
+            .map(|c| a(c.0) + subdivisions[instance.subdivisions.name(c.1.0)])
+            .fold(f64::INFINITY, f64::min);
+        Model {
+            description: description.to_owned(),
+            noise: 1.0,
+            home_bonus: 1.0,
+            outside_option: lowest.is_finite().then(|| round(lowest - 1.0)),
+            des,
+            subdivisions,
+            types: Vec::new(),
+        }
+    }
+
+    /// Parses and checks a model. The error says where (line and column, or the field) and
+    /// what was expected.
+    pub fn from_json(text: &str) -> Result<Model, String> {
+        let model: Model = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "line {} column {}: {}",
+                e.line(),
+                e.column(),
+                strip_position(&e.to_string())
+            )
+        })?;
+        model.check()?;
+        Ok(model)
+    }
+
+    /// The model as pretty JSON, ending with a newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a model serializes");
+        s.push('\n');
+        s
+    }
+
+    /// Checks the values: a positive noise, finite utilities that `exp` can take, type shares
+    /// that are non-negative and add up to 1.
+    pub fn check(&self) -> Result<(), String> {
+        if !(self.noise.is_finite() && self.noise > 0.0) {
+            return Err(format!(
+                "\"noise\": {} is not a positive number",
+                self.noise
+            ));
+        }
+        let scaled = |field: &str, v: f64| {
+            if v.is_finite() && (v / self.noise).abs() <= MAX_SCALED {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{field}: {v} is not a finite utility within {MAX_SCALED} noise scales of 0"
+                ))
+            }
+        };
+        scaled("\"home_bonus\"", self.home_bonus)?;
+        if self.home_bonus < 0.0 {
+            return Err(format!(
+                "\"home_bonus\": {} is negative: expected 0 or more",
+                self.home_bonus
+            ));
+        }
+        if let Some(v) = self.outside_option {
+            scaled("\"outside_option\"", v)?;
+        }
+        for (code, &v) in &self.des {
+            scaled(&format!("\"des\".\"{code}\""), v)?;
+        }
+        for (name, &v) in &self.subdivisions {
+            scaled(&format!("\"subdivisions\".\"{name}\""), v)?;
+        }
+        for (k, t) in self.types.iter().enumerate() {
+            if !(t.share.is_finite() && t.share >= 0.0) {
+                return Err(format!(
+                    "\"types\"[{k}] \"{}\": share {} is not a number of 0 or more",
+                    t.name, t.share
+                ));
+            }
+            for (code, &v) in &t.des {
+                scaled(&format!("\"types\"[{k}].\"des\".\"{code}\""), v)?;
+            }
+        }
+        if !self.types.is_empty() {
+            let total: f64 = self.types.iter().map(|t| t.share).sum();
+            if (total - 1.0).abs() > 1e-6 {
+                return Err(format!("\"types\": the shares add up to {total}, not 1"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Names in the model that `instance` does not know, and DES or subdivisions of
+    /// `instance` that the model leaves at 0, as warnings.
+    pub fn coverage_warnings(&self, instance: &Instance) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let unknown = |names: Vec<&String>, what: &str, warnings: &mut Vec<String>| {
+            if !names.is_empty() {
+                let list: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+                warnings.push(format!(
+                    "the model names {what} that no post has: {}",
+                    list.join(", ")
+                ));
+            }
+        };
+        let mut des_codes: Vec<&String> = self.des.keys().collect();
+        for t in &self.types {
+            des_codes.extend(t.des.keys());
+        }
+        des_codes.sort();
+        des_codes.dedup();
+        unknown(
+            des_codes
+                .into_iter()
+                .filter(|c| instance.des.get(c).is_none())
+                .collect(),
+            "DES",
+            &mut warnings,
+        );
+        unknown(
+            self.subdivisions
+                .keys()
+                .filter(|s| instance.subdivisions.get(s).is_none())
+                .collect(),
+            "subdivisions",
+            &mut warnings,
+        );
+        let missing = |names: &[String], known: &BTreeMap<String, f64>| -> Vec<String> {
+            names
+                .iter()
+                .filter(|n| !known.contains_key(*n))
+                .cloned()
+                .collect()
+        };
+        let des_missing = missing(instance.des.names(), &self.des);
+        if !self.des.is_empty() && !des_missing.is_empty() {
+            warnings.push(format!(
+                "the model gives no attractiveness to DES {} (taken as 0)",
+                des_missing.join(", ")
+            ));
+        }
+        let sub_missing = missing(instance.subdivisions.names(), &self.subdivisions);
+        if !self.subdivisions.is_empty() && !sub_missing.is_empty() {
+            warnings.push(format!(
+                "the model gives no attractiveness to subdivisions {} (taken as 0)",
+                sub_missing.join(", ")
+            ));
+        }
+        warnings
+    }
+
+    /// The latent types, or the single default type when none is given.
+    fn type_list(&self) -> Vec<LatentType> {
+        if self.types.is_empty() {
+            vec![LatentType {
+                name: "all".to_owned(),
+                share: 1.0,
+                des: BTreeMap::new(),
+            }]
+        } else {
+            self.types.clone()
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; the position is given first instead.
+fn strip_position(message: &str) -> &str {
+    message
+        .rfind(" at line ")
+        .map_or(message, |i| &message[..i])
+}
+
+/// A model resolved against an instance: what the samplers need, in weights.
+///
+/// Weights are `exp((v - shift) / b)` with a common `shift` (the largest utility), so they are
+/// at most 1 and never overflow; a weight too small for `f64` is floored at
+/// [`Utilities::MIN_WEIGHT`] so that every post keeps a chance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Utilities {
+    /// `b`.
+    pub noise: f64,
+    /// Deterministic utility of each post for each type: `values[type][post]`.
+    pub values: Vec<Vec<f64>>,
+    /// Post weights per type: `weights[type][post]`.
+    pub weights: Vec<Vec<f64>>,
+    /// `exp(g / b)`: the factor on the weight of a home post.
+    pub home_factor: f64,
+    /// `g`.
+    pub home_bonus: f64,
+    /// Utility of leaving, if any.
+    pub outside: Option<f64>,
+    /// Weight of leaving (0 when there is no outside option).
+    pub outside_weight: f64,
+    /// Type names and shares.
+    pub types: Vec<(String, f64)>,
+    /// The subdivision of each post, if any.
+    pub post_subdivision: Vec<Option<SubdivisionId>>,
+}
+
+impl Utilities {
+    /// The smallest weight a post can have.
+    pub const MIN_WEIGHT: f64 = 1e-250;
+
+    /// Resolves `model` against `instance`.
+    pub fn new(model: &Model, instance: &Instance) -> Utilities {
+        let types = model.type_list();
+        let des_value = |des: Option<DesId>, shifts: &BTreeMap<String, f64>| {
+            des.map_or(0.0, |d| {
+                let code = instance.des.name(d.0);
+                model.des.get(code).copied().unwrap_or(0.0)
+                    + shifts.get(code).copied().unwrap_or(0.0)
+            })
+        };
+        let sub_value = |sub: Option<SubdivisionId>| {
+            sub.map_or(0.0, |s| {
+                model
+                    .subdivisions
+                    .get(instance.subdivisions.name(s.0))
+                    .copied()
+                    .unwrap_or(0.0)
+            })
+        };
+        let values: Vec<Vec<f64>> = types
+            .iter()
+            .map(|t| {
+                instance
+                    .posts
+                    .iter()
+                    .map(|p| des_value(p.des, &t.des) + sub_value(p.subdivision))
+                    .collect()
+            })
+            .collect();
+        let b = model.noise;
+        let shift = values
+            .iter()
+            .flatten()
+            .copied()
+            .chain(model.outside_option)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let shift = if shift.is_finite() { shift } else { 0.0 };
+        let weight = |v: f64| ((v - shift) / b).exp().max(Utilities::MIN_WEIGHT);
+        Utilities {
+            noise: b,
+            weights: values
+                .iter()
+                .map(|vs| vs.iter().map(|&v| weight(v)).collect())
+                .collect(),
+            values,
+            home_factor: (model.home_bonus / b).exp(),
+            home_bonus: model.home_bonus,
+            outside: model.outside_option,
+            outside_weight: model.outside_option.map_or(0.0, weight),
+            types: types.into_iter().map(|t| (t.name, t.share)).collect(),
+            post_subdivision: instance.posts.iter().map(|p| p.subdivision).collect(),
+        }
+    }
+
+    /// The deterministic utility of `post` for a candidate of type `kind` with home `home`.
+    #[inline]
+    pub fn value(&self, kind: usize, post: PostId, home: Option<SubdivisionId>) -> f64 {
+        let v = self.values[kind][post.index()];
+        match self.post_subdivision[post.index()] {
+            Some(s) if Some(s) == home => v + self.home_bonus,
+            _ => v,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = Model::from_json(r#"{"noise": 0}"#).unwrap_err();
+        assert_eq!(e, "\"noise\": 0 is not a positive number");
+        let e = Model::from_json(
+            r#"{"noise": 1, "types": [{"name": "a", "share": 0.5}, {"name": "b", "share": 0.2}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e, "\"types\": the shares add up to 0.7, not 1");
+        let e = Model::from_json("{\"noise\": 1,\n \"bogus\": 2}").unwrap_err();
+        assert!(
+            e.starts_with("line 2 column 8: unknown field `bogus`"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,541 @@
+//! The lazy engine: serial dictatorship without wish lists.
+//!
+//! When candidate `i` is called, only their best *open* post matters. With Gumbel noise that
+//! post is a categorical draw over the open posts `O` and the outside option, with weights
+//! `w_j = exp(v_j / b)` (times `exp(g / b)` for posts of their home subdivision) and
+//! `w_0 = exp(outside / b)`. Three facts of the Gumbel law make the rest exact:
+//!
+//! - **The home bonus is a mixture.** With `W_O` the open weight and `W_H` the open weight in
+//!   the home subdivision, a draw is the outside option with probability `w_0 / A`, a post of
+//!   the home table with probability `(e^{g/b} - 1) W_H / A`, else a post of the global table,
+//!   where `A = w_0 + W_O + (e^{g/b} - 1) W_H`. Each table is a [`Sampler`]: an alias table
+//!   with rejection of full posts, rebuilt when its open weight halves.
+//! - **First wish.** The best element of `O ∪ {outside}` beats every full post with
+//!   probability `A / (A + F)`, `F` the weight of the full posts, whatever that best element
+//!   is. One uniform draw tells whether the post obtained was the first wish.
+//! - **Position.** The candidate's order over the full posts and the block `O ∪ {outside}` is
+//!   a Plackett–Luce draw: at each step the block comes next with probability
+//!   `A / (A + F_left)`, else a full post drawn by weight among those left. The number of full
+//!   posts drawn before the block, plus one, is the position of the post obtained; the walk
+//!   costs one step per full post ahead of it (Fenwick trees over the full posts).
+//!
+//! Candidates with an explicit list take their first open wish, as in [`crate::rules`].
+
+use crate::model::{CandidateId, PostId, SubdivisionId};
+use crate::sim::rng::unit;
+use crate::sim::sampler::{AliasScratch, Fenwick, Sampler};
+use crate::sim::tally::Record;
+use crate::sim::{Draws, Setup};
+use rand::Rng;
+use std::collections::HashMap;
+
+const NONE: u32 = u32::MAX;
+
+/// The fixed part of the lazy engine: eligibility classes and their initial tables.
+#[derive(Debug, Clone)]
+pub struct LazyPlan {
+    classes: Vec<Class>,
+    /// Candidates in the order of choice: id, rank and class (`NONE` for candidates with an
+    /// explicit list), packed so that the main loop reads one small array.
+    calls: Vec<Call>,
+    /// Per post: the classes it belongs to and its index there.
+    members: Vec<Vec<(u32, u32)>>,
+    /// `e^{g/b} - 1`.
+    home_extra: f64,
+    /// `w_0`.
+    outside: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Call {
+    candidate: CandidateId,
+    rank: u32,
+    class: u32,
+}
+
+/// Candidates to whom the same posts are open, and those posts.
+#[derive(Debug, Clone)]
+struct Class {
+    posts: Vec<PostId>,
+    /// Subdivision of each local post (`NONE` if none).
+    sub_of: Vec<u32>,
+    /// Index of each local post among its subdivision's.
+    sub_local: Vec<u32>,
+    /// Local posts of each subdivision.
+    by_sub: Vec<Vec<u32>>,
+    /// `weights[type][local]`.
+    weights: Vec<Vec<f64>>,
+    /// Initial samplers, `[type]`.
+    samplers: Vec<TypeSamplers>,
+}
+
+#[derive(Debug, Clone)]
+struct TypeSamplers {
+    global: Sampler,
+    subs: Vec<Sampler>,
+}
+
+impl LazyPlan {
+    /// Groups candidates by the posts open to them and builds each group's tables.
+    pub fn new(setup: &Setup) -> LazyPlan {
+        let instance = &setup.instance;
+        let u = &setup.utilities;
+        let subs = instance.subdivisions.len();
+        let mut by_key: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut classes: Vec<Class> = Vec::new();
+        let mut members = vec![Vec::new(); instance.posts.len()];
+        // Eligibility depends only on CESP, phase and DES: compute it once per combination.
+        let mut by_tags: HashMap<(bool, Option<u32>, Option<u32>), u32> = HashMap::new();
+        let class_of: Vec<u32> = instance
+            .candidate_ids()
+            .map(|c| {
+                if !setup.explicit.of(c).is_empty() {
+                    return NONE;
+                }
+                let cand = instance.candidate(c);
+                let tags = (cand.cesp, cand.phase.map(|p| p.0), cand.des.map(|d| d.0));
+                *by_tags.entry(tags).or_insert_with(|| {
+                    let open: Vec<u32> = instance
+                        .post_ids()
+                        .filter(|&p| instance.post(p).seats > 0 && instance.is_open_to(p, c))
+                        .map(|p| p.0)
+                        .collect();
+                    *by_key.entry(open.clone()).or_insert_with(|| {
+                        let id = classes.len() as u32;
+                        for (local, &p) in open.iter().enumerate() {
+                            members[p as usize].push((id, local as u32));
+                        }
+                        classes.push(Class::new(setup, &open, subs));
+                        id
+                    })
+                })
+            })
+            .collect();
+        let calls = setup
+            .order
+            .sequence()
+            .iter()
+            .map(|&c| Call {
+                candidate: c,
+                rank: instance.candidate(c).rank,
+                class: class_of[c.index()],
+            })
+            .collect();
+        LazyPlan {
+            classes,
+            calls,
+            members,
+            home_extra: u.home_factor - 1.0,
+            outside: u.outside_weight,
+        }
+    }
+}
+
+impl Class {
+    fn new(setup: &Setup, open: &[u32], subs: usize) -> Class {
+        let u = &setup.utilities;
+        let posts: Vec<PostId> = open.iter().map(|&p| PostId(p)).collect();
+        let mut by_sub = vec![Vec::new(); subs];
+        let mut sub_of = Vec::with_capacity(posts.len());
+        let mut sub_local = Vec::with_capacity(posts.len());
+        for (local, &p) in posts.iter().enumerate() {
+            match setup.instance.post(p).subdivision {
+                Some(s) => {
+                    sub_of.push(s.0);
+                    sub_local.push(by_sub[s.index()].len() as u32);
+                    by_sub[s.index()].push(local as u32);
+                }
+                None => {
+                    sub_of.push(NONE);
+                    sub_local.push(NONE);
+                }
+            }
+        }
+        let weights: Vec<Vec<f64>> = u
+            .weights
+            .iter()
+            .map(|w| posts.iter().map(|p| w[p.index()]).collect())
+            .collect();
+        let samplers = weights
+            .iter()
+            .map(|w| TypeSamplers {
+                global: Sampler::new((0..posts.len() as u32).collect(), w),
+                subs: by_sub
+                    .iter()
+                    .map(|items| Sampler::new(items.clone(), w))
+                    .collect(),
+            })
+            .collect();
+        Class {
+            posts,
+            sub_of,
+            sub_local,
+            by_sub,
+            weights,
+            samplers,
+        }
+    }
+}
+
+/// The full posts of one class and type, by weight: all of them, and per subdivision.
+#[derive(Debug, Clone)]
+struct FullTrees {
+    global: Fenwick,
+    subs: Vec<Fenwick>,
+}
+
+/// Per-thread state, reset for each simulation.
+#[derive(Debug)]
+pub(super) struct Workspace {
+    free: Vec<u32>,
+    /// Whether each post of each class still has a seat, `[class][local]`.
+    open: Vec<Vec<bool>>,
+    alias: AliasScratch,
+    /// `[class][type]`.
+    samplers: Vec<Vec<TypeSamplers>>,
+    /// `[class][type]`, built on the first simulation that asks for positions.
+    full: Vec<Vec<FullTrees>>,
+    /// Marks full posts taken out during a position walk, `[class][local]`.
+    walked: Vec<Vec<bool>>,
+    removed: Vec<u32>,
+}
+
+impl Workspace {
+    pub(super) fn new(plan: &LazyPlan) -> Workspace {
+        Workspace {
+            free: Vec::new(),
+            open: plan
+                .classes
+                .iter()
+                .map(|c| vec![true; c.posts.len()])
+                .collect(),
+            alias: AliasScratch::default(),
+            samplers: plan.classes.iter().map(|c| c.samplers.clone()).collect(),
+            full: Vec::new(),
+            walked: plan
+                .classes
+                .iter()
+                .map(|c| vec![false; c.posts.len()])
+                .collect(),
+            removed: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self, setup: &Setup, plan: &LazyPlan, positions: bool) {
+        self.free.clear();
+        self.free
+            .extend(setup.instance.posts.iter().map(|p| p.seats));
+        for open in &mut self.open {
+            open.fill(true);
+        }
+        for class in &mut self.samplers {
+            for ts in class {
+                ts.global.reset();
+                for s in &mut ts.subs {
+                    s.reset();
+                }
+            }
+        }
+        if positions {
+            if self.full.is_empty() {
+                self.full = plan
+                    .classes
+                    .iter()
+                    .map(|c| {
+                        c.weights
+                            .iter()
+                            .map(|_| FullTrees {
+                                global: Fenwick::new(c.posts.len()),
+                                subs: c.by_sub.iter().map(|s| Fenwick::new(s.len())).collect(),
+                            })
+                            .collect()
+                    })
+                    .collect();
+            }
+            for class in &mut self.full {
+                for trees in class {
+                    trees.global.reset();
+                    for t in &mut trees.subs {
+                        t.reset();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gives a seat of `post` to the candidate of rank `rank`; closes the post when full.
+    #[inline]
+    fn take(
+        &mut self,
+        plan: &LazyPlan,
+        post: PostId,
+        rank: u32,
+        positions: bool,
+        record: &mut Record,
+    ) {
+        let p = post.index();
+        self.free[p] -= 1;
+        record.filled[p] += 1;
+        record.last_rank[p] = rank;
+        if self.free[p] > 0 {
+            return;
+        }
+        for &(cl, local) in &plan.members[p] {
+            self.open[cl as usize][local as usize] = false;
+            let class = &plan.classes[cl as usize];
+            let sub = class.sub_of[local as usize];
+            for (kind, ts) in self.samplers[cl as usize].iter_mut().enumerate() {
+                let w = class.weights[kind][local as usize];
+                ts.global.close(w);
+                if sub != NONE {
+                    ts.subs[sub as usize].close(w);
+                }
+                if positions {
+                    let trees = &mut self.full[cl as usize][kind];
+                    trees.global.add(local as usize, w);
+                    if sub != NONE {
+                        trees.subs[sub as usize].add(class.sub_local[local as usize] as usize, w);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One simulation.
+pub(super) fn simulate(
+    setup: &Setup,
+    plan: &LazyPlan,
+    draws: &Draws,
+    ws: &mut Workspace,
+    positions: bool,
+    rng: &mut impl Rng,
+    record: &mut Record,
+) {
+    ws.reset(setup, plan, positions);
+    let instance = &setup.instance;
+    for &Call {
+        candidate: c,
+        rank,
+        class,
+    } in &plan.calls
+    {
+        if class == NONE {
+            let explicit = setup.explicit.of(c);
+            let found = explicit
+                .iter()
+                .position(|&p| ws.free[p.index()] > 0 && instance.is_open_to(p, c));
+            if let Some(i) = found {
+                let post = explicit[i];
+                record.post[c.index()] = post.0;
+                record.position[c.index()] = i as u32 + 1;
+                ws.take(plan, post, rank, positions, record);
+            }
+            continue;
+        }
+        let (kind, home) = draws.candidate(setup, c, rng);
+        let cl = class as usize;
+        if let Some((local, position)) = choose(plan, ws, cl, kind, home, positions, rng) {
+            let post = plan.classes[cl].posts[local as usize];
+            record.post[c.index()] = post.0;
+            record.position[c.index()] = position;
+            ws.take(plan, post, rank, positions, record);
+        }
+    }
+}
+
+/// The best open post of a candidate of class `cl`, type `kind` and home `home`, and its
+/// position (1 for the first wish; 0 when positions are not drawn and it was not the first);
+/// `None` when they leave or nothing is open to them.
+#[inline]
+fn choose(
+    plan: &LazyPlan,
+    ws: &mut Workspace,
+    cl: usize,
+    kind: usize,
+    home: Option<SubdivisionId>,
+    positions: bool,
+    rng: &mut impl Rng,
+) -> Option<(u32, u32)> {
+    let class = &plan.classes[cl];
+    let w = &class.weights[kind];
+    let open_flags = &ws.open[cl];
+    let is_open = |local: u32| open_flags[local as usize];
+    let ts = &mut ws.samplers[cl][kind];
+    if ts.global.is_exhausted() {
+        return None;
+    }
+    ts.global.refresh(w, is_open, &mut ws.alias);
+    let home = home
+        .map(|h| h.index())
+        .filter(|&h| h < class.by_sub.len() && !class.by_sub[h].is_empty());
+    let (home_open, home_total) = match home {
+        Some(h) => {
+            ts.subs[h].refresh(w, is_open, &mut ws.alias);
+            (
+                plan.home_extra * ts.subs[h].open_weight(),
+                plan.home_extra * ts.subs[h].total(),
+            )
+        }
+        None => (0.0, 0.0),
+    };
+    let open = plan.outside + ts.global.open_weight() + home_open;
+    let u = unit(rng) * open;
+    if u <= plan.outside {
+        return None;
+    }
+    let local = match home {
+        Some(h) if u <= plan.outside + home_open && !ts.subs[h].is_exhausted() => {
+            ts.subs[h].draw(rng, is_open)
+        }
+        _ => ts.global.draw(rng, is_open),
+    };
+    if !positions {
+        let total = plan.outside + ts.global.total() + home_total;
+        let first = unit(rng) * total <= open;
+        return Some((local, u32::from(first)));
+    }
+    let walk = Walk {
+        class,
+        w,
+        samplers: ts,
+        is_open: &is_open,
+        trees: &mut ws.full[cl][kind],
+        walked: &mut ws.walked[cl],
+        removed: &mut ws.removed,
+        home,
+        home_extra: plan.home_extra,
+    };
+    Some((local, walk.position(open, rng)))
+}
+
+/// The Plackett–Luce walk over a candidate's full posts.
+struct Walk<'a> {
+    class: &'a Class,
+    w: &'a [f64],
+    /// The candidate's samplers, whose tables over every post serve the first tries.
+    samplers: &'a TypeSamplers,
+    is_open: &'a dyn Fn(u32) -> bool,
+    trees: &'a mut FullTrees,
+    /// Marks of the full posts walked past, all false between walks.
+    walked: &'a mut [bool],
+    removed: &'a mut Vec<u32>,
+    home: Option<usize>,
+    home_extra: f64,
+}
+
+impl Walk<'_> {
+    /// How many tries in a row may land on walked posts before they are taken out of the
+    /// trees.
+    const MAX_REJECTIONS: u32 = 8;
+
+    /// Tries from the alias table over every post before falling back to the trees.
+    const QUICK_TRIES: u32 = 16;
+
+    /// The position of the best element of the open block of weight `open`: one plus the
+    /// number of full posts the candidate ranks above it.
+    ///
+    /// A full post not yet walked past is drawn by weight: first from the alias table over
+    /// every post, rejecting open and walked posts ([`Walk::QUICK_TRIES`] tries), then from
+    /// the trees of full posts, rejecting walked ones; after [`Walk::MAX_REJECTIONS`] in a
+    /// row there, the walked posts are taken out of the trees for the rest of the walk.
+    fn position(self, open: f64, rng: &mut impl Rng) -> u32 {
+        let Walk {
+            class,
+            w,
+            samplers,
+            is_open,
+            trees,
+            walked,
+            removed,
+            home,
+            home_extra,
+        } = self;
+        let in_home = |next: u32| home.is_some_and(|h| class.sub_of[next as usize] == h as u32);
+        removed.clear();
+        // Weight walked past, still in the trees: all of it, and that of the home posts.
+        let (mut past, mut past_home) = (0.0, 0.0);
+        let mut taken_out = false;
+        let mut position = 1;
+        'walk: loop {
+            let full_global = (trees.global.total() - past).max(0.0);
+            let full_home = home.map_or(0.0, |h| {
+                home_extra * (trees.subs[h].total() - past_home).max(0.0)
+            });
+            if unit(rng) * (open + full_global + full_home) <= open {
+                break;
+            }
+            let from_home = unit(rng) * (full_global + full_home) <= full_home;
+            // First tries: the table over every post of the scope, rejecting open posts and
+            // posts walked past; O(1) a try, and most often enough.
+            let table = match home {
+                Some(h) if from_home => samplers.subs[h].everything(),
+                _ => samplers.global.everything(),
+            };
+            let quick = (0..Self::QUICK_TRIES).find_map(|_| {
+                let next = table.draw(rng);
+                (!is_open(next) && !walked[next as usize]).then_some(next)
+            });
+            let mut rejections = 0;
+            let next = if let Some(next) = quick {
+                next
+            } else {
+                loop {
+                    let next = match home {
+                        Some(h) if from_home => {
+                            let tree = &trees.subs[h];
+                            class.by_sub[h][tree.find(unit(rng) * tree.total())]
+                        }
+                        _ => trees.global.find(unit(rng) * trees.global.total()) as u32,
+                    };
+                    if !walked[next as usize] {
+                        break next;
+                    }
+                    rejections += 1;
+                    if rejections == Self::MAX_REJECTIONS && !taken_out {
+                        for &r in removed.iter() {
+                            trees.global.add(r as usize, -w[r as usize]);
+                            if in_home(r) {
+                                let h = home.expect("a home post has a home");
+                                trees.subs[h]
+                                    .add(class.sub_local[r as usize] as usize, -w[r as usize]);
+                            }
+                        }
+                        (past, past_home) = (0.0, 0.0);
+                        taken_out = true;
+                        continue 'walk;
+                    } else if rejections > 4 * Self::MAX_REJECTIONS {
+                        // Only rounding in the trees can get here: stop the walk.
+                        break 'walk;
+                    }
+                }
+            };
+            walked[next as usize] = true;
+            removed.push(next);
+            let wn = w[next as usize];
+            if taken_out {
+                trees.global.add(next as usize, -wn);
+                if let Some(h) = home.filter(|_| in_home(next)) {
+                    trees.subs[h].add(class.sub_local[next as usize] as usize, -wn);
+                }
+            } else {
+                past += wn;
+                if in_home(next) {
+                    past_home += wn;
+                }
+            }
+            position += 1;
+        }
+        for &r in removed.iter() {
+            walked[r as usize] = false;
+            if taken_out {
+                let wr = w[r as usize];
+                trees.global.add(r as usize, wr);
+                if let Some(h) = home.filter(|_| in_home(r)) {
+                    trees.subs[h].add(class.sub_local[r as usize] as usize, wr);
+                }
+            }
+        }
+        position
+    }
+}

@@ -1,0 +1,353 @@
+//! The Monte Carlo runner: draw the wish lists nobody knows, allocate, tally; many times, in
+//! parallel, reproducibly.
+//!
+//! A [`Setup`] fixes everything but the randomness: the instance, the preference
+//! [`Utilities`], the explicit lists that some candidates keep, the order of choice, how homes
+//! are drawn and the bands of rank. [`run`] then performs simulations `first..end` of a run
+//! seeded by `seed`, spread over rayon's threads, and returns their [`Tally`].
+//!
+//! Two engines give the same distribution of outcomes:
+//!
+//! - [`Engine::Lazy`] never builds a wish list. Under serial dictatorship a candidate only needs
+//!   their best *open* post, which under Gumbel noise is a categorical draw over the open posts
+//!   (and the outside option) with weights `exp(v / b)`. See `lazy.rs`.
+//! - [`Engine::FullLists`] draws every utility, sorts each candidate's full list and runs the
+//!   serial-dictatorship engine of [`crate::rules`]: slow, but it honours must-fill sectors and
+//!   supernumerary candidates, which the lazy engine does not model, and it is the reference the
+//!   lazy engine is tested against.
+//!
+//! Simulation `k` always uses the generator [`rng::sim_rng`]`(seed, k)` and tallies are sums of
+//! integers, so the result is the same bits for any thread count and any split into shards.
+
+pub mod frame;
+mod full;
+mod lazy;
+pub mod rng;
+pub mod sampler;
+pub mod tally;
+
+use crate::model::{CandidateId, Instance, SubdivisionId, WishLists};
+use crate::prefs::{Model, Utilities};
+use crate::priority::Order;
+use crate::sim::sampler::Alias;
+use crate::sim::tally::{Layout, Record, Scratch, Tally};
+use rayon::prelude::*;
+use std::ops::Range;
+
+pub use lazy::LazyPlan;
+
+/// Which engine draws and allocates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Draws each candidate's best open post directly; no must-fill, no supernumeraries.
+    Lazy,
+    /// Draws and sorts full lists, then runs serial dictatorship.
+    FullLists,
+}
+
+impl Engine {
+    /// The engine's name, as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Lazy => "lazy",
+            Engine::FullLists => "full-lists",
+        }
+    }
+}
+
+/// Bands of rank, as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BandSpec {
+    /// This many equal bands.
+    Equal(u32),
+    /// Bands ending at these ranks, then one more.
+    Bounds(Vec<u32>),
+}
+
+/// Bands of exam rank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bands {
+    /// The band of each candidate.
+    pub of: Vec<u32>,
+    /// Per band: smallest and largest rank, and how many candidates.
+    pub ranges: Vec<(u32, u32, u64)>,
+}
+
+impl Bands {
+    /// `count` bands of (nearly) equal size, by rank: deciles for 10.
+    pub fn equal(instance: &Instance, count: u32) -> Bands {
+        let n = instance.candidates.len();
+        let mut by_rank: Vec<usize> = (0..n).collect();
+        by_rank.sort_by_key(|&c| (instance.candidates[c].rank, c));
+        let count = count.max(1) as usize;
+        let mut of = vec![0; n];
+        for (i, &c) in by_rank.iter().enumerate() {
+            of[c] = (i * count / n.max(1)) as u32;
+        }
+        Bands::from_assignment(instance, of, count)
+    }
+
+    /// Bands cut after each rank of `bounds` (sorted, distinct), the last one open-ended.
+    pub fn upper_bounds(instance: &Instance, bounds: &[u32]) -> Bands {
+        let of = instance
+            .candidates
+            .iter()
+            .map(|c| bounds.partition_point(|&b| b < c.rank) as u32)
+            .collect();
+        Bands::from_assignment(instance, of, bounds.len() + 1)
+    }
+
+    fn from_assignment(instance: &Instance, of: Vec<u32>, count: usize) -> Bands {
+        let mut ranges = vec![(u32::MAX, 0, 0); count];
+        for (c, &b) in instance.candidates.iter().zip(&of) {
+            let r = &mut ranges[b as usize];
+            r.0 = r.0.min(c.rank);
+            r.1 = r.1.max(c.rank);
+            r.2 += 1;
+        }
+        for r in &mut ranges {
+            if r.2 == 0 {
+                *r = (0, 0, 0);
+            }
+        }
+        Bands { of, ranges }
+    }
+}
+
+/// Everything fixed for a run.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// Candidates and posts.
+    pub instance: Instance,
+    /// The preference model, resolved.
+    pub utilities: Utilities,
+    /// Explicit lists: a candidate with a non-empty list keeps it; the others are drawn.
+    pub explicit: WishLists,
+    /// The order of choice.
+    pub order: Order,
+    /// When candidates have no home: draw one per candidate and simulation, with these
+    /// weights per subdivision. `None`: candidates keep the home they have (or none).
+    pub home_weights: Option<Vec<f64>>,
+    /// Bands of rank for the outcomes.
+    pub bands: Bands,
+}
+
+impl Setup {
+    /// A setup: the model resolved against `instance`; homes drawn in proportion to each
+    /// subdivision's seats when no candidate has a home and the posts span two subdivisions
+    /// or more; candidates without an explicit list (an empty one) drawn.
+    pub fn new(
+        instance: Instance,
+        explicit: WishLists,
+        order: Order,
+        model: &Model,
+        bands: &BandSpec,
+    ) -> Setup {
+        let utilities = Utilities::new(model, &instance);
+        let draw_homes = instance.subdivisions.len() >= 2
+            && instance.candidates.iter().all(|c| c.home.is_none());
+        let home_weights = draw_homes.then(|| {
+            let mut w = vec![0.0; instance.subdivisions.len()];
+            for p in &instance.posts {
+                if let Some(s) = p.subdivision {
+                    w[s.index()] += f64::from(p.seats);
+                }
+            }
+            w
+        });
+        let bands = match bands {
+            BandSpec::Equal(n) => Bands::equal(&instance, *n),
+            BandSpec::Bounds(b) => Bands::upper_bounds(&instance, b),
+        };
+        Setup {
+            instance,
+            utilities,
+            explicit,
+            order,
+            home_weights,
+            bands,
+        }
+    }
+
+    /// Whether the lazy engine can run this instance: no must-fill sector, no supernumerary.
+    pub fn lazy_supported(&self) -> Result<(), &'static str> {
+        if self.instance.has_must_fill() {
+            return Err("it has must-fill sectors");
+        }
+        if self
+            .instance
+            .candidates
+            .iter()
+            .any(|c| c.supernumerary.is_supernumerary())
+        {
+            return Err("it has supernumerary candidates");
+        }
+        Ok(())
+    }
+
+    /// The highest rank of a candidate (the histograms' range).
+    pub fn max_rank(&self) -> u32 {
+        self.instance
+            .candidates
+            .iter()
+            .map(|c| c.rank)
+            .max()
+            .unwrap_or(1)
+    }
+
+    /// The tally layout: bins of `ceil(max_rank / 1000)` ranks, so at most 1,000 bins a post.
+    pub fn layout(&self) -> Layout {
+        let max_rank = self.max_rank().max(1);
+        let bin_width = max_rank.div_ceil(1000);
+        Layout {
+            seats: self.instance.posts.iter().map(|p| p.seats).collect(),
+            post_des: self
+                .instance
+                .posts
+                .iter()
+                .map(|p| p.des.map_or(u32::MAX, |d| d.0))
+                .collect(),
+            des: self.instance.des.len(),
+            band: self.bands.of.clone(),
+            band_size: self.bands.ranges.iter().map(|r| r.2).collect(),
+            bin_width,
+            bins: max_rank.div_ceil(bin_width),
+        }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunConfig {
+    /// Master seed.
+    pub seed: u64,
+    /// Which simulations (a shard runs a slice of `0..S`).
+    pub sims: Range<u64>,
+    /// The engine.
+    pub engine: Engine,
+    /// Draw the position of the post obtained in each candidate's full order (top-3, top-10,
+    /// mean position). The lazy engine otherwise only draws whether it was the first wish.
+    pub positions: bool,
+}
+
+/// Candidate draws that both engines share: type and home.
+pub(crate) struct Draws {
+    /// Type draw table; empty when there is one type.
+    types: Alias,
+    /// Home draw table over subdivisions, when homes are drawn.
+    homes: Option<Alias>,
+}
+
+impl Draws {
+    fn new(setup: &Setup) -> Draws {
+        let shares: Vec<f64> = setup.utilities.types.iter().map(|t| t.1).collect();
+        let types = if shares.len() > 1 {
+            let items: Vec<u32> = (0..shares.len() as u32).collect();
+            Alias::new(&items, |i| shares[i as usize])
+        } else {
+            Alias::default()
+        };
+        let homes = setup.home_weights.as_ref().map(|w| {
+            let items: Vec<u32> = (0..w.len() as u32)
+                .filter(|&i| w[i as usize] > 0.0)
+                .collect();
+            Alias::new(&items, |i| w[i as usize])
+        });
+        Draws { types, homes }
+    }
+
+    /// The type and home of `c` in this simulation.
+    #[inline]
+    fn candidate(
+        &self,
+        setup: &Setup,
+        c: CandidateId,
+        rng: &mut impl rand::Rng,
+    ) -> (usize, Option<SubdivisionId>) {
+        let home = match &self.homes {
+            Some(table) if !table.is_empty() => Some(SubdivisionId(table.draw(rng))),
+            _ => setup.instance.candidate(c).home,
+        };
+        let kind = if self.types.is_empty() {
+            0
+        } else {
+            self.types.draw(rng) as usize
+        };
+        (kind, home)
+    }
+}
+
+/// Runs simulations `config.sims` and tallies them. `progress` is called with the number of
+/// simulations just finished.
+///
+/// The engine must be supported ([`Setup::lazy_supported`] for [`Engine::Lazy`]).
+pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -> Tally {
+    let layout = setup.layout();
+    let draws = Draws::new(setup);
+    let plan = match config.engine {
+        Engine::Lazy => Some(LazyPlan::new(setup)),
+        Engine::FullLists => None,
+    };
+    let Range { start, end } = config.sims.clone();
+    let count = end.saturating_sub(start);
+    // Chunks small enough to balance threads, large enough that the tallies (one per chunk)
+    // stay few. The chunking changes nothing in the result: tallies are integer sums.
+    let chunks = (rayon::current_num_threads() as u64 * 4).clamp(1, count.max(1));
+    (0..chunks)
+        .into_par_iter()
+        .map(|i| {
+            let from = start + count * i / chunks;
+            let to = start + count * (i + 1) / chunks;
+            let mut tally = Tally::new(&layout);
+            let mut scratch = Scratch::default();
+            let mut record =
+                Record::new(setup.instance.candidates.len(), setup.instance.posts.len());
+            let mut engine = match &plan {
+                Some(plan) => Simulator::Lazy(lazy::Workspace::new(plan)),
+                None => Simulator::Full(full::Workspace::default()),
+            };
+            for k in from..to {
+                let mut rng = rng::sim_rng(config.seed, k);
+                record.clear();
+                match (&mut engine, &plan) {
+                    (Simulator::Lazy(ws), Some(plan)) => lazy::simulate(
+                        setup,
+                        plan,
+                        &draws,
+                        ws,
+                        config.positions,
+                        &mut rng,
+                        &mut record,
+                    ),
+                    (Simulator::Full(ws), _) => {
+                        full::simulate(setup, &draws, ws, &mut rng, &mut record)
+                    }
+                    (Simulator::Lazy(_), None) => unreachable!("a lazy workspace has its plan"),
+                }
+                tally.add(&layout, &record, &mut scratch);
+                progress(1);
+            }
+            tally.flush(&layout, &mut scratch);
+            tally
+        })
+        .reduce(
+            || Tally::new(&layout),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        )
+}
+
+enum Simulator {
+    Lazy(lazy::Workspace),
+    Full(full::Workspace),
+}
+
+/// One simulation with the full-lists engine: the candidates' drawn lists (explicit lists kept),
+/// for tests and benchmarks that compare the engines.
+pub fn draw_full_lists(setup: &Setup, seed: u64, k: u64) -> WishLists {
+    let draws = Draws::new(setup);
+    let mut rng = rng::sim_rng(seed, k);
+    full::draw_lists(setup, &draws, &mut full::Workspace::default(), &mut rng)
+}

@@ -1,0 +1,422 @@
+//! Streaming accumulation of simulation outcomes, in integers only.
+//!
+//! Every figure is a ratio of two per-simulation integer counts (seats filled over seats, first
+//! wishes in a band over the band's candidates, ...). A [`Ratio`] keeps the sums of `x`, `y`,
+//! `x²`, `y²` and `xy` over simulations: integer sums do not depend on the order they are added
+//! in, so merging tallies from any number of threads or shards gives the same bits. Memory does
+//! not grow with the number of simulations.
+//!
+//! Rangs limites also go into one histogram per post, whose bins are [`Tally::bin_width`] ranks
+//! wide: quantiles read from it are exact up to one bin.
+
+use serde::{Deserialize, Serialize};
+
+/// The z-value of a two-sided 95 % interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Sums over simulations of `x`, `y`, `x²`, `y²` and `xy`, for the estimate `Σx / Σy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Ratio {
+    /// Simulations added.
+    pub n: u64,
+    /// Σx.
+    pub x: u64,
+    /// Σy.
+    pub y: u64,
+    /// Σx².
+    pub xx: u128,
+    /// Σy².
+    pub yy: u128,
+    /// Σxy.
+    pub xy: u128,
+}
+
+/// An estimate and its 95 % interval (`lo`, `hi` are `None` with fewer than two simulations).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The estimate.
+    pub mean: f64,
+    /// Lower end of the 95 % interval.
+    pub lo: Option<f64>,
+    /// Upper end.
+    pub hi: Option<f64>,
+}
+
+impl Ratio {
+    /// Adds one simulation's pair.
+    #[inline]
+    pub fn add(&mut self, x: u64, y: u64) {
+        self.n += 1;
+        self.x += x;
+        self.y += y;
+        self.xx += u128::from(x) * u128::from(x);
+        self.yy += u128::from(y) * u128::from(y);
+        self.xy += u128::from(x) * u128::from(y);
+    }
+
+    /// Adds another tally's sums.
+    pub fn merge(&mut self, other: &Ratio) {
+        self.n += other.n;
+        self.x += other.x;
+        self.y += other.y;
+        self.xx += other.xx;
+        self.yy += other.yy;
+        self.xy += other.xy;
+    }
+
+    /// `Σx / Σy` with a 95 % interval from the variance between simulations (the delta method
+    /// for a ratio of means); `None` when `Σy` is 0.
+    pub fn estimate(&self) -> Option<Estimate> {
+        if self.y == 0 {
+            return None;
+        }
+        let n = self.n as f64;
+        let r = self.x as f64 / self.y as f64;
+        let (lo, hi) = if self.n >= 2 {
+            // Σ(x - r y)² = Σx² - 2 r Σxy + r² Σy², over n - 1, divided by n ȳ².
+            let ss = self.xx as f64 - 2.0 * r * self.xy as f64 + r * r * self.yy as f64;
+            let ybar = self.y as f64 / n;
+            let var = (ss.max(0.0) / (n - 1.0)) / (n * ybar * ybar);
+            let half = Z95 * var.sqrt();
+            (Some(r - half), Some(r + half))
+        } else {
+            (None, None)
+        };
+        Some(Estimate { mean: r, lo, hi })
+    }
+}
+
+/// A quantile read from a histogram, with the 95 % interval of the order statistics around it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantile {
+    /// The value (the middle of its bin).
+    pub value: f64,
+    /// Lower end of the 95 % interval.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+}
+
+/// Counts per bin of width `width`, bin `i` holding values `1 + i·width ..= (i+1)·width`.
+pub fn quantile(counts: &[u64], width: u32, p: f64) -> Option<Quantile> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let n = total as f64;
+    let half = Z95 * (n * p * (1.0 - p)).sqrt();
+    // 1-based order statistics: the quantile, and the interval around it.
+    let at = |k: f64| {
+        let k = (k.ceil() as u64).clamp(1, total);
+        let mut seen = 0;
+        for (i, &c) in counts.iter().enumerate() {
+            seen += c;
+            if seen >= k {
+                let w = f64::from(width);
+                return i as f64 * w + (w + 1.0) / 2.0;
+            }
+        }
+        unreachable!("k is at most the total")
+    };
+    Some(Quantile {
+        value: at(n * p),
+        lo: at(n * p - half),
+        hi: at(n * p + half + 1.0),
+    })
+}
+
+/// The sums of one run (or one shard of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Simulations added.
+    pub sims: u64,
+    /// Per post: seats filled over seats.
+    pub fill: Vec<Ratio>,
+    /// Per post: rang limite (rank of the last admitted) over simulations where it filled.
+    pub rang: Vec<Ratio>,
+    /// Width of the histogram bins, in ranks.
+    pub bin_width: u32,
+    /// Bins per post.
+    pub bins: u32,
+    /// Rang-limite histograms, `bins` per post, flat.
+    pub hist: Vec<u64>,
+    /// Per band, [`BandStat`] ratios in that order.
+    pub bands: Vec<[Ratio; BAND_STATS]>,
+    /// Per band and DES (`band * des + d`): candidates of the band who got that DES.
+    pub des_by_band: Vec<Ratio>,
+    /// Everyone: [`BandStat`] ratios over all candidates.
+    pub overall: [Ratio; BAND_STATS],
+}
+
+/// What is counted per band of rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandStat {
+    /// Got their first wish.
+    First = 0,
+    /// Got one of their first three wishes.
+    Top3,
+    /// Got one of their first ten wishes.
+    Top10,
+    /// Got a post.
+    Assigned,
+    /// Left the procedure without a post.
+    Without,
+    /// Position of the post obtained, over candidates whose position is known.
+    Position,
+}
+
+/// The number of [`BandStat`]s.
+pub const BAND_STATS: usize = 6;
+
+/// One simulation's outcome, as both engines write it.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// Per candidate: the post obtained ([`Record::NONE`] for none).
+    pub post: Vec<u32>,
+    /// Per candidate: the 1-based position of that post in their full order; 0 when not known
+    /// (not drawn, or a post they did not list), which counts as "not their first wish".
+    pub position: Vec<u32>,
+    /// Per post: seats filled.
+    pub filled: Vec<u32>,
+    /// Per post: the rank of the last candidate admitted, 0 when none.
+    pub last_rank: Vec<u32>,
+}
+
+impl Record {
+    /// No post.
+    pub const NONE: u32 = u32::MAX;
+
+    /// A record for `candidates` and `posts`, all empty.
+    pub fn new(candidates: usize, posts: usize) -> Record {
+        Record {
+            post: vec![Record::NONE; candidates],
+            position: vec![0; candidates],
+            filled: vec![0; posts],
+            last_rank: vec![0; posts],
+        }
+    }
+
+    /// Back to empty.
+    pub fn clear(&mut self) {
+        self.post.fill(Record::NONE);
+        self.position.fill(0);
+        self.filled.fill(0);
+        self.last_rank.fill(0);
+    }
+}
+
+/// What the tally needs to know about the instance, fixed for a run.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Seats per post.
+    pub seats: Vec<u32>,
+    /// DES index per post (`u32::MAX` when none).
+    pub post_des: Vec<u32>,
+    /// DES count.
+    pub des: usize,
+    /// Band per candidate.
+    pub band: Vec<u32>,
+    /// Candidates per band.
+    pub band_size: Vec<u64>,
+    /// Histogram bin width.
+    pub bin_width: u32,
+    /// Bins per post.
+    pub bins: u32,
+}
+
+impl Tally {
+    /// An empty tally for `layout`.
+    pub fn new(layout: &Layout) -> Tally {
+        let posts = layout.seats.len();
+        let bands = layout.band_size.len();
+        Tally {
+            sims: 0,
+            fill: vec![Ratio::default(); posts],
+            rang: vec![Ratio::default(); posts],
+            bin_width: layout.bin_width,
+            bins: layout.bins,
+            hist: vec![0; posts * layout.bins as usize],
+            bands: vec![[Ratio::default(); BAND_STATS]; bands],
+            des_by_band: vec![Ratio::default(); bands * layout.des],
+            overall: [Ratio::default(); BAND_STATS],
+        }
+    }
+
+    /// Adds one simulation. `scratch` holds per-band counts between calls.
+    pub fn add(&mut self, layout: &Layout, record: &Record, scratch: &mut Scratch) {
+        self.sims += 1;
+        // Histogram increments wait in `scratch`, post by post, and go in by batches: one
+        // post's bins at a time is kinder to the cache than one bin in every post each run.
+        let batch = scratch.batch;
+        scratch
+            .pending
+            .resize(record.last_rank.len() * Scratch::BATCH, 0);
+        for (p, &last) in record.last_rank.iter().enumerate() {
+            scratch.pending[p * Scratch::BATCH + batch] = last;
+        }
+        scratch.batch += 1;
+        if scratch.batch == Scratch::BATCH {
+            self.flush(layout, scratch);
+        }
+        for (p, (&filled, &last)) in record.filled.iter().zip(&record.last_rank).enumerate() {
+            self.fill[p].add(u64::from(filled), u64::from(layout.seats[p]));
+            if last > 0 {
+                self.rang[p].add(u64::from(last), 1);
+            } else {
+                self.rang[p].add(0, 0);
+            }
+        }
+        let bands = layout.band_size.len();
+        scratch.counts.clear();
+        scratch.counts.resize(bands, [0; BAND_STATS + 1]);
+        scratch.des.clear();
+        scratch.des.resize(bands * layout.des, 0);
+        let known = BAND_STATS;
+        for ((&post, &position), &b) in record.post.iter().zip(&record.position).zip(&layout.band) {
+            let counts = &mut scratch.counts[b as usize];
+            if post == Record::NONE {
+                counts[BandStat::Without as usize] += 1;
+                continue;
+            }
+            counts[BandStat::Assigned as usize] += 1;
+            let d = layout.post_des[post as usize];
+            if d != u32::MAX {
+                scratch.des[b as usize * layout.des + d as usize] += 1;
+            }
+            if position > 0 {
+                counts[BandStat::First as usize] += u64::from(position == 1);
+                counts[BandStat::Top3 as usize] += u64::from(position <= 3);
+                counts[BandStat::Top10 as usize] += u64::from(position <= 10);
+                counts[BandStat::Position as usize] += u64::from(position);
+                counts[known] += 1;
+            }
+        }
+        let mut overall = [0u64; BAND_STATS];
+        let mut overall_known = 0;
+        for b in 0..bands {
+            let size = layout.band_size[b];
+            let counts = &scratch.counts[b];
+            overall_known += counts[known];
+            for s in 0..BAND_STATS {
+                overall[s] += counts[s];
+                let y = if s == BandStat::Position as usize {
+                    counts[known]
+                } else {
+                    size
+                };
+                self.bands[b][s].add(counts[s], y);
+            }
+            for d in 0..layout.des {
+                self.des_by_band[b * layout.des + d].add(scratch.des[b * layout.des + d], size);
+            }
+        }
+        let everyone: u64 = layout.band_size.iter().sum();
+        for (s, (ratio, &x)) in self.overall.iter_mut().zip(&overall).enumerate() {
+            let y = if s == BandStat::Position as usize {
+                overall_known
+            } else {
+                everyone
+            };
+            ratio.add(x, y);
+        }
+    }
+
+    /// Puts the histogram increments waiting in `scratch` in. Call it before reading or
+    /// merging a tally built with [`Tally::add`].
+    pub fn flush(&mut self, layout: &Layout, scratch: &mut Scratch) {
+        let bins = layout.bins as usize;
+        for (p, pending) in scratch.pending.chunks_exact(Scratch::BATCH).enumerate() {
+            let hist = &mut self.hist[p * bins..(p + 1) * bins];
+            for &last in &pending[..scratch.batch] {
+                if last > 0 {
+                    let bin = ((last - 1) / layout.bin_width).min(layout.bins - 1);
+                    hist[bin as usize] += 1;
+                }
+            }
+        }
+        scratch.batch = 0;
+    }
+
+    /// Adds another tally of the same layout.
+    pub fn merge(&mut self, other: &Tally) {
+        self.sims += other.sims;
+        let pairs = |a: &mut [Ratio], b: &[Ratio]| {
+            for (a, b) in a.iter_mut().zip(b) {
+                a.merge(b);
+            }
+        };
+        pairs(&mut self.fill, &other.fill);
+        pairs(&mut self.rang, &other.rang);
+        pairs(&mut self.des_by_band, &other.des_by_band);
+        pairs(&mut self.overall, &other.overall);
+        for (a, b) in self.bands.iter_mut().zip(&other.bands) {
+            pairs(a, b);
+        }
+        for (a, b) in self.hist.iter_mut().zip(&other.hist) {
+            *a += b;
+        }
+    }
+
+    /// The rang-limite histogram of post `p`.
+    pub fn histogram(&self, p: usize) -> &[u64] {
+        let bins = self.bins as usize;
+        &self.hist[p * bins..(p + 1) * bins]
+    }
+
+    /// Whether `other` has the same shape (posts, bins, bands, DES) as `self`.
+    pub fn same_shape(&self, other: &Tally) -> bool {
+        self.fill.len() == other.fill.len()
+            && self.bin_width == other.bin_width
+            && self.bins == other.bins
+            && self.hist.len() == other.hist.len()
+            && self.bands.len() == other.bands.len()
+            && self.des_by_band.len() == other.des_by_band.len()
+    }
+}
+
+/// Per-simulation counters, reused.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    /// Per band: the [`BandStat`] counts, then the candidates whose position is known.
+    counts: Vec<[u64; BAND_STATS + 1]>,
+    des: Vec<u64>,
+    /// Rangs limites waiting for the histograms, `BATCH` per post.
+    pending: Vec<u32>,
+    /// Runs waiting in `pending`.
+    batch: usize,
+}
+
+impl Scratch {
+    /// Runs whose rangs limites wait before going into the histograms.
+    const BATCH: usize = 32;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratio_interval_matches_a_hand_computation() {
+        // Shares 0.2, 0.4, 0.6 of 10: mean 0.4, sd 0.2, se 0.2/sqrt(3).
+        let mut r = Ratio::default();
+        for x in [2, 4, 6] {
+            r.add(x, 10);
+        }
+        let e = r.estimate().unwrap();
+        assert!((e.mean - 0.4).abs() < 1e-12);
+        let half = Z95 * 0.2 / 3f64.sqrt();
+        assert!((e.hi.unwrap() - 0.4 - half).abs() < 1e-12);
+        assert!((0.4 - e.lo.unwrap() - half).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantiles_from_unit_bins_are_order_statistics() {
+        // Values 1..=100, one each.
+        let counts = vec![1u64; 100];
+        let q = quantile(&counts, 1, 0.5).unwrap();
+        assert_eq!(q.value, 50.0);
+        assert!(q.lo < 50.0 && q.hi > 50.0);
+        assert_eq!(quantile(&counts, 1, 0.05).unwrap().value, 5.0);
+        assert_eq!(quantile(&[0, 0], 1, 0.5), None);
+    }
+}
