@@ -5,4 +5,6 @@ mod example;
 mod input_errors;
 mod properties;
 mod serial_dictatorship;
+mod simulate;
+mod simulate_cli;
 mod support;

@@ -1,0 +1,1 @@
+//! Tests of the Monte Carlo runner through the library (written by a helper).

@@ -1,0 +1,1 @@
+//! `amphi simulate` and `amphi merge` end to end (written by a helper).
