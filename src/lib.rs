@@ -1,9 +1,10 @@
 //! amphi simulates how French medical internship posts are chosen.
 //!
 //! Candidates are ordered (priority class, seniority, exam rank) and assigned to posts against
-//! their seats under an allocation rule. Today the rule is serial dictatorship over explicit
-//! wish lists, with the semester choice's must-fill sectors and supernumerary internes; the
-//! national rules (deferred acceptance since 2024) and the Monte Carlo runner build on it.
+//! their seats under an allocation rule: serial dictatorship, with the semester choice's
+//! must-fill sectors and supernumerary internes. Since nobody knows the other candidates' wish
+//! lists, the Monte Carlo runner ([`sim`]) draws them from a random-utility model ([`prefs`])
+//! thousands of times, in parallel and reproducibly, and tallies the odds.
 //!
 //! # Example
 //!
@@ -41,9 +42,19 @@
 //! - [`priority`]: the one order of choice, [`priority::Order`], and its tie policy.
 //! - [`rules`]: allocation rules, one file each behind the closed enum [`rules::Rule`].
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
+//! - [`prefs`]: the preference model (DES and subdivision attractiveness, home bonus, Gumbel
+//!   noise, outside option, latent types) as read from JSON, and resolved into post weights.
+//! - [`sim`]: the Monte Carlo runner. `sim/mod.rs` holds the [`sim::Setup`] and [`sim::run`]
+//!   (rayon, one generator per simulation); `sim/lazy.rs` the engine that draws each
+//!   candidate's best open post without building lists; `sim/full.rs` the reference engine that
+//!   sorts full lists and calls [`rules`]; `sim/sampler.rs` the alias tables and Fenwick trees;
+//!   `sim/tally.rs` the integer accumulators and their estimates; `sim/frame.rs` the
+//!   description of a run that shard files carry; `sim/rng.rs` the seeding.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
-//!   line, column and value, and atomic writes.
-//! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text).
+//!   line, column and value (`io/input.rs`), the national table of a year (`io/national.rs`),
+//!   models and shard files (`io/shard.rs`), and atomic writes.
+//! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
+//!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`.
 //! - [`cli`]: clap flags and their validated configurations.
 //! - [`error`]: the library's error type.
 //!
@@ -51,9 +62,11 @@
 //!
 //! # Invariants
 //!
-//! - The core (`model`, `priority`, `rules`, `outcome`) never touches files or the terminal and
+//! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`) never touches files or the terminal and
 //!   never panics on data that [`io`] accepted.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
+//! - A simulation run is deterministic: the same setup, seed and simulations give the same
+//!   tally, bit for bit, with any number of threads and any split into shards.
 //! - No post holds more candidates than its seats, supernumeraries aside; a candidate holds at
 //!   most one post, and only one open to them.
 

@@ -38,11 +38,14 @@ pub fn gumbel(rng: &mut impl Rng) -> f64 {
 mod tests {
     use super::*;
 
+    /// The first output of simulation 0 under seed 1.
+    const PINNED: u64 = 4_577_072_067_518_496_145;
+
     #[test]
     fn the_generator_is_the_named_one() {
         // Pinned: a change of generator or seeding changes every published result.
         let mut rng = sim_rng(1, 0);
-        assert_eq!(rng.next_u64(), sim_rng(1, 0).next_u64());
+        assert_eq!(rng.next_u64(), PINNED);
         assert_ne!(sim_rng(1, 0).next_u64(), sim_rng(1, 1).next_u64());
         assert_ne!(sim_rng(1, 0).next_u64(), sim_rng(2, 0).next_u64());
         let u = unit(&mut rng);

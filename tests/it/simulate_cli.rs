@@ -1,1 +1,349 @@
-//! `amphi simulate` and `amphi merge` end to end (written by a helper).
+//! `amphi simulate` and `amphi merge` end to end: golden summaries, byte-identical files for
+//! any thread count and any split into shards, errors and exit codes.
+//!
+//! Golden files live in `tests/it/golden/`; refresh them with `AMPHI_BLESS=1 cargo test` after
+//! a deliberate change of output, and explain the change in the commit.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const REPORT_FILES: [&str; 4] = ["cells.csv", "bands.csv", "des_by_band.csv", "simulate.json"];
+
+fn amphi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amphi"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the amphi binary runs")
+}
+
+/// Runs amphi, expecting success; returns stdout.
+#[track_caller]
+fn ok(args: &[&str]) -> String {
+    let output = amphi(args);
+    assert!(
+        output.status.success(),
+        "amphi {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs amphi, expecting failure with `code`; returns stderr.
+#[track_caller]
+fn fails(args: &[&str], code: i32) -> String {
+    let output = amphi(args);
+    assert_eq!(output.status.code(), Some(code), "amphi {args:?}");
+    assert!(output.stdout.is_empty(), "nothing on stdout on error");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("amphi-sim-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[track_caller]
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/golden")
+        .join(name);
+    if std::env::var_os("AMPHI_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with AMPHI_BLESS=1 to create it)",
+            path.display()
+        )
+    });
+    assert_eq!(actual, expected, "output differs from {}", path.display());
+}
+
+/// The report files of a folder, by name.
+fn report(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    REPORT_FILES
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(dir.join(f)).unwrap()))
+        .collect()
+}
+
+const EXAMPLES: [&str; 4] = [
+    "--candidates",
+    "data/examples/candidates.csv",
+    "--posts",
+    "data/examples/posts.csv",
+];
+
+/// The example semester (must-fill sector, supernumeraries: the full-lists engine), drawn
+/// lists for everyone, a fixed seed: the summary and bands.csv are pinned.
+#[test]
+fn simulate_the_example_semester() {
+    let out = scratch("examples");
+    let mut args = vec!["simulate"];
+    args.extend(EXAMPLES);
+    args.extend(["--sims", "300", "--seed", "7", "--bands", "3", "--top", "5"]);
+    args.extend(["--out", path(&out)]);
+    let stdout = ok(&args);
+    golden("simulate_examples.txt", &stdout.replace(path(&out), "OUT"));
+    golden(
+        "simulate_examples_bands.csv",
+        &std::fs::read_to_string(out.join("bands.csv")).unwrap(),
+    );
+    assert!(stdout.contains("full-lists engine, with positions"));
+}
+
+/// The national 2023 table with the shipped model: a short run, pinned.
+#[test]
+fn simulate_national_2023() {
+    let out = scratch("national");
+    let stdout = ok(&[
+        "simulate",
+        "--year",
+        "2023",
+        "--sims",
+        "24",
+        "--seed",
+        "1",
+        "--positions",
+        "--top",
+        "5",
+        "--out",
+        path(&out),
+    ]);
+    golden("simulate_2023.txt", &stdout.replace(path(&out), "OUT"));
+    assert!(stdout.starts_with("national 2023: 9755 candidates, 1213 posts, 9484 seats\n"));
+    let cells = std::fs::read_to_string(out.join("cells.csv")).unwrap();
+    assert_eq!(cells.lines().count(), 1 + 1213);
+    assert!(
+        cells.contains("\nOPH@Lyon,"),
+        "cells are named DES@subdivision"
+    );
+}
+
+/// One, two or three threads: the same bytes in every file.
+#[test]
+fn thread_count_changes_no_byte() {
+    let runs: Vec<_> = ["1", "2", "3"]
+        .iter()
+        .map(|threads| {
+            let out = scratch(&format!("threads-{threads}"));
+            let mut args = vec!["simulate"];
+            args.extend(EXAMPLES);
+            args.extend(["--sims", "120", "--threads", threads, "--out", path(&out)]);
+            let stdout = ok(&args).replace(path(&out), "OUT");
+            (stdout, report(&out))
+        })
+        .collect();
+    assert_eq!(runs[0], runs[1]);
+    assert_eq!(runs[0], runs[2]);
+}
+
+/// Three shards merged give exactly the files of one run, whatever order they are given in.
+#[test]
+fn shards_merge_into_the_whole_run() {
+    let whole = scratch("whole");
+    let base = [
+        "simulate", "--year", "2023", "--sims", "10", "--seed", "5", "--bands", "4",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--out", path(&whole)]);
+    let whole_stdout = ok(&args).replace(path(&whole), "OUT");
+
+    let shards = scratch("shards");
+    for k in ["1/3", "2/3", "3/3"] {
+        let mut args = base.to_vec();
+        args.extend(["--shard", k, "--out", path(&shards)]);
+        let stdout = ok(&args);
+        assert!(stdout.starts_with(&format!("shard {} of 3: simulations ", &k[..1])));
+    }
+    let merged = scratch("merged");
+    let files: Vec<String> = ["3", "1", "2"]
+        .iter()
+        .map(|k| path(&shards.join(format!("shard-{k}-of-3.json"))).to_owned())
+        .collect();
+    let mut args = vec!["merge"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--out", path(&merged)]);
+    let merged_stdout = ok(&args).replace(path(&merged), "OUT");
+    assert_eq!(merged_stdout, whole_stdout);
+    assert_eq!(report(&merged), report(&whole));
+
+    // A shard missing, or given twice.
+    let missing = fails(&["merge", &files[0], &files[1]], 1);
+    assert!(
+        missing.contains("a shard is missing"),
+        "unexpected message: {missing}"
+    );
+    let twice = fails(&["merge", &files[0], &files[1], &files[2], &files[1]], 1);
+    assert!(
+        twice.contains("overlaps another shard"),
+        "unexpected message: {twice}"
+    );
+}
+
+/// Without a terminal, no progress bar: stderr holds only the timing line.
+#[test]
+fn no_progress_bar_without_a_terminal() {
+    let out = scratch("quiet");
+    let mut args = vec!["simulate"];
+    args.extend(EXAMPLES);
+    args.extend(["--sims", "20", "--out", path(&out)]);
+    let output = amphi(&args);
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("amphi: 20 simulations in "), "{stderr}");
+    assert!(stderr.contains(" per second on "), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no terminal escapes: {stderr}");
+}
+
+/// `--format json` prints the report that simulate.json holds.
+#[test]
+fn json_summary_is_the_report() {
+    let out = scratch("json");
+    let mut args = vec!["simulate"];
+    args.extend(EXAMPLES);
+    args.extend(["--sims", "30", "--format", "json", "--out", path(&out)]);
+    let stdout = ok(&args);
+    assert_eq!(
+        stdout.as_bytes(),
+        std::fs::read(out.join("simulate.json")).unwrap()
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["sims"], 30);
+    assert_eq!(json["bands"].as_array().unwrap().len(), 10);
+    assert!(json["overall"]["first_wish"]["value"].is_number());
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["simulate"],
+            "amphi: error: no instance: give --year YEAR, or --candidates FILE and --posts FILE\n",
+        ),
+        (
+            &["simulate", "--year", "2023", "--shard", "4/3"],
+            "amphi: error: --shard: \"4/3\" is not K/N with 1 <= K <= N (e.g. 3/10)\n",
+        ),
+        (
+            &[
+                "simulate", "--year", "2023", "--sims", "2", "--shard", "1/3",
+            ],
+            "amphi: error: --shard: 3 shards for 2 simulations leaves some empty\n",
+        ),
+        (
+            &["simulate", "--year", "2023", "--bands", "3000,1000"],
+            "amphi: error: --bands: \"3000,1000\" is neither a number of bands (e.g. 10) nor \
+             increasing ranks separated by commas (e.g. 1000,3000,6000)\n",
+        ),
+        (
+            &["simulate", "--year", "2023", "--sims", "0"],
+            "amphi: error: --sims must be 1 or more\n",
+        ),
+        (
+            &[
+                "simulate",
+                "--candidates",
+                "data/examples/candidates.csv",
+                "--posts",
+                "data/examples/posts.csv",
+                "--candidates-count",
+                "10",
+            ],
+            "amphi: error: --candidates-count applies to --year; with --candidates the file sets \
+             the candidates\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        assert_eq!(fails(args, 2), expected, "amphi {args:?}");
+    }
+}
+
+#[test]
+fn input_errors_exit_with_1() {
+    let dir = scratch("errors");
+    let model = dir.join("model.json");
+    std::fs::write(&model, "{\"noise\": 1,\n \"des\": {\"OPH\": \"high\"}}\n").unwrap();
+    let stderr = fails(&["simulate", "--year", "2023", "--model", path(&model)], 1);
+    assert_eq!(
+        stderr,
+        format!(
+            "amphi: error: {}: line 2 column 22: invalid type: string \"high\", expected f64\n",
+            path(&model)
+        )
+    );
+    let stderr = fails(&["simulate", "--year", "2031"], 1);
+    assert_eq!(
+        stderr,
+        "amphi: error: data/internat_postes_rangs_des_subdivision.csv: column \"year\": \"2031\" \
+         has no cell with seats for this year (years with seats: 2020, 2021, 2022, 2023, 2024, \
+         2025, 2026)\n"
+    );
+    let mut args = vec!["simulate", "--engine", "lazy"];
+    args.extend(EXAMPLES);
+    assert_eq!(
+        fails(&args, 1),
+        "amphi: error: the lazy engine cannot run this instance: it has must-fill sectors; use \
+         --engine full-lists\n"
+    );
+    let not_a_shard = dir.join("shard.json");
+    std::fs::write(&not_a_shard, "{}").unwrap();
+    let stderr = fails(&["merge", path(&not_a_shard)], 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "amphi: error: {}:1: is not a shard file written by amphi simulate --shard",
+            path(&not_a_shard)
+        )),
+        "{stderr}"
+    );
+}
+
+/// A year whose ranks are per group of specialties says that its observed rangs limites are
+/// not comparable.
+#[test]
+fn group_ranked_years_are_flagged() {
+    let out = scratch("2024");
+    let output = amphi(&[
+        "simulate",
+        "--year",
+        "2024",
+        "--sims",
+        "2",
+        "--out",
+        path(&out),
+    ]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("are ranks within groups of specialties"),
+        "{stderr}"
+    );
+}
+
+/// `data/model.json` is what `cargo run --example prior -- 2023` prints: the documented prior,
+/// reproducible from the shipped table.
+#[test]
+fn shipped_model_is_the_2023_prior() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let national = amphi::io::read_national(&data, 2023, None).unwrap();
+    let shipped = amphi::io::read_model(&data.join("model.json")).unwrap();
+    let prior =
+        amphi::prefs::Model::prior(&national.instance, &national.observed, &shipped.description);
+    assert_eq!(shipped, prior);
+    assert_eq!(
+        std::fs::read_to_string(data.join("model.json")).unwrap(),
+        prior.to_json()
+    );
+    assert_eq!(shipped.des.len(), 44);
+    assert_eq!(shipped.subdivisions.len(), 28);
+    assert!(shipped.coverage_warnings(&national.instance).is_empty());
+}
