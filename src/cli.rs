@@ -203,15 +203,9 @@ pub struct SimulateArgs {
     /// `amphi merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Folder to write cells.csv, bands.csv, des_by_band.csv and simulate.json into.
-    #[arg(long, value_name = "DIR", default_value = "amphi-out")]
-    pub out: PathBuf,
-    /// Summary format on stdout.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
-    /// How many of the most contested posts the summary lists.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub top: usize,
+    /// Where and how to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
     #[arg(long, value_enum, default_value_t)]
     pub ties: Ties,
@@ -235,7 +229,16 @@ pub struct MergeArgs {
     /// Shard files written by `amphi simulate --shard K/N`, all of one run.
     #[arg(value_name = "SHARD", required = true)]
     pub shards: Vec<PathBuf>,
-    /// Folder to write the report into.
+    /// Where and how to report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// The report flags of `amphi simulate` and `amphi merge`.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ReportArgs {
+    /// Folder to write cells.csv, bands.csv, des_by_band.csv and simulate.json into (or, with
+    /// --shard, the shard file).
     #[arg(long, value_name = "DIR", default_value = "amphi-out")]
     pub out: PathBuf,
     /// Summary format on stdout.
@@ -290,12 +293,8 @@ pub struct SimulateConfig {
     pub engine: EngineChoice,
     /// Shard `(k, n)`, 1-based.
     pub shard: Option<(u64, u64)>,
-    /// Output folder.
-    pub out: PathBuf,
-    /// Summary format.
-    pub format: Format,
-    /// Contested posts to list.
-    pub top: usize,
+    /// Output folder, format and length of the summary.
+    pub report: ReportArgs,
     /// Tie policy.
     pub ties: TieBreak,
 }
@@ -358,9 +357,7 @@ impl SimulateArgs {
             positions: self.positions,
             engine: self.engine,
             shard,
-            out: self.out,
-            format: self.format,
-            top: self.top,
+            report: self.report,
             ties: match self.ties {
                 Ties::Error => TieBreak::Reject,
                 Ties::Id => TieBreak::ById,

@@ -1,7 +1,8 @@
 //! The `amphi` command: parse flags, validate them, run, report errors as exit codes.
 
 use amphi::cli::{
-    AllocateConfig, Cli, Command, EngineChoice, Format, MergeArgs, SimInput, SimulateConfig,
+    AllocateConfig, Cli, Command, EngineChoice, Format, MergeArgs, ReportArgs, SimInput,
+    SimulateConfig,
 };
 use amphi::model::WishLists;
 use amphi::outcome::Summary;
@@ -69,17 +70,7 @@ fn allocate(config: &AllocateConfig) -> anyhow::Result<()> {
             report::posts_outcome_csv(&input.instance, &input.wishes, &outcome),
         ),
     ];
-    let paths: Vec<_> = files
-        .iter()
-        .map(|(name, _)| config.out.join(name))
-        .collect();
-    let staged: Vec<_> = paths
-        .iter()
-        .zip(&files)
-        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
-        .collect();
-    io::write_all_atomic(&staged).context("could not write the results")?;
-    let written: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let written = write_files(&config.out, &files)?;
     match config.format {
         Format::Text => {
             print!(
@@ -208,7 +199,7 @@ fn simulate(config: &SimulateConfig) -> anyhow::Result<()> {
             end: sims.end,
             tally,
         };
-        let path = config.out.join(format!("shard-{k}-of-{n}.json"));
+        let path = config.report.out.join(format!("shard-{k}-of-{n}.json"));
         let bytes = serde_json::to_vec(&shard).context("could not encode the shard")?;
         io::write_atomic(&path, &bytes).context("could not write the shard")?;
         println!(
@@ -220,7 +211,7 @@ fn simulate(config: &SimulateConfig) -> anyhow::Result<()> {
         return Ok(());
     }
     let report = SimulationReport::new(&frame, &tally);
-    write_report(&report, &config.out, config.format, config.top)
+    write_report(&report, &config.report)
 }
 
 fn merge(args: &MergeArgs) -> anyhow::Result<()> {
@@ -231,32 +222,32 @@ fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         .collect::<Result<_, _>>()?;
     let (frame, tally) = io::merge_shards(&args.shards, shards)?;
     let report = SimulationReport::new(&frame, &tally);
-    write_report(&report, &args.out, args.format, args.top)
+    write_report(&report, &args.report)
 }
 
-fn write_report(
-    report: &SimulationReport,
-    out: &Path,
-    format: Format,
-    top: usize,
-) -> anyhow::Result<()> {
+/// Writes `files` into `out` atomically, all or none; returns their paths.
+fn write_files(out: &Path, files: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<String>> {
+    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| out.join(name)).collect();
+    let staged: Vec<_> = paths
+        .iter()
+        .zip(files)
+        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
+        .collect();
+    io::write_all_atomic(&staged).context("could not write the results")?;
+    Ok(paths.iter().map(|p| p.display().to_string()).collect())
+}
+
+fn write_report(report: &SimulationReport, args: &ReportArgs) -> anyhow::Result<()> {
     let files = [
         ("cells.csv", report.cells_csv()),
         ("bands.csv", report.bands_csv()),
         ("des_by_band.csv", report.des_by_band_csv()),
         ("simulate.json", report.json()),
     ];
-    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| out.join(name)).collect();
-    let staged: Vec<_> = paths
-        .iter()
-        .zip(&files)
-        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
-        .collect();
-    io::write_all_atomic(&staged).context("could not write the results")?;
-    let written: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    match format {
+    let written = write_files(&args.out, &files)?;
+    match args.format {
         Format::Text => {
-            print!("{}", report.summary_text(top));
+            print!("{}", report.summary_text(args.top));
             println!("\nwrote {}", written.join(", "));
         }
         Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),

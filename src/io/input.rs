@@ -88,31 +88,31 @@ pub struct Source<'a> {
 
 /// Reads and checks the three files.
 pub fn read_input(paths: &InputPaths, ties: TieBreak) -> Result<Input> {
+    read_instance(&paths.candidates, &paths.posts, Some(&paths.wishes), ties)
+}
+
+/// Reads candidates and posts, and wish lists if given: without them every list is empty (in
+/// `amphi simulate`, every candidate is drawn).
+pub fn read_instance(
+    candidates: &Path,
+    posts: &Path,
+    wishes: Option<&Path>,
+    ties: TieBreak,
+) -> Result<Input> {
     let read = |path: &Path| std::fs::read(path).map_err(|e| Error::io(path, e));
-    let (c, p, w) = (
-        read(&paths.candidates)?,
-        read(&paths.posts)?,
-        read(&paths.wishes)?,
-    );
+    let (c, p) = (read(candidates)?, read(posts)?);
+    let w = match wishes {
+        Some(path) => read(path)?,
+        None => b"candidate,order,post\n".to_vec(),
+    };
     let name = |path: &Path| path.display().to_string();
-    let (cn, pn, wn) = (
-        name(&paths.candidates),
-        name(&paths.posts),
-        name(&paths.wishes),
-    );
+    let (cn, pn) = (name(candidates), name(posts));
+    let wn = wishes.map_or_else(|| "(no wishes)".to_owned(), name);
+    let source = |name, bytes| Source { name, bytes };
     Ok(parse_input(
-        Source {
-            name: &cn,
-            bytes: &c,
-        },
-        Source {
-            name: &pn,
-            bytes: &p,
-        },
-        Source {
-            name: &wn,
-            bytes: &w,
-        },
+        source(&cn, &c),
+        source(&pn, &p),
+        source(&wn, &w),
         ties,
     )?)
 }

@@ -9,10 +9,10 @@ mod write;
 
 pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,
-    read_input,
+    read_input, read_instance,
 };
 pub use national::{
     CELLS_FILE, KNOWN_CANDIDATES, NationalYear, known_candidates, parse_national, read_national,
 };
-pub use shard::{merge_shards, read_instance, read_model, read_shard};
+pub use shard::{merge_shards, read_model, read_shard};
 pub use write::{write_all_atomic, write_atomic};

@@ -1,9 +1,7 @@
-//! Reading models and shard files, and merging shards.
+//! Reading preference models and shard files, and merging shards.
 
 use crate::error::{Error, InputError, Result};
-use crate::io::input::{Input, Source, parse_input};
 use crate::prefs::Model;
-use crate::priority::TieBreak;
 use crate::sim::frame::{Frame, SHARD_FORMAT, Shard};
 use crate::sim::tally::Tally;
 use std::path::{Path, PathBuf};
@@ -13,40 +11,6 @@ pub fn read_model(path: &Path) -> Result<Model> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     Model::from_json(&text)
         .map_err(|message| InputError::file(path.display().to_string(), message).into())
-}
-
-/// Reads candidates and posts, and explicit wish lists if given (candidates not in them are
-/// drawn).
-pub fn read_instance(
-    candidates: &Path,
-    posts: &Path,
-    wishes: Option<&Path>,
-    ties: TieBreak,
-) -> Result<Input> {
-    let read = |path: &Path| std::fs::read(path).map_err(|e| Error::io(path, e));
-    let (c, p) = (read(candidates)?, read(posts)?);
-    let w = match wishes {
-        Some(path) => read(path)?,
-        None => b"candidate,order,post\n".to_vec(),
-    };
-    let name = |path: &Path| path.display().to_string();
-    let (cn, pn) = (name(candidates), name(posts));
-    let wn = wishes.map_or_else(|| "(no wishes)".to_owned(), name);
-    Ok(parse_input(
-        Source {
-            name: &cn,
-            bytes: &c,
-        },
-        Source {
-            name: &pn,
-            bytes: &p,
-        },
-        Source {
-            name: &wn,
-            bytes: &w,
-        },
-        ties,
-    )?)
 }
 
 /// Reads a shard file written by `amphi simulate --shard`.

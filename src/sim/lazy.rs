@@ -503,7 +503,8 @@ impl Walk<'_> {
                         }
                         (past, past_home) = (0.0, 0.0);
                         taken_out = true;
-                        continue 'walk;
+                        // The step stays a full post: draw again, now among those left.
+                        continue;
                     } else if rejections > 4 * Self::MAX_REJECTIONS {
                         // Only rounding in the trees can get here: stop the walk.
                         break 'walk;

@@ -3,44 +3,8 @@
 //! Golden files live in `tests/it/golden/`. After a deliberate change of output, refresh them
 //! with `AMPHI_BLESS=1 cargo test` and explain the change in the commit.
 
+use crate::support::{amphi, golden, scratch};
 use clap::CommandFactory;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn amphi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amphi"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the amphi binary runs")
-}
-
-/// A fresh, empty folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("amphi-it-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Compares `actual` with the golden file `name`, or rewrites it under `AMPHI_BLESS=1`.
-#[track_caller]
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/it/golden")
-        .join(name);
-    if std::env::var_os("AMPHI_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with AMPHI_BLESS=1 to create it)",
-            path.display()
-        )
-    });
-    assert_eq!(actual, expected, "output differs from {}", path.display());
-}
 
 #[test]
 fn cli_definition_is_consistent() {

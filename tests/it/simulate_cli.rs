@@ -4,17 +4,14 @@
 //! Golden files live in `tests/it/golden/`; refresh them with `AMPHI_BLESS=1 cargo test` after
 //! a deliberate change of output, and explain the change in the commit.
 
+use crate::support::{amphi, golden};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const REPORT_FILES: [&str; 4] = ["cells.csv", "bands.csv", "des_by_band.csv", "simulate.json"];
 
-fn amphi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amphi"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the amphi binary runs")
+/// A fresh folder, named apart from the other modules' folders.
+fn scratch(name: &str) -> PathBuf {
+    crate::support::scratch(&format!("simulate-{name}"))
 }
 
 /// Runs amphi, expecting success; returns stdout.
@@ -38,33 +35,8 @@ fn fails(args: &[&str], code: i32) -> String {
     String::from_utf8(output.stderr).unwrap()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("amphi-sim-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-#[track_caller]
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/it/golden")
-        .join(name);
-    if std::env::var_os("AMPHI_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with AMPHI_BLESS=1 to create it)",
-            path.display()
-        )
-    });
-    assert_eq!(actual, expected, "output differs from {}", path.display());
 }
 
 /// The report files of a folder, by name.

@@ -5,6 +5,8 @@ use amphi::outcome::Outcome;
 use amphi::priority::TieBreak;
 use amphi::rules::{AllocConfig, Rule};
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 /// Parses three indented inline CSV tables named candidates.csv, posts.csv and wishes.csv.
 pub fn parse(candidates: &str, posts: &str, wishes: &str) -> Result<Input, String> {
@@ -85,4 +87,41 @@ pub fn check(candidates: &str, posts: &str, wishes: &str, config: AllocConfig, e
     let input = parse(candidates, posts, wishes).expect("valid input");
     let outcome = allocate(&input, &config);
     assert_eq!(render(&input, &outcome), unindent(expected));
+}
+
+/// Runs the `amphi` binary in the crate's folder.
+pub fn amphi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amphi"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the amphi binary runs")
+}
+
+/// A fresh, empty folder for one test; `name` must be unique across the test binary.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("amphi-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Compares `actual` with the golden file `name` in `tests/it/golden/`, or rewrites it under
+/// `AMPHI_BLESS=1`.
+#[track_caller]
+pub fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/golden")
+        .join(name);
+    if std::env::var_os("AMPHI_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with AMPHI_BLESS=1 to create it)",
+            path.display()
+        )
+    });
+    assert_eq!(actual, expected, "output differs from {}", path.display());
 }
