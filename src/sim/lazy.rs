@@ -488,7 +488,7 @@ impl Walk<'_> {
                         }
                         _ => trees.global.find(unit(rng) * trees.global.total()) as u32,
                     };
-                    if !walked[next as usize] {
+                    if !walked[next as usize] && !is_open(next) {
                         break next;
                     }
                     rejections += 1;
