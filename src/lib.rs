@@ -44,8 +44,9 @@
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
 //! - [`prefs`]: the preference model (DES and subdivision attractiveness, home bonus, Gumbel
 //!   noise, outside option, latent types) as read from JSON, and resolved into post weights.
-//! - [`sim`]: the Monte Carlo runner. `sim/mod.rs` holds the [`sim::Setup`] and [`sim::run`]
-//!   (rayon, one generator per simulation); `sim/lazy.rs` the engine that draws each
+//! - [`sim`]: the Monte Carlo runner. `sim/mod.rs` holds the [`sim::Setup`], the
+//!   [`sim::Runner`] and its per-thread [`sim::Simulator`], and [`sim::run`] (rayon, one
+//!   generator per simulation); `sim/lazy.rs` the engine that draws each
 //!   candidate's best open post without building lists; `sim/full.rs` the reference engine that
 //!   sorts full lists and calls [`rules`]; `sim/sampler.rs` the alias tables and Fenwick trees;
 //!   `sim/tally.rs` the integer accumulators and their estimates; `sim/frame.rs` the

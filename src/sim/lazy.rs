@@ -33,7 +33,7 @@ const NONE: u32 = u32::MAX;
 
 /// The fixed part of the lazy engine: eligibility classes and their initial tables.
 #[derive(Debug, Clone)]
-pub struct LazyPlan {
+pub(crate) struct LazyPlan {
     classes: Vec<Class>,
     /// Candidates in the order of choice: id, rank and class (`NONE` for candidates with an
     /// explicit list), packed so that the main loop reads one small array.
@@ -77,7 +77,7 @@ struct TypeSamplers {
 
 impl LazyPlan {
     /// Groups candidates by the posts open to them and builds each group's tables.
-    pub fn new(setup: &Setup) -> LazyPlan {
+    pub(crate) fn new(setup: &Setup) -> LazyPlan {
         let instance = &setup.instance;
         let u = &setup.utilities;
         let subs = instance.subdivisions.len();

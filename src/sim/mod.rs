@@ -34,7 +34,7 @@ use crate::sim::tally::{Layout, Record, Scratch, Tally};
 use rayon::prelude::*;
 use std::ops::Range;
 
-pub use lazy::LazyPlan;
+use lazy::LazyPlan;
 
 /// Which engine draws and allocates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,77 +277,122 @@ impl Draws {
     }
 }
 
+/// What a run prepares once and shares between threads: the tally layout, the type and home
+/// draw tables, and the lazy engine's plan.
+pub struct Runner<'a> {
+    setup: &'a Setup,
+    layout: Layout,
+    draws: Draws,
+    plan: Option<LazyPlan>,
+    positions: bool,
+}
+
+impl<'a> Runner<'a> {
+    /// Prepares runs of `setup` with `engine`, which must be supported
+    /// ([`Setup::lazy_supported`] for [`Engine::Lazy`]). The full-lists engine always draws
+    /// positions.
+    pub fn new(setup: &'a Setup, engine: Engine, positions: bool) -> Runner<'a> {
+        Runner {
+            setup,
+            layout: setup.layout(),
+            draws: Draws::new(setup),
+            plan: match engine {
+                Engine::Lazy => Some(LazyPlan::new(setup)),
+                Engine::FullLists => None,
+            },
+            positions,
+        }
+    }
+
+    /// The tally layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// A simulator with its own buffers, for one thread.
+    pub fn simulator(&self) -> Simulator<'_> {
+        let instance = &self.setup.instance;
+        Simulator {
+            runner: self,
+            workspace: match &self.plan {
+                Some(plan) => Workspace::Lazy(lazy::Workspace::new(plan)),
+                None => Workspace::Full(full::Workspace::default()),
+            },
+            record: Record::new(instance.candidates.len(), instance.posts.len()),
+        }
+    }
+}
+
+/// Runs single simulations, reusing its buffers.
+pub struct Simulator<'a> {
+    runner: &'a Runner<'a>,
+    workspace: Workspace,
+    record: Record,
+}
+
+enum Workspace {
+    Lazy(lazy::Workspace),
+    Full(full::Workspace),
+}
+
+impl Simulator<'_> {
+    /// Simulation `k` of a run seeded by `seed`: the same record for the same `(seed, k)`,
+    /// whichever simulator runs it.
+    pub fn simulate(&mut self, seed: u64, k: u64) -> &Record {
+        let runner = self.runner;
+        let mut rng = rng::sim_rng(seed, k);
+        self.record.clear();
+        match (&mut self.workspace, &runner.plan) {
+            (Workspace::Lazy(ws), Some(plan)) => lazy::simulate(
+                runner.setup,
+                plan,
+                &runner.draws,
+                ws,
+                runner.positions,
+                &mut rng,
+                &mut self.record,
+            ),
+            (Workspace::Full(ws), _) => {
+                full::simulate(runner.setup, &runner.draws, ws, &mut rng, &mut self.record)
+            }
+            (Workspace::Lazy(_), None) => unreachable!("a lazy workspace comes with its plan"),
+        }
+        &self.record
+    }
+}
+
 /// Runs simulations `config.sims` and tallies them. `progress` is called with the number of
 /// simulations just finished.
 ///
 /// The engine must be supported ([`Setup::lazy_supported`] for [`Engine::Lazy`]).
 pub fn run(setup: &Setup, config: &RunConfig, progress: &(dyn Fn(u64) + Sync)) -> Tally {
-    let layout = setup.layout();
-    let draws = Draws::new(setup);
-    let plan = match config.engine {
-        Engine::Lazy => Some(LazyPlan::new(setup)),
-        Engine::FullLists => None,
-    };
+    let runner = Runner::new(setup, config.engine, config.positions);
+    let layout = runner.layout();
     let Range { start, end } = config.sims.clone();
     let count = end.saturating_sub(start);
     // Chunks small enough to balance threads, large enough that the tallies (one per chunk)
     // stay few. The chunking changes nothing in the result: tallies are integer sums.
-    let chunks = (rayon::current_num_threads() as u64 * 4).clamp(1, count.max(1));
+    let chunks = (rayon::current_num_threads() as u64 * 2).clamp(1, count.max(1));
     (0..chunks)
         .into_par_iter()
         .map(|i| {
             let from = start + count * i / chunks;
             let to = start + count * (i + 1) / chunks;
-            let mut tally = Tally::new(&layout);
+            let mut tally = Tally::new(layout);
             let mut scratch = Scratch::default();
-            let mut record =
-                Record::new(setup.instance.candidates.len(), setup.instance.posts.len());
-            let mut engine = match &plan {
-                Some(plan) => Simulator::Lazy(lazy::Workspace::new(plan)),
-                None => Simulator::Full(full::Workspace::default()),
-            };
+            let mut simulator = runner.simulator();
             for k in from..to {
-                let mut rng = rng::sim_rng(config.seed, k);
-                record.clear();
-                match (&mut engine, &plan) {
-                    (Simulator::Lazy(ws), Some(plan)) => lazy::simulate(
-                        setup,
-                        plan,
-                        &draws,
-                        ws,
-                        config.positions,
-                        &mut rng,
-                        &mut record,
-                    ),
-                    (Simulator::Full(ws), _) => {
-                        full::simulate(setup, &draws, ws, &mut rng, &mut record)
-                    }
-                    (Simulator::Lazy(_), None) => unreachable!("a lazy workspace has its plan"),
-                }
-                tally.add(&layout, &record, &mut scratch);
+                tally.add(layout, simulator.simulate(config.seed, k), &mut scratch);
                 progress(1);
             }
-            tally.flush(&layout, &mut scratch);
+            tally.flush(layout, &mut scratch);
             tally
         })
         .reduce(
-            || Tally::new(&layout),
+            || Tally::new(layout),
             |mut a, b| {
                 a.merge(&b);
                 a
             },
         )
-}
-
-enum Simulator {
-    Lazy(lazy::Workspace),
-    Full(full::Workspace),
-}
-
-/// One simulation with the full-lists engine: the candidates' drawn lists (explicit lists kept),
-/// for tests and benchmarks that compare the engines.
-pub fn draw_full_lists(setup: &Setup, seed: u64, k: u64) -> WishLists {
-    let draws = Draws::new(setup);
-    let mut rng = rng::sim_rng(seed, k);
-    full::draw_lists(setup, &draws, &mut full::Workspace::default(), &mut rng)
 }
