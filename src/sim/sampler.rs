@@ -106,7 +106,7 @@ impl Alias {
 
 /// Rebuild a sampler's table when the open weight falls below this share of the weight it was
 /// built on: a draw then costs at most `1 / REBUILD_BELOW` tries on average.
-const REBUILD_BELOW: f64 = 0.3;
+const REBUILD_BELOW: f64 = 0.5;
 
 /// A draw among the posts of a scope that are still open, proportional to their weights.
 ///

@@ -274,22 +274,22 @@ impl Tally {
         let known = BAND_STATS;
         for ((&post, &position), &b) in record.post.iter().zip(&record.position).zip(&layout.band) {
             let counts = &mut scratch.counts[b as usize];
-            if post == Record::NONE {
-                counts[BandStat::Without as usize] += 1;
-                continue;
+            let assigned = post != Record::NONE;
+            counts[BandStat::Assigned as usize] += u64::from(assigned);
+            counts[BandStat::Without as usize] += u64::from(!assigned);
+            if assigned {
+                let d = layout.post_des[post as usize];
+                if d != u32::MAX {
+                    scratch.des[b as usize * layout.des + d as usize] += 1;
+                }
             }
-            counts[BandStat::Assigned as usize] += 1;
-            let d = layout.post_des[post as usize];
-            if d != u32::MAX {
-                scratch.des[b as usize * layout.des + d as usize] += 1;
-            }
-            if position > 0 {
-                counts[BandStat::First as usize] += u64::from(position == 1);
-                counts[BandStat::Top3 as usize] += u64::from(position <= 3);
-                counts[BandStat::Top10 as usize] += u64::from(position <= 10);
-                counts[BandStat::Position as usize] += u64::from(position);
-                counts[known] += 1;
-            }
+            // Without branches: whether the position is 1 or unknown (0) is a coin toss.
+            let rank = position.wrapping_sub(1); // u32::MAX when unknown
+            counts[BandStat::First as usize] += u64::from(rank == 0);
+            counts[BandStat::Top3 as usize] += u64::from(rank < 3);
+            counts[BandStat::Top10 as usize] += u64::from(rank < 10);
+            counts[BandStat::Position as usize] += u64::from(position);
+            counts[known] += u64::from(position > 0);
         }
         let mut overall = [0u64; BAND_STATS];
         let mut overall_known = 0;
