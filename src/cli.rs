@@ -149,6 +149,10 @@ impl AllocateArgs {
     }
 }
 
+/// The most simulations one run (all shards together) may have: rang-limite histograms count in
+/// 32 bits.
+pub const MAX_SIMS: u64 = u32::MAX as u64;
+
 /// Flags of `amphi simulate`.
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
@@ -172,7 +176,7 @@ pub struct SimulateArgs {
     /// the noise orders the lists with --candidates/--posts.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
-    /// How many simulations.
+    /// How many simulations (at most 4,294,967,295).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub sims: u64,
     /// Master seed: simulation k draws from a generator seeded by (seed, k).
@@ -336,6 +340,13 @@ impl SimulateArgs {
         };
         if self.sims == 0 {
             return Err("--sims must be 1 or more".to_owned());
+        }
+        if self.sims > MAX_SIMS {
+            return Err(format!(
+                "--sims: {} is more than {MAX_SIMS}, the most a run counts (histograms count \
+                 in 32 bits)",
+                self.sims
+            ));
         }
         let bands = parse_bands(&self.bands)?;
         let shard = self.shard.as_deref().map(parse_shard).transpose()?;

@@ -406,6 +406,13 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e, "\"types\": the shares add up to 0.7, not 1");
+        let e = Model::from_json(r#"{"noise": 1, "home_bonus": -1}"#).unwrap_err();
+        assert_eq!(e, "\"home_bonus\": -1 is negative: expected 0 or more");
+        let e = Model::from_json(r#"{"noise": 1, "des": {"OPH": 400}}"#).unwrap_err();
+        assert_eq!(
+            e,
+            "\"des\".\"OPH\": 400 is not a finite utility within 300 noise scales of 0"
+        );
         let e = Model::from_json("{\"noise\": 1,\n \"bogus\": 2}").unwrap_err();
         assert!(
             e.starts_with("line 2 column 8: unknown field `bogus`"),

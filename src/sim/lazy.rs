@@ -365,18 +365,14 @@ fn choose(
     if ts.global.is_exhausted() {
         return None;
     }
-    ts.global.refresh(w, is_open, &mut ws.alias);
     let home = home
         .map(|h| h.index())
         .filter(|&h| h < class.by_sub.len() && !class.by_sub[h].is_empty());
     let (home_open, home_total) = match home {
-        Some(h) => {
-            ts.subs[h].refresh(w, is_open, &mut ws.alias);
-            (
-                plan.home_extra * ts.subs[h].open_weight(),
-                plan.home_extra * ts.subs[h].total(),
-            )
-        }
+        Some(h) => (
+            plan.home_extra * ts.subs[h].open_weight(),
+            plan.home_extra * ts.subs[h].total(),
+        ),
         None => (0.0, 0.0),
     };
     let open = plan.outside + ts.global.open_weight() + home_open;
@@ -384,12 +380,15 @@ fn choose(
     if u <= plan.outside {
         return None;
     }
-    let local = match home {
-        Some(h) if u <= plan.outside + home_open && !ts.subs[h].is_exhausted() => {
-            ts.subs[h].draw(rng, is_open)
-        }
-        _ => ts.global.draw(rng, is_open),
+    // Only the table drawn from is refreshed: the open weights are kept up to date by
+    // `close`, so the others can wait until they are drawn from.
+    let sampler = match home {
+        Some(h) if u <= plan.outside + home_open && !ts.subs[h].is_exhausted() => &mut ts.subs[h],
+        _ => &mut ts.global,
     };
+    sampler.refresh(w, is_open, &mut ws.alias);
+    let local = sampler.draw(rng, is_open);
+    let ts = &ws.samplers[cl][kind];
     if !positions {
         let total = plan.outside + ts.global.total() + home_total;
         let first = unit(rng) * total <= open;

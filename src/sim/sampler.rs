@@ -161,7 +161,8 @@ impl Sampler {
         self.total
     }
 
-    /// The weight of the open items (0 exactly when none is open).
+    /// The weight of the open items (0 exactly when none is open), kept up to date by
+    /// [`Sampler::close`] and recomputed by each rebuild.
     #[inline]
     pub fn open_weight(&self) -> f64 {
         self.open_weight

@@ -7,7 +7,8 @@
 //! not grow with the number of simulations.
 //!
 //! Rangs limites also go into one histogram per post, whose bins are [`Tally::bin_width`] ranks
-//! wide: quantiles read from it are exact up to one bin.
+//! wide: quantiles read from it are exact up to one bin. Its counts are 32-bit, so a run has at
+//! most `u32::MAX` simulations (`amphi simulate` checks it; merging saturates rather than wraps).
 
 use serde::{Deserialize, Serialize};
 
@@ -98,8 +99,8 @@ pub struct Quantile {
 }
 
 /// Counts per bin of width `width`, bin `i` holding values `1 + i·width ..= (i+1)·width`.
-pub fn quantile(counts: &[u64], width: u32, p: f64) -> Option<Quantile> {
-    let total: u64 = counts.iter().sum();
+pub fn quantile(counts: &[u32], width: u32, p: f64) -> Option<Quantile> {
+    let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
     if total == 0 {
         return None;
     }
@@ -110,7 +111,7 @@ pub fn quantile(counts: &[u64], width: u32, p: f64) -> Option<Quantile> {
         let k = (k.ceil() as u64).clamp(1, total);
         let mut seen = 0;
         for (i, &c) in counts.iter().enumerate() {
-            seen += c;
+            seen += u64::from(c);
             if seen >= k {
                 let w = f64::from(width);
                 return i as f64 * w + (w + 1.0) / 2.0;
@@ -139,7 +140,7 @@ pub struct Tally {
     /// Bins per post.
     pub bins: u32,
     /// Rang-limite histograms, `bins` per post, flat.
-    pub hist: Vec<u64>,
+    pub hist: Vec<u32>,
     /// Per band, [`BandStat`] ratios in that order.
     pub bands: Vec<[Ratio; BAND_STATS]>,
     /// Per band and DES (`band * des + d`): candidates of the band who got that DES.
@@ -330,7 +331,7 @@ impl Tally {
             for &last in &pending[..scratch.batch] {
                 if last > 0 {
                     let bin = ((last - 1) / layout.bin_width).min(layout.bins - 1);
-                    hist[bin as usize] += 1;
+                    hist[bin as usize] = hist[bin as usize].saturating_add(1);
                 }
             }
         }
@@ -353,12 +354,12 @@ impl Tally {
             pairs(a, b);
         }
         for (a, b) in self.hist.iter_mut().zip(&other.hist) {
-            *a += b;
+            *a = a.saturating_add(*b);
         }
     }
 
     /// The rang-limite histogram of post `p`.
-    pub fn histogram(&self, p: usize) -> &[u64] {
+    pub fn histogram(&self, p: usize) -> &[u32] {
         let bins = self.bins as usize;
         &self.hist[p * bins..(p + 1) * bins]
     }
@@ -412,7 +413,7 @@ mod tests {
     #[test]
     fn quantiles_from_unit_bins_are_order_statistics() {
         // Values 1..=100, one each.
-        let counts = vec![1u64; 100];
+        let counts = vec![1u32; 100];
         let q = quantile(&counts, 1, 0.5).unwrap();
         assert_eq!(q.value, 50.0);
         assert!(q.lo < 50.0 && q.hi > 50.0);

@@ -981,7 +981,7 @@ fn check_one_simulation(setup: &Setup, config: &RunConfig, t: &Tally) -> Result<
         prop_assert_eq!((fill.n, fill.y), (1, u64::from(post.seats)));
         prop_assert!(fill.x <= fill.y, "post {} over its seats: {:?}", p, fill);
         filled_by_des[post.des.unwrap().index()] += fill.x;
-        let hist: u64 = t.histogram(p).iter().sum();
+        let hist: u64 = t.histogram(p).iter().map(|&c| u64::from(c)).sum();
         prop_assert_eq!(rang.n, 1);
         if fill.x == 0 {
             prop_assert_eq!((rang.x, rang.y, hist), (0, 0, 0));

@@ -197,7 +197,7 @@ fn json_summary_is_the_report() {
 
 #[test]
 fn usage_errors_exit_with_2() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["simulate"],
             "amphi: error: no instance: give --year YEAR, or --candidates FILE and --posts FILE\n",
@@ -220,6 +220,11 @@ fn usage_errors_exit_with_2() {
         (
             &["simulate", "--year", "2023", "--sims", "0"],
             "amphi: error: --sims must be 1 or more\n",
+        ),
+        (
+            &["simulate", "--year", "2023", "--sims", "5000000000"],
+            "amphi: error: --sims: 5000000000 is more than 4294967295, the most a run counts \
+             (histograms count in 32 bits)\n",
         ),
         (
             &[
