@@ -21,8 +21,8 @@
 //!   - `threads_2`: positions off, 2-thread pool.
 //!   - `threads_2_positions`: positions on, 2-thread pool.
 
-use amphi::model::{PostId, WishLists};
-use amphi::priority::{Order, TieBreak};
+use amphi::io::InstanceSource;
+use amphi::priority::TieBreak;
 use amphi::sim::{BandSpec, Engine, RunConfig, Runner, Setup, run};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -35,14 +35,17 @@ const RUNS: u64 = 200;
 /// The national 2023 setup, as `amphi simulate --year 2023 --model data/model.json` builds it.
 fn national_2023() -> Setup {
     let data_dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
-    let national = amphi::io::read_national(data_dir, 2023, None).unwrap();
+    let source = InstanceSource::National {
+        data: data_dir.to_owned(),
+        year: 2023,
+        candidates: None,
+    };
+    let loaded = amphi::io::load_instance(&source, TieBreak::Reject).unwrap();
     let model = amphi::io::read_model(&data_dir.join("model.json")).unwrap();
-    let order = Order::of(&national.instance.candidates, TieBreak::Reject).unwrap();
-    let n = national.instance.candidates.len();
     let setup = Setup::new(
-        national.instance,
-        WishLists::from_lists(vec![Vec::<PostId>::new(); n]),
-        order,
+        loaded.instance,
+        loaded.explicit,
+        loaded.order,
         &model,
         &BandSpec::Equal(10),
     );

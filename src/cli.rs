@@ -1,6 +1,6 @@
 //! The command line: clap's flat flags, turned once into validated configurations.
 
-use crate::io::InputPaths;
+use crate::io::{InputPaths, InstanceSource};
 use crate::priority::TieBreak;
 use crate::rules::AllocConfig;
 use crate::sim::BandSpec;
@@ -253,34 +253,11 @@ pub struct ReportArgs {
     pub top: usize,
 }
 
-/// Where a simulation's instance comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SimInput {
-    /// The national table of a year.
-    National {
-        /// Data folder.
-        data: PathBuf,
-        /// Year.
-        year: u16,
-        /// Candidates, if not the published count.
-        candidates: Option<u32>,
-    },
-    /// Candidate and post files, with optional explicit lists.
-    Files {
-        /// candidates.csv
-        candidates: PathBuf,
-        /// posts.csv
-        posts: PathBuf,
-        /// wishes.csv, if any.
-        wishes: Option<PathBuf>,
-    },
-}
-
 /// A validated `amphi simulate` configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimulateConfig {
     /// The instance.
-    pub input: SimInput,
+    pub input: InstanceSource,
     /// The model file; `None` for the noise-only model.
     pub model: Option<PathBuf>,
     /// Simulations in the whole run.
@@ -307,7 +284,7 @@ impl SimulateArgs {
     /// Checks the flags.
     pub fn into_config(self) -> Result<SimulateConfig, String> {
         let input = match (self.year, self.candidates, self.posts) {
-            (Some(year), None, None) => SimInput::National {
+            (Some(year), None, None) => InstanceSource::National {
                 data: self.data.clone(),
                 year,
                 candidates: self.candidates_count,
@@ -320,7 +297,7 @@ impl SimulateArgs {
                             .to_owned(),
                     );
                 }
-                SimInput::Files {
+                InstanceSource::Files {
                     candidates,
                     posts,
                     wishes: self.wishes,
@@ -335,8 +312,8 @@ impl SimulateArgs {
         };
         let model = match (&self.model, &input) {
             (Some(m), _) => Some(m.clone()),
-            (None, SimInput::National { .. }) => Some(self.data.join("model.json")),
-            (None, SimInput::Files { .. }) => None,
+            (None, InstanceSource::National { .. }) => Some(self.data.join("model.json")),
+            (None, InstanceSource::Files { .. }) => None,
         };
         if self.sims == 0 {
             return Err("--sims must be 1 or more".to_owned());

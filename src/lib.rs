@@ -52,7 +52,7 @@
 //!   `sim/tally.rs` the integer accumulators and their estimates; `sim/frame.rs` the
 //!   description of a run that shard files carry; `sim/rng.rs` the seeding.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
-//!   line, column and value (`io/input.rs`), the national table of a year (`io/national.rs`),
+//!   line, column and value (`io/input.rs`), the national table of a year and the instance a simulation runs on (`io/national.rs`),
 //!   models and shard files (`io/shard.rs`), and atomic writes.
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
 //!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`.

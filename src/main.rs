@@ -1,13 +1,10 @@
 //! The `amphi` command: parse flags, validate them, run, report errors as exit codes.
 
 use amphi::cli::{
-    AllocateConfig, Cli, Command, EngineChoice, Format, MergeArgs, ReportArgs, SimInput,
-    SimulateConfig,
+    AllocateConfig, Cli, Command, EngineChoice, Format, MergeArgs, ReportArgs, SimulateConfig,
 };
-use amphi::model::WishLists;
 use amphi::outcome::Summary;
 use amphi::prefs::Model;
-use amphi::priority::Order;
 use amphi::report::SimulationReport;
 use amphi::rules::Rule;
 use amphi::sim::frame::{Frame, SHARD_FORMAT, Shard, shard_range};
@@ -98,50 +95,14 @@ fn simulate(config: &SimulateConfig) -> anyhow::Result<()> {
         Some(path) => io::read_model(path)?,
         None => Model::uniform(),
     };
-    let (instance, explicit, order, source, observed, mut warnings) = match &config.input {
-        SimInput::National {
-            data,
-            year,
-            candidates,
-        } => {
-            let national = io::read_national(data, *year, *candidates)?;
-            let mut warnings = national.warnings;
-            if national.rang_basis != "national_ECN_rank" && !national.rang_basis.is_empty() {
-                warnings.push(format!(
-                    "the rangs limites of {year} are ranks within groups of specialties \
-                     ({}), not one national ranking: observed values are not comparable with \
-                     the simulated ones",
-                    national.rang_basis
-                ));
-            }
-            let order = Order::of(&national.instance.candidates, config.ties)
-                .expect("national ranks are distinct");
-            let n = national.instance.candidates.len();
-            (
-                national.instance,
-                WishLists::from_lists(vec![Vec::new(); n]),
-                order,
-                format!("national {year}"),
-                Some(national.observed),
-                warnings,
-            )
-        }
-        SimInput::Files {
-            candidates,
-            posts,
-            wishes,
-        } => {
-            let input = io::read_instance(candidates, posts, wishes.as_deref(), config.ties)?;
-            (
-                input.instance,
-                input.wishes,
-                input.order,
-                format!("{} and {}", candidates.display(), posts.display()),
-                None,
-                input.warnings,
-            )
-        }
-    };
+    let io::Loaded {
+        source,
+        instance,
+        explicit,
+        order,
+        observed,
+        mut warnings,
+    } = io::load_instance(&config.input, config.ties)?;
     warnings.extend(model.coverage_warnings(&instance));
     for warning in &warnings {
         eprintln!("amphi: warning: {warning}");

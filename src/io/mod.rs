@@ -12,7 +12,8 @@ pub use input::{
     read_input, read_instance,
 };
 pub use national::{
-    CELLS_FILE, KNOWN_CANDIDATES, NationalYear, known_candidates, parse_national, read_national,
+    CELLS_FILE, InstanceSource, KNOWN_CANDIDATES, Loaded, NATIONAL_RANK, NationalYear,
+    known_candidates, load_instance, parse_national, read_national,
 };
 pub use shard::{merge_shards, read_model, read_shard};
 pub use write::{write_all_atomic, write_atomic};

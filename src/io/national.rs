@@ -12,9 +12,11 @@
 //!   beside the instance for comparison; it is never an input of a simulation.
 
 use crate::error::{Error, InputError, Result};
+use crate::io::input::read_instance;
 use crate::io::table::Table;
-use crate::model::{Candidate, DesId, Instance, Post, SubdivisionId};
-use std::path::Path;
+use crate::model::{Candidate, DesId, Instance, Post, SubdivisionId, WishLists};
+use crate::priority::{Order, TieBreak};
+use std::path::{Path, PathBuf};
 
 /// The file, inside the data folder, that holds the cells of every year.
 pub const CELLS_FILE: &str = "internat_postes_rangs_des_subdivision.csv";
@@ -40,6 +42,99 @@ pub fn known_candidates(year: u16) -> Option<u32> {
         .find(|&&(y, _, _)| y == year)
         .map(|&(_, n, _)| n)
 }
+
+/// Where a simulation's instance comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstanceSource {
+    /// The national table of a year.
+    National {
+        /// Data folder.
+        data: PathBuf,
+        /// Year.
+        year: u16,
+        /// Candidates, if not the published count.
+        candidates: Option<u32>,
+    },
+    /// Candidate and post files, with optional explicit lists.
+    Files {
+        /// candidates.csv
+        candidates: PathBuf,
+        /// posts.csv
+        posts: PathBuf,
+        /// wishes.csv, if any.
+        wishes: Option<PathBuf>,
+    },
+}
+
+/// An instance to simulate, with its order of choice, the lists some candidates keep and what
+/// the user should know about it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The instance, in words (`national 2023`, or the two files).
+    pub source: String,
+    /// Candidates and posts.
+    pub instance: Instance,
+    /// Explicit lists (empty for candidates whose list is drawn).
+    pub explicit: WishLists,
+    /// The order of choice.
+    pub order: Order,
+    /// The observed rang limite of each post, for a national year.
+    pub observed: Option<Vec<Option<u32>>>,
+    /// Warnings, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Reads the instance of `source`. A year ranked per group of specialties (from 2024) gets a
+/// warning: its observed rangs limites are not comparable with simulated national ranks.
+pub fn load_instance(source: &InstanceSource, ties: TieBreak) -> Result<Loaded> {
+    match source {
+        InstanceSource::National {
+            data,
+            year,
+            candidates,
+        } => {
+            let national = read_national(data, *year, *candidates)?;
+            let mut warnings = national.warnings;
+            if !national.rang_basis.is_empty() && national.rang_basis != NATIONAL_RANK {
+                warnings.push(format!(
+                    "the rangs limites of {year} are ranks within groups of specialties \
+                     ({}), not one national ranking: observed values are not comparable with \
+                     the simulated ones",
+                    national.rang_basis
+                ));
+            }
+            // Ranks 1 to N are distinct: no tie to break.
+            let order = Order::from_sequence(national.instance.candidate_ids().collect());
+            let n = national.instance.candidates.len();
+            Ok(Loaded {
+                source: format!("national {year}"),
+                instance: national.instance,
+                explicit: WishLists::from_lists(vec![Vec::new(); n]),
+                order,
+                observed: Some(national.observed),
+                warnings,
+            })
+        }
+        InstanceSource::Files {
+            candidates,
+            posts,
+            wishes,
+        } => {
+            let input = read_instance(candidates, posts, wishes.as_deref(), ties)?;
+            Ok(Loaded {
+                source: format!("{} and {}", candidates.display(), posts.display()),
+                instance: input.instance,
+                explicit: input.wishes,
+                order: input.order,
+                observed: None,
+                warnings: input.warnings,
+            })
+        }
+    }
+}
+
+/// The `rang_basis` of years ranked nationally (until 2023).
+pub const NATIONAL_RANK: &str = "national_ECN_rank";
 
 /// A national instance and what the table says about it.
 #[derive(Debug, Clone)]
