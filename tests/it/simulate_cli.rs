@@ -324,3 +324,50 @@ fn shipped_model_is_the_2023_prior() {
     assert_eq!(shipped.subdivisions.len(), 28);
     assert!(shipped.coverage_warnings(&national.instance).is_empty());
 }
+
+/// A model with latent types runs end to end, and the types matter: when half the candidates
+/// value ophthalmology more, ophthalmology cells fill with better ranks.
+#[test]
+fn latent_types_from_a_model_file() {
+    let dir = scratch("types");
+    let shipped = std::fs::read_to_string("data/model.json").unwrap();
+    let mut model: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    model["types"] = serde_json::json!([
+        { "name": "ophthalmology-minded", "share": 0.5, "des": { "OPH": 3.0 } },
+        { "name": "others", "share": 0.5 }
+    ]);
+    let with_types = dir.join("types.json");
+    std::fs::write(&with_types, serde_json::to_string_pretty(&model).unwrap()).unwrap();
+    let mean_oph_rang = |model: &Path, name: &str| {
+        let out = dir.join(name);
+        ok(&[
+            "simulate",
+            "--year",
+            "2023",
+            "--sims",
+            "8",
+            "--model",
+            path(model),
+            "--out",
+            path(&out),
+        ]);
+        let mut cells = csv::Reader::from_path(out.join("cells.csv")).unwrap();
+        let headers = cells.headers().unwrap().clone();
+        let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (des, mean) = (column("des"), column("rang_limite_mean"));
+        let rangs: Vec<f64> = cells
+            .records()
+            .map(Result::unwrap)
+            .filter(|r| &r[des] == "OPH" && !r[mean].is_empty())
+            .map(|r| r[mean].parse().unwrap())
+            .collect();
+        rangs.iter().sum::<f64>() / rangs.len() as f64
+    };
+    let typed = mean_oph_rang(&with_types, "with");
+    let plain = mean_oph_rang(Path::new("data/model.json"), "without");
+    assert!(
+        typed < 0.8 * plain,
+        "mean rang limite of OPH cells: {typed:.0} with ophthalmology-minded candidates, \
+         {plain:.0} without"
+    );
+}
