@@ -81,12 +81,12 @@ pub fn merge_shards(paths: &[PathBuf], shards: Vec<Shard>) -> Result<(Frame, Tal
         }
         next = s.end;
     }
-    if next != frame.sims {
+    if next != frame.run.sims {
         return Err(InputError::file(
             name(order[order.len() - 1]),
             format!(
                 "ends at simulation {next} of {}: {} of {count} shards given, a shard is missing",
-                frame.sims,
+                frame.run.sims,
                 shards.len()
             ),
         )

@@ -5,7 +5,7 @@
 //! simulations. Figures that need positions (top 3, top 10, mean position) are empty when the
 //! run did not draw them.
 
-use crate::sim::frame::Frame;
+use crate::sim::frame::{Frame, RunInfo};
 use crate::sim::tally::{BAND_STATS, BandStat, Estimate, Quantile, Ratio, Tally, quantile};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -14,23 +14,10 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, Serialize)]
 pub struct SimulationReport {
     /// The run.
-    pub source: String,
-    /// Simulations.
-    pub sims: u64,
-    /// Master seed.
-    pub seed: u64,
-    /// Engine.
-    pub engine: String,
-    /// Whether positions were drawn.
-    pub positions: bool,
-    /// Candidates.
-    pub candidates: u64,
-    /// Candidates who kept an explicit list.
-    pub explicit_lists: u64,
+    #[serde(flatten)]
+    pub run: RunInfo,
     /// Posts.
     pub posts: usize,
-    /// Seats.
-    pub seats: u64,
     /// Width of the rang-limite histogram bins (the precision of the quantiles), in ranks.
     pub quantile_bin_width: u32,
     /// Everyone.
@@ -157,7 +144,7 @@ impl SimulationReport {
     /// The estimates of `tally`, described by `frame`.
     pub fn new(frame: &Frame, tally: &Tally) -> SimulationReport {
         let with_positions = |s: BandStat, v: Value| {
-            if frame.positions
+            if frame.run.positions
                 || matches!(s, BandStat::First | BandStat::Assigned | BandStat::Without)
             {
                 v
@@ -253,21 +240,17 @@ impl SimulationReport {
             })
             .collect();
         SimulationReport {
-            source: frame.source.clone(),
-            sims: tally.sims,
-            seed: frame.seed,
-            engine: frame.engine.clone(),
-            positions: frame.positions,
-            candidates: frame.candidates,
-            explicit_lists: frame.explicit_lists,
+            run: RunInfo {
+                sims: tally.sims,
+                ..frame.run.clone()
+            },
             posts: frame.posts.len(),
-            seats: frame.seats,
             quantile_bin_width: tally.bin_width,
             overall: band_row(
                 0,
                 min_rank.unwrap_or(0),
                 max_rank,
-                frame.candidates,
+                frame.run.candidates,
                 &tally.overall,
             ),
             bands,
@@ -378,15 +361,15 @@ impl SimulationReport {
         let _ = writeln!(
             s,
             "{}: {} candidates, {} posts, {} seats",
-            self.source, self.candidates, self.posts, self.seats
+            self.run.source, self.run.candidates, self.posts, self.run.seats
         );
         let _ = writeln!(
             s,
             "{} simulations, seed {}, {} engine{}",
-            self.sims,
-            self.seed,
-            self.engine,
-            if self.positions {
+            self.run.sims,
+            self.run.seed,
+            self.run.engine,
+            if self.run.positions {
                 ", with positions"
             } else {
                 ""
@@ -398,10 +381,10 @@ impl SimulationReport {
             s,
             "without a post  {}  ({} candidates)",
             pct(o.without_post),
-            count(o.without_post, self.candidates)
+            count(o.without_post, self.run.candidates)
         );
         let _ = writeln!(s, "first wish      {}", pct(o.first_wish));
-        if self.positions {
+        if self.run.positions {
             let _ = writeln!(s, "top 3           {}", pct(o.top3));
             let _ = writeln!(s, "top 10          {}", pct(o.top10));
             let _ = writeln!(s, "mean position   {}", num(o.mean_position, 2));
@@ -409,7 +392,7 @@ impl SimulationReport {
         let _ = writeln!(s);
         let _ = writeln!(s, "by band of rank (95 % intervals in brackets):");
         let _ = write!(s, "  {:>13}  {:>22}", "ranks", "first wish");
-        if self.positions {
+        if self.run.positions {
             let _ = write!(s, "  {:>22}  {:>20}", "top 10", "mean position");
         }
         let _ = writeln!(s, "  {:>22}", "without a post");
@@ -420,7 +403,7 @@ impl SimulationReport {
                 format!("{}-{}", b.first_rank, b.last_rank),
                 pct(b.first_wish)
             );
-            if self.positions {
+            if self.run.positions {
                 let _ = write!(s, "  {:>22}  {:>20}", pct(b.top10), num(b.mean_position, 2));
             }
             let _ = writeln!(s, "  {:>22}", pct(b.without_post));

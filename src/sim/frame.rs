@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 /// The format tag of shard files.
 pub const SHARD_FORMAT: &str = "amphi-shard/1";
 
-/// Everything a report needs besides the tally, and what shards must share to be merged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Frame {
+/// What was run, in a few figures: shared by the frame and the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
     /// Where the instance came from, in words.
     pub source: String,
     /// Simulations in the whole run (all shards).
@@ -27,6 +27,14 @@ pub struct Frame {
     pub explicit_lists: u64,
     /// Seats in all posts.
     pub seats: u64,
+}
+
+/// Everything a report needs besides the tally, and what shards must share to be merged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    /// The run.
+    #[serde(flatten)]
+    pub run: RunInfo,
     /// Posts, in instance order.
     pub posts: Vec<FramePost>,
     /// DES codes, in instance order.
@@ -84,17 +92,19 @@ impl Frame {
             id.map_or(String::new(), |i| vocab.name(i).to_owned())
         };
         Frame {
-            source,
-            sims,
-            seed: config.seed,
-            engine: config.engine.as_str().to_owned(),
-            positions: config.positions,
-            candidates: instance.candidates.len() as u64,
-            explicit_lists: instance
-                .candidate_ids()
-                .filter(|&c| !setup.explicit.of(c).is_empty())
-                .count() as u64,
-            seats: instance.total_seats(),
+            run: RunInfo {
+                source,
+                sims,
+                seed: config.seed,
+                engine: config.engine.as_str().to_owned(),
+                positions: config.positions,
+                candidates: instance.candidates.len() as u64,
+                explicit_lists: instance
+                    .candidate_ids()
+                    .filter(|&c| !setup.explicit.of(c).is_empty())
+                    .count() as u64,
+                seats: instance.total_seats(),
+            },
             posts: instance
                 .posts
                 .iter()

@@ -407,7 +407,9 @@ fn engines_agree_with_explicit_lists_cesp_and_drawn_homes() {
     let setup = setup(&spec, &model);
     assert!(setup.home_weights.is_some(), "homes are drawn");
     assert_eq!(
-        frame(&setup, &config(0, 0..1, Engine::Lazy, false), 1, &model).explicit_lists,
+        frame(&setup, &config(0, 0..1, Engine::Lazy, false), 1, &model)
+            .run
+            .explicit_lists,
         30
     );
     let agreement = compare_engines(&setup, &model, 2000, 400);
@@ -604,7 +606,7 @@ fn without_an_outside_option_only_a_lack_of_seats_leaves_candidates_out() {
 // 3. Thread-count invariance
 // ------------------------------------------------------------------------------------------
 
-/// The same run on 1, 2 and 3 threads (so in 4, 8 and 12 chunks) gives the same tally and
+/// The same run on 1, 2 and 3 threads (so in 2, 4 and 6 chunks) gives the same tally and
 /// byte-identical reports, for both engines, with positions on and off, on an instance with
 /// everything (types, CESP, explicit lists, drawn homes, outside option).
 #[test]
