@@ -18,6 +18,31 @@
 //!
 //! Simulation `k` always uses the generator [`rng::sim_rng`]`(seed, k)` and tallies are sums of
 //! integers, so the result is the same bits for any thread count and any split into shards.
+//!
+//! ```
+//! use amphi::model::{Candidate, Instance, Post, WishLists};
+//! use amphi::prefs::Model;
+//! use amphi::priority::{Order, TieBreak};
+//! use amphi::sim::tally::BandStat;
+//! use amphi::sim::{BandSpec, Engine, RunConfig, Setup, run};
+//!
+//! // Three candidates, two posts of one seat: one candidate is always left without a post.
+//! let mut instance = Instance::default();
+//! instance.posts = vec![Post::new("A", 1), Post::new("B", 1)];
+//! instance.candidates = (1..=3).map(|r| Candidate::new(r.to_string(), r)).collect();
+//! let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+//! let everyone_drawn = WishLists::from_lists(vec![Vec::new(); 3]);
+//! let setup = Setup::new(instance, everyone_drawn, order, &Model::uniform(), &BandSpec::Equal(3));
+//! let config = RunConfig { seed: 1, sims: 0..1000, engine: Engine::Lazy, positions: true };
+//! let tally = run(&setup, &config, &|_| {});
+//!
+//! // The first called always gets their first wish; the last never gets a post.
+//! let share = |band: usize, stat: BandStat| tally.bands[band][stat as usize].estimate().unwrap();
+//! assert_eq!(share(0, BandStat::First).mean, 1.0);
+//! assert_eq!(share(2, BandStat::Without).mean, 1.0);
+//! // The second gets their first wish when it differs from the first's: half the time.
+//! assert!((share(1, BandStat::First).mean - 0.5).abs() < 0.05);
+//! ```
 
 pub mod frame;
 mod full;
