@@ -36,6 +36,14 @@ pub enum Command {
     /// Combine the shards of one `amphi simulate --shard K/N` run into the report of the whole
     /// run, exactly as if it had run at once.
     Merge(MergeArgs),
+    /// Fit the preference model to a year's observed rangs limites, report the fit in and out
+    /// of sample, and write the fitted model.
+    ///
+    /// Each iteration simulates the year with the same seeds and moves each DES and
+    /// subdivision attractiveness by the log ratio of simulated to observed rangs limites,
+    /// and the outside option by the log ratio of simulated to observed leavers. Writes
+    /// model.json, fit.csv, holdout.csv and calibrate.json.
+    Calibrate(CalibrateArgs),
 }
 
 /// Output format of the summary.
@@ -236,6 +244,57 @@ pub struct MergeArgs {
     /// Where and how to report.
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// Flags of `amphi calibrate`.
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// The year to fit: one ranked nationally, with seats in the table (2020 to 2023).
+    #[arg(long, value_name = "YEAR", default_value_t = 2023)]
+    pub year: u16,
+    /// Folder of the shipped data.
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// Start from this model instead of the prior built from the year's rangs limites.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    /// Simulations per iteration.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub sims: u64,
+    /// The most iterations.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub iterations: u32,
+    /// Simulations of the final in- and out-of-sample checks.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub check_sims: u64,
+    /// Master seed, the same at every iteration (common random numbers).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0: one per core). The results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Skip the out-of-sample check (fit on the year before, predict this year).
+    #[arg(long)]
+    pub no_holdout: bool,
+    /// Folder to write model.json, fit.csv, holdout.csv and calibrate.json into.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out")]
+    pub out: PathBuf,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+impl CalibrateArgs {
+    /// Checks the flags.
+    pub fn check(&self) -> Result<(), String> {
+        if self.sims == 0 || self.check_sims == 0 {
+            return Err("--sims and --check-sims must be 1 or more".to_owned());
+        }
+        if self.iterations == 0 {
+            return Err("--iterations must be 1 or more".to_owned());
+        }
+        Ok(())
+    }
 }
 
 /// The report flags of `amphi simulate` and `amphi merge`.

@@ -73,6 +73,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod cli;
 pub mod error;
 pub mod io;

@@ -1,11 +1,13 @@
 //! The `amphi` command: parse flags, validate them, run, report errors as exit codes.
 
+use amphi::calibrate::{CalibrateConfig, evaluate};
 use amphi::cli::{
-    AllocateConfig, Cli, Command, EngineChoice, Format, MergeArgs, ReportArgs, SimulateConfig,
+    AllocateConfig, CalibrateArgs, Cli, Command, EngineChoice, Format, MergeArgs, ReportArgs,
+    SimulateConfig,
 };
 use amphi::outcome::Summary;
 use amphi::prefs::Model;
-use amphi::report::SimulationReport;
+use amphi::report::{CalibrationReport, Holdout, SimulationReport};
 use amphi::rules::Rule;
 use amphi::sim::frame::{Frame, SHARD_FORMAT, Shard, shard_range};
 use amphi::sim::{Engine, RunConfig, Setup};
@@ -35,6 +37,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Merge(args) => merge(&args),
+        Command::Calibrate(args) => match args.check() {
+            Ok(()) => calibrate(&args),
+            Err(message) => {
+                eprintln!("amphi: error: {message}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -184,6 +193,122 @@ fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     let (frame, tally) = io::merge_shards(&args.shards, shards)?;
     let report = SimulationReport::new(&frame, &tally);
     write_report(&report, &args.report)
+}
+
+fn calibrate(args: &CalibrateArgs) -> anyhow::Result<()> {
+    let national = |year: u16| -> anyhow::Result<io::NationalYear> {
+        let y = io::read_national(&args.data, year, None)?;
+        if y.rang_basis != io::NATIONAL_RANK {
+            anyhow::bail!(
+                "cannot calibrate on {year}: its rangs limites are ranks within groups of \
+                 specialties ({}), not one national ranking, so one national model cannot be \
+                 fitted to them; calibrate on a year from 2020 to 2023",
+                y.rang_basis
+            );
+        }
+        Ok(y)
+    };
+    let year = national(args.year)?;
+    for warning in &year.warnings {
+        eprintln!("amphi: warning: {warning}");
+    }
+    let start = match &args.from {
+        Some(path) => io::read_model(path)?,
+        None => Model::prior(&year.instance, &year.observed, ""),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("could not start the worker threads")?;
+    let config = CalibrateConfig {
+        sims: args.sims,
+        iterations: args.iterations,
+        seed: args.seed,
+        ..CalibrateConfig::default()
+    };
+    let started = Instant::now();
+    let fit_year = |year: &io::NationalYear, start: &Model| {
+        pool.install(|| {
+            amphi::calibrate::calibrate(year, start, &config, &|step| {
+                eprintln!(
+                    "amphi: {} iteration {}: rms log error {:.4}, leavers {:.0}, largest move {:.4}",
+                    year.year, step.iteration, step.rms_log_error, step.leavers, step.largest_move
+                )
+            })
+        })
+    };
+    let mut fitted = fit_year(&year, &start);
+    fitted.model.description = format!(
+        "Fitted by `amphi calibrate --year {}` to the {} rangs limites ({} iterations of {} \
+         simulations, seed {}), starting from {}. The noise scale, home bonus and latent types \
+         are the starting model's.",
+        args.year,
+        args.year,
+        fitted.steps.len(),
+        args.sims,
+        args.seed,
+        match &args.from {
+            Some(path) => path.display().to_string(),
+            None => format!("the prior of the {} rangs limites", args.year),
+        }
+    );
+    let fit = pool.install(|| evaluate(&year, &fitted.model, args.check_sims, args.seed));
+    let start_fit = pool.install(|| evaluate(&year, &start, args.check_sims, args.seed));
+    let holdout = if args.no_holdout {
+        None
+    } else {
+        match national(args.year - 1) {
+            Ok(previous) => {
+                let start = Model::prior(&previous.instance, &previous.observed, "");
+                let trained = fit_year(&previous, &start);
+                let fit =
+                    pool.install(|| evaluate(&year, &trained.model, args.check_sims, args.seed));
+                Some(Holdout {
+                    trained_on: previous.year,
+                    iterations: trained.steps.len(),
+                    fit,
+                })
+            }
+            Err(e) => {
+                eprintln!(
+                    "amphi: warning: no out-of-sample check: the year before cannot be fitted: {e:#}"
+                );
+                None
+            }
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "amphi: calibrated in {seconds:.1} s on {} threads",
+        pool.current_num_threads()
+    );
+    let report = CalibrationReport {
+        year: args.year,
+        sims_per_iteration: args.sims,
+        seed: args.seed,
+        converged: fitted.converged,
+        steps: fitted.steps,
+        start: start_fit,
+        fit,
+        holdout,
+    };
+    let mut files = vec![
+        ("model.json", fitted.model.to_json().into_bytes()),
+        ("fit.csv", CalibrationReport::cells_csv(&report.fit)),
+    ];
+    if let Some(h) = &report.holdout {
+        files.push(("holdout.csv", CalibrationReport::cells_csv(&h.fit)));
+    }
+    files.push(("calibrate.json", report.json()));
+    let written = write_files(&args.out, &files)?;
+    match args.format {
+        Format::Text => {
+            print!("{}", report.summary_text());
+            println!("\nwrote {}", written.join(", "));
+        }
+        Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),
+    }
+    Ok(())
 }
 
 /// Writes `files` into `out` atomically, all or none; returns their paths.

@@ -447,11 +447,11 @@ impl SimulationReport {
     }
 }
 
-fn triple(name: &str) -> [String; 3] {
+pub(super) fn triple(name: &str) -> [String; 3] {
     [name.to_owned(), format!("{name}_lo"), format!("{name}_hi")]
 }
 
-fn push_value(row: &mut Vec<String>, v: Value, digits: usize) {
+pub(super) fn push_value(row: &mut Vec<String>, v: Value, digits: usize) {
     for x in [v.value, v.lo, v.hi] {
         row.push(x.map_or(String::new(), |x| format!("{x:.digits$}")));
     }
@@ -461,7 +461,7 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_owned()
 }
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(super) fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
     for row in rows {
@@ -471,7 +471,7 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8
 }
 
 /// `12.3 % [12.1, 12.5]`.
-fn pct(v: Value) -> String {
+pub(super) fn pct(v: Value) -> String {
     match (v.value, v.lo, v.hi) {
         (Some(x), Some(lo), Some(hi)) => {
             format!("{:.1} % [{:.1}, {:.1}]", 100.0 * x, 100.0 * lo, 100.0 * hi)
@@ -482,7 +482,7 @@ fn pct(v: Value) -> String {
 }
 
 /// `3.21 [3.20, 3.22]`.
-fn num(v: Value, digits: usize) -> String {
+pub(super) fn num(v: Value, digits: usize) -> String {
     match (v.value, v.lo, v.hi) {
         (Some(x), Some(lo), Some(hi)) => format!("{x:.digits$} [{lo:.digits$}, {hi:.digits$}]"),
         (Some(x), _, _) => format!("{x:.digits$}"),

@@ -1,5 +1,6 @@
 //! amphi's integration tests: one binary, one module per feature.
 
+mod calibrate;
 mod cli;
 mod example;
 mod input_errors;

@@ -1,0 +1,554 @@
+//! Calibration: fit the preference model to the rangs limites observed one year. No I/O.
+//!
+//! # The scheme
+//!
+//! Under serial dictatorship a cell that draws candidates at rate `w` fills its `s` seats
+//! around rank `s / w`: its rang limite is inversely proportional to its weight
+//! `exp(v / b)`. So, starting from the [prior](Model::prior), each iteration
+//!
+//! 1. runs `sims` simulations of the year's national instance with the current model, always
+//!    with the same seeds (common random numbers: the fit moves only because the model moved);
+//! 2. measures, for every ordinary cell with an observed rang limite `R`, the error
+//!    `e = mean(ln simulated rang limite) - ln R` (positive: the cell fills later than it did,
+//!    so it is worth more than the model says);
+//! 3. moves each DES attractiveness by `damping * b * mean(e - E)` over its cells, where `E`
+//!    is the mean error over all cells (the overall level is the outside option's job), then each
+//!    subdivision attractiveness by `damping * b * mean` of what is left (one alternating
+//!    least-squares sweep of the additive model `a[DES] + c[subdivision]`), and re-centres the
+//!    subdivisions on 0;
+//! 4. moves the outside option by `damping * b * ln(L / L_sim)`, where `L` is the number of
+//!    candidates who left before the last seat was taken (the highest observed rang limite
+//!    minus the seats) and `L_sim` the same count in the simulations;
+//!
+//! until no value moves by more than `tolerance` or `iterations` are done. Common random
+//! numbers make each iteration a deterministic function of the model, but not a smooth one
+//! (draws are discrete), so from the 10th iteration the step shrinks as `10 / iteration`; the
+//! outside option moves by at most 1 per iteration.
+//!
+//! The noise scale stays as it is: only ratios `v / b` matter, so fixing `b` only sets the
+//! unit of the other values. The home bonus and the latent types stay as they are too: the
+//! rangs limites alone cannot tell a home preference from a subdivision's attractiveness
+//! (homes are drawn in proportion to seats).
+
+use crate::io::NationalYear;
+use crate::model::{Instance, PostId, WishLists};
+use crate::prefs::Model;
+use crate::priority::Order;
+use crate::sim::tally::Record;
+use crate::sim::{BandSpec, Engine, Runner, Setup};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How to calibrate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrateConfig {
+    /// Simulations per iteration.
+    pub sims: u64,
+    /// The most iterations.
+    pub iterations: u32,
+    /// Stop when no value moves by more than this.
+    pub tolerance: f64,
+    /// The share of each correction applied (0 to 1].
+    pub damping: f64,
+    /// Master seed, the same at every iteration.
+    pub seed: u64,
+}
+
+impl Default for CalibrateConfig {
+    fn default() -> CalibrateConfig {
+        CalibrateConfig {
+            sims: 200,
+            iterations: 100,
+            tolerance: 0.01,
+            damping: 0.8,
+            seed: 1,
+        }
+    }
+}
+
+/// From this iteration on, the step shrinks as `SHRINK_FROM / iteration`.
+const SHRINK_FROM: f64 = 10.0;
+
+/// One iteration, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// 1-based.
+    pub iteration: u32,
+    /// Root mean square of the per-cell errors `e` (log ranks) before the step.
+    pub rms_log_error: f64,
+    /// Candidates who left before the last seat went, simulated (mean over simulations).
+    pub leavers: f64,
+    /// The largest move of any value in this step.
+    pub largest_move: f64,
+}
+
+/// The fitted model and how it got there.
+#[derive(Debug, Clone)]
+pub struct Calibration {
+    /// The fitted model, values rounded to 4 decimals.
+    pub model: Model,
+    /// One entry per iteration.
+    pub steps: Vec<Step>,
+    /// Whether it settled within the tolerance.
+    pub converged: bool,
+}
+
+/// Simulated against observed rang limite of one cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellFit {
+    /// `DES@Subdivision`.
+    pub cell: String,
+    /// DES code.
+    pub des: String,
+    /// Subdivision.
+    pub subdivision: String,
+    /// Ordinary seats.
+    pub seats: u32,
+    /// Observed rang limite.
+    pub observed: u32,
+    /// Median simulated rang limite (over simulations where someone took the cell); `None`
+    /// when nobody ever did.
+    pub simulated: Option<u32>,
+    /// 5 % and 95 % quantiles of the simulated rang limite.
+    pub simulated_p5: Option<u32>,
+    /// See `simulated_p5`.
+    pub simulated_p95: Option<u32>,
+}
+
+/// How well a model reproduces a year's rangs limites.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fit {
+    /// The year whose posts and rangs limites were used.
+    pub year: u16,
+    /// Candidates simulated.
+    pub candidates: usize,
+    /// Simulations.
+    pub sims: u64,
+    /// Cells compared (ordinary cells with an observed rang limite).
+    pub cells: Vec<CellFit>,
+    /// Spearman correlation between simulated (median) and observed rangs limites.
+    pub spearman: f64,
+    /// Median over cells of |simulated - observed|, in ranks.
+    pub median_abs_error: f64,
+    /// Median over cells of |ln(simulated / observed)|.
+    pub median_abs_log_ratio: f64,
+    /// Observed leavers before the last seat went (highest rang limite minus seats).
+    pub leavers_observed: f64,
+    /// The same, simulated (mean over simulations).
+    pub leavers_simulated: f64,
+}
+
+/// The observed targets of a year: ordinary cells with a rang limite.
+struct Targets {
+    cells: Vec<(PostId, u32)>,
+    /// Observed leavers before the last seat (at least 1).
+    leavers: f64,
+    seats: f64,
+}
+
+impl Targets {
+    fn of(year: &NationalYear) -> Targets {
+        let instance = &year.instance;
+        let n = instance.candidates.len() as u32;
+        let cells: Vec<(PostId, u32)> = instance
+            .post_ids()
+            .zip(&year.observed)
+            .filter(|&(p, _)| !instance.post(p).cesp && instance.post(p).seats > 0)
+            .filter_map(|(p, r)| Some((p, (*r)?.clamp(1, n.max(1)))))
+            .collect();
+        let seats = instance.total_seats() as f64;
+        let highest = cells.iter().map(|c| c.1).max().unwrap_or(0);
+        Targets {
+            leavers: (f64::from(highest) - seats).max(1.0),
+            cells,
+            seats,
+        }
+    }
+}
+
+/// Sums over simulations: per post, `ln(rang limite)` and the simulations where someone took
+/// it; the highest rang limite of each simulation.
+#[derive(Debug, Clone, Default)]
+struct Moments {
+    sims: u64,
+    log_rang: Vec<f64>,
+    taken: Vec<u64>,
+    highest: f64,
+}
+
+impl Moments {
+    fn add(&mut self, record: &Record, ordinary: &[bool]) {
+        self.sims += 1;
+        for (p, &last) in record.last_rank.iter().enumerate() {
+            if last > 0 {
+                self.log_rang[p] += f64::from(last).ln();
+                self.taken[p] += 1;
+            }
+        }
+        self.highest += f64::from(highest_ordinary(record, ordinary));
+    }
+
+    fn merge(&mut self, other: &Moments) {
+        self.sims += other.sims;
+        for (a, b) in self.log_rang.iter_mut().zip(&other.log_rang) {
+            *a += b;
+        }
+        for (a, b) in self.taken.iter_mut().zip(&other.taken) {
+            *a += b;
+        }
+        self.highest += other.highest;
+    }
+}
+
+/// The highest rang limite among ordinary posts: CESP posts go to CESP candidates, spread
+/// down to the last ranks, so their rangs limites say nothing about who left.
+fn highest_ordinary(record: &Record, ordinary: &[bool]) -> u32 {
+    record
+        .last_rank
+        .iter()
+        .zip(ordinary)
+        .filter(|(_, o)| **o)
+        .map(|(&r, _)| r)
+        .max()
+        .unwrap_or(0)
+}
+
+fn ordinary_posts(instance: &Instance) -> Vec<bool> {
+    instance.posts.iter().map(|p| !p.cesp).collect()
+}
+
+/// Simulations run per rayon task. Fixed, so that floating-point sums are added in the same
+/// order whatever the thread count.
+const CHUNK: u64 = 8;
+
+/// Runs `sims` simulations and calls `each` on every record, chunk by chunk in parallel;
+/// returns the per-chunk results in simulation order.
+fn per_chunk<T: Send>(
+    setup: &Setup,
+    seed: u64,
+    sims: u64,
+    make: impl Fn() -> T + Sync,
+    each: impl Fn(&mut T, &Record) + Sync,
+) -> Vec<T> {
+    let runner = Runner::new(setup, engine_for(setup), false);
+    (0..sims.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|i| {
+            let mut acc = make();
+            let mut simulator = runner.simulator();
+            for k in i * CHUNK..((i + 1) * CHUNK).min(sims) {
+                each(&mut acc, simulator.simulate(seed, k));
+            }
+            acc
+        })
+        .collect()
+}
+
+fn engine_for(setup: &Setup) -> Engine {
+    match setup.lazy_supported() {
+        Ok(()) => Engine::Lazy,
+        Err(_) => Engine::FullLists,
+    }
+}
+
+fn moments(setup: &Setup, seed: u64, sims: u64) -> Moments {
+    let posts = setup.instance.posts.len();
+    let empty = || Moments {
+        log_rang: vec![0.0; posts],
+        taken: vec![0; posts],
+        ..Moments::default()
+    };
+    let ordinary = ordinary_posts(&setup.instance);
+    let chunks = per_chunk(setup, seed, sims, empty, |m, r| m.add(r, &ordinary));
+    chunks.iter().fold(empty(), |mut all, m| {
+        all.merge(m);
+        all
+    })
+}
+
+/// A setup of `instance` under `model`: candidates in rank order, every list drawn.
+pub fn national_setup(instance: &Instance, model: &Model) -> Setup {
+    let order = Order::from_sequence(instance.candidate_ids().collect());
+    let lists = WishLists::from_lists(vec![Vec::<PostId>::new(); instance.candidates.len()]);
+    Setup::new(instance.clone(), lists, order, model, &BandSpec::Equal(1))
+}
+
+/// Fits `start`'s attractiveness values and outside option to `year`'s rangs limites.
+/// `progress` is called after each iteration.
+///
+/// `year` should be ranked nationally (until 2023); the caller checks it.
+pub fn calibrate(
+    year: &NationalYear,
+    start: &Model,
+    config: &CalibrateConfig,
+    progress: &dyn Fn(&Step),
+) -> Calibration {
+    let instance = &year.instance;
+    let targets = Targets::of(year);
+    let mut model = start.clone();
+    // Every DES and subdivision of the instance gets a value, even those the start lacks.
+    for d in instance.des.names() {
+        model.des.entry(d.clone()).or_insert(0.0);
+    }
+    for s in instance.subdivisions.names() {
+        model.subdivisions.entry(s.clone()).or_insert(0.0);
+    }
+    let b = model.noise;
+    let n_des = instance.des.len();
+    let n_sub = instance.subdivisions.len();
+    let mut steps = Vec::new();
+    let mut converged = false;
+    for iteration in 1..=config.iterations {
+        let setup = national_setup(instance, &model);
+        let m = moments(&setup, config.seed, config.sims);
+        let ceiling = (instance.candidates.len() as f64 + 1.0).ln();
+        // Per target cell: (des, subdivision, error).
+        let errors: Vec<(usize, usize, f64)> = targets
+            .cells
+            .iter()
+            .filter_map(|&(p, observed)| {
+                let post = instance.post(p);
+                let simulated = match m.taken[p.index()] {
+                    0 => ceiling,
+                    t => m.log_rang[p.index()] / t as f64,
+                };
+                Some((
+                    post.des?.index(),
+                    post.subdivision?.index(),
+                    simulated - f64::from(observed).ln(),
+                ))
+            })
+            .collect();
+        let rms =
+            (errors.iter().map(|e| e.2 * e.2).sum::<f64>() / errors.len().max(1) as f64).sqrt();
+        let group_mean = |key: &dyn Fn(&(usize, usize, f64)) -> usize,
+                          value: &dyn Fn(&(usize, usize, f64)) -> f64,
+                          groups: usize| {
+            let mut sum = vec![0.0; groups];
+            let mut count = vec![0usize; groups];
+            for e in &errors {
+                sum[key(e)] += value(e);
+                count[key(e)] += 1;
+            }
+            sum.iter()
+                .zip(&count)
+                .map(|(s, &c)| if c == 0 { 0.0 } else { s / c as f64 })
+                .collect::<Vec<f64>>()
+        };
+        // The level of all utilities against the outside option is the leaving rate, which the
+        // outside option fits: the DES moves are centred so that the two do not pull on the
+        // same thing.
+        let level = errors.iter().map(|e| e.2).sum::<f64>() / errors.len().max(1) as f64;
+        let da = group_mean(&|e| e.0, &|e| e.2 - level, n_des);
+        let dc = group_mean(&|e| e.1, &|e| e.2 - level - da[e.0], n_sub);
+        let leavers = (m.highest / m.sims.max(1) as f64 - targets.seats).max(0.5);
+        let mut largest = 0.0f64;
+        // Common random numbers make each step a deterministic function of the model, but a
+        // discontinuous one (each draw is discrete): a shrinking step lets it settle.
+        let step = config.damping * b * (SHRINK_FROM / f64::from(iteration)).min(1.0);
+        for (d, name) in instance.des.names().iter().enumerate() {
+            let delta = step * da[d];
+            largest = largest.max(delta.abs());
+            *model.des.get_mut(name).expect("every DES has a value") += delta;
+        }
+        for (s, name) in instance.subdivisions.names().iter().enumerate() {
+            let delta = step * dc[s];
+            largest = largest.max(delta.abs());
+            *model
+                .subdivisions
+                .get_mut(name)
+                .expect("every subdivision has one") += delta;
+        }
+        recentre(&mut model, instance);
+        if let Some(outside) = model.outside_option.as_mut() {
+            let delta = (step * (targets.leavers / leavers).ln()).clamp(-1.0, 1.0);
+            largest = largest.max(delta.abs());
+            *outside += delta;
+        }
+        let record = Step {
+            iteration,
+            rms_log_error: rms,
+            leavers,
+            largest_move: largest,
+        };
+        progress(&record);
+        steps.push(record);
+        if largest <= config.tolerance {
+            converged = true;
+            break;
+        }
+    }
+    round_model(&mut model);
+    Calibration {
+        model,
+        steps,
+        converged,
+    }
+}
+
+/// Moves the mean of the subdivisions' values (over the instance's subdivisions) into the
+/// DES values: the same utilities, easier to read.
+fn recentre(model: &mut Model, instance: &Instance) {
+    let names = instance.subdivisions.names();
+    if names.is_empty() || instance.des.is_empty() {
+        return;
+    }
+    let mean = names.iter().map(|s| model.subdivisions[s]).sum::<f64>() / names.len() as f64;
+    for s in names {
+        *model.subdivisions.get_mut(s).expect("listed") -= mean;
+    }
+    for d in instance.des.names() {
+        *model.des.get_mut(d).expect("listed") += mean;
+    }
+}
+
+fn round_model(model: &mut Model) {
+    let round = |x: &mut f64| *x = (*x * 1e4).round() / 1e4;
+    model.des.values_mut().for_each(round);
+    model.subdivisions.values_mut().for_each(round);
+    if let Some(o) = model.outside_option.as_mut() {
+        round(o);
+    }
+}
+
+/// How well `model` reproduces `year`'s observed rangs limites, over `sims` simulations.
+pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64) -> Fit {
+    let instance = &year.instance;
+    let targets = Targets::of(year);
+    let setup = national_setup(instance, model);
+    let cells: Vec<PostId> = targets.cells.iter().map(|c| c.0).collect();
+    let ordinary = ordinary_posts(instance);
+    // Per target cell, every simulated rang limite (0: nobody took it).
+    let chunks = per_chunk(
+        &setup,
+        seed,
+        sims,
+        || (Vec::<u32>::new(), 0.0f64),
+        |(values, highest), record| {
+            values.extend(cells.iter().map(|p| record.last_rank[p.index()]));
+            *highest += f64::from(highest_ordinary(record, &ordinary));
+        },
+    );
+    let runs: Vec<&[u32]> = chunks
+        .iter()
+        .flat_map(|(v, _)| v.chunks(cells.len().max(1)))
+        .collect();
+    let highest: f64 = chunks.iter().map(|c| c.1).sum();
+    let fits: Vec<CellFit> = targets
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, &(p, observed))| {
+            let mut values: Vec<u32> = runs.iter().map(|r| r[i]).filter(|&v| v > 0).collect();
+            values.sort_unstable();
+            let at = |q: f64| -> Option<u32> {
+                let last = values.len().checked_sub(1)?;
+                Some(values[((last as f64) * q).round() as usize])
+            };
+            let post = instance.post(p);
+            CellFit {
+                cell: post.name.clone(),
+                des: post.des.map_or("", |d| instance.des.name(d.0)).to_owned(),
+                subdivision: post
+                    .subdivision
+                    .map_or("", |s| instance.subdivisions.name(s.0))
+                    .to_owned(),
+                seats: post.seats,
+                observed,
+                simulated: at(0.5),
+                simulated_p5: at(0.05),
+                simulated_p95: at(0.95),
+            }
+        })
+        .collect();
+    let n = instance.candidates.len() as f64;
+    let simulated = |c: &CellFit| c.simulated.map_or(n + 1.0, f64::from);
+    let sim: Vec<f64> = fits.iter().map(simulated).collect();
+    let obs: Vec<f64> = fits.iter().map(|c| f64::from(c.observed)).collect();
+    let abs: Vec<f64> = sim.iter().zip(&obs).map(|(s, o)| (s - o).abs()).collect();
+    let log: Vec<f64> = sim
+        .iter()
+        .zip(&obs)
+        .map(|(s, o)| (s / o).ln().abs())
+        .collect();
+    Fit {
+        year: year.year,
+        candidates: instance.candidates.len(),
+        sims,
+        spearman: spearman(&sim, &obs),
+        median_abs_error: median(abs),
+        median_abs_log_ratio: median(log),
+        leavers_observed: targets.leavers,
+        leavers_simulated: (highest / sims.max(1) as f64 - targets.seats).max(0.0),
+        cells: fits,
+    }
+}
+
+/// The median of `xs` (the mean of the two middle values for an even count); NaN if empty.
+pub fn median(mut xs: Vec<f64>) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    xs.sort_by(f64::total_cmp);
+    let m = xs.len() / 2;
+    if xs.len() % 2 == 1 {
+        xs[m]
+    } else {
+        (xs[m - 1] + xs[m]) / 2.0
+    }
+}
+
+/// Ranks 1..n, ties sharing their mean rank.
+fn ranks(xs: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..xs.len()).collect();
+    idx.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
+    let mut out = vec![0.0; xs.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && xs[idx[j + 1]] == xs[idx[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            out[k] = rank;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Spearman's rank correlation (Pearson on ranks, ties averaged); NaN with fewer than two
+/// points or no variation.
+pub fn spearman(xs: &[f64], ys: &[f64]) -> f64 {
+    let (rx, ry) = (ranks(xs), ranks(ys));
+    let n = rx.len() as f64;
+    if rx.len() < 2 {
+        return f64::NAN;
+    }
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (x, y) in rx.iter().zip(&ry) {
+        sxy += (x - mx) * (y - my);
+        sxx += (x - mx) * (x - mx);
+        syy += (y - my) * (y - my);
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spearman_and_median() {
+        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]), 1.0);
+        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), -1.0);
+        // Ties share ranks: x ranks 1.5 1.5 3, y ranks 1 2 3.
+        let r = spearman(&[5.0, 5.0, 9.0], &[1.0, 2.0, 3.0]);
+        assert!((r - 0.866_025_403_784_438_6).abs() < 1e-12, "{r}");
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert!(median(Vec::new()).is_nan());
+    }
+}

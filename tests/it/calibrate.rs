@@ -1,0 +1,190 @@
+//! `amphi calibrate`: the fit recovers a known model, is reproducible, and refuses years it
+//! cannot fit.
+
+use crate::support::{amphi, scratch};
+use amphi::calibrate::{CalibrateConfig, calibrate, evaluate, spearman};
+use amphi::io::{NationalYear, parse_national};
+use amphi::prefs::Model;
+use std::collections::BTreeMap;
+
+const DES: [&str; 4] = ["AAA", "BBB", "CCC", "DDD"];
+const SUBS: [&str; 3] = ["North", "South", "West"];
+
+/// A table of 4 DES x 3 subdivisions for `years`, seats 2 to 7, every rang limite `rang`.
+fn table(years: &[u16], rang: impl Fn(usize) -> u32) -> String {
+    let mut s = String::from(
+        "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier,rang_basis\n",
+    );
+    for &year in years {
+        for (i, (d, sub)) in DES
+            .iter()
+            .flat_map(|d| SUBS.iter().map(move |s| (d, s)))
+            .enumerate()
+        {
+            let seats = 2 + (i * 5) % 6;
+            s += &format!(
+                "{year},{d},{d} label,{sub},{seats},0,{},national_ECN_rank\n",
+                rang(i)
+            );
+        }
+    }
+    s
+}
+
+/// The model the synthetic rangs limites come from.
+fn truth() -> Model {
+    let mut model = Model::uniform();
+    model.des = DES
+        .iter()
+        .map(|d| d.to_string())
+        .zip([2.0, 1.0, 0.0, -1.0])
+        .collect();
+    model.subdivisions = SUBS
+        .iter()
+        .map(|s| s.to_string())
+        .zip([0.5, 0.0, -0.5])
+        .collect();
+    model.outside_option = Some(-3.0);
+    model
+}
+
+/// A year whose observed rangs limites are the median simulated ones under [`truth`].
+fn synthetic_year(candidates: u32) -> NationalYear {
+    let placeholder = table(&[2021], |_| 1);
+    let mut year = parse_national("t.csv", placeholder.as_bytes(), 2021, Some(candidates)).unwrap();
+    let fit = evaluate(&year, &truth(), 400, 7);
+    let medians: BTreeMap<String, u32> = fit
+        .cells
+        .iter()
+        .map(|c| (c.cell.clone(), c.simulated.unwrap()))
+        .collect();
+    for (post, observed) in year.instance.posts.iter().zip(year.observed.iter_mut()) {
+        *observed = Some(medians[&post.name]);
+    }
+    year
+}
+
+/// Starting from a flat model, the calibration finds the order of the DES and subdivisions
+/// that produced the rangs limites, and fits them far better than where it started.
+#[test]
+fn calibration_recovers_a_known_model() {
+    let year = synthetic_year(70);
+    let mut start = Model::uniform();
+    start.outside_option = Some(0.0);
+    let config = CalibrateConfig {
+        sims: 200,
+        ..CalibrateConfig::default()
+    };
+    let fitted = calibrate(&year, &start, &config, &|_| {});
+    assert!(fitted.converged, "{:?}", fitted.steps.last());
+    let values = |m: &Model, names: &[&str], of: fn(&Model) -> &BTreeMap<String, f64>| {
+        names.iter().map(|n| of(m)[*n]).collect::<Vec<f64>>()
+    };
+    let des = values(&fitted.model, &DES, |m| &m.des);
+    assert!(des.windows(2).all(|w| w[0] > w[1]), "{des:?}");
+    let subs = values(&fitted.model, &SUBS, |m| &m.subdivisions);
+    assert!(subs.windows(2).all(|w| w[0] > w[1]), "{subs:?}");
+    let before = evaluate(&year, &start, 400, 3);
+    let after = evaluate(&year, &fitted.model, 400, 3);
+    assert!(after.spearman > 0.9, "{}", after.spearman);
+    assert!(
+        after.median_abs_log_ratio < before.median_abs_log_ratio / 2.0,
+        "{} then {}",
+        before.median_abs_log_ratio,
+        after.median_abs_log_ratio
+    );
+    // Calibrating again gives the same model: common random numbers, fixed chunks.
+    let again = calibrate(&year, &start, &config, &|_| {});
+    assert_eq!(again.model, fitted.model);
+    // The fitted figures agree with the model the data came from, on the same seeds.
+    let truth_fit = evaluate(&year, &truth(), 400, 3);
+    assert!(
+        (after.spearman - truth_fit.spearman).abs() < 0.1,
+        "{} against {}",
+        after.spearman,
+        truth_fit.spearman
+    );
+    let ranked = spearman(&des, &[2.0, 1.0, 0.0, -1.0]);
+    assert_eq!(ranked, 1.0);
+}
+
+fn data_dir(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    // Two years; rangs limites fall with the cell's index, so attractiveness differs.
+    let text = table(&[2020, 2021], |i| 8 + 4 * i as u32);
+    std::fs::write(dir.join(amphi::io::CELLS_FILE), text).unwrap();
+    dir
+}
+
+/// The command fits, checks out of sample on the year before, writes its four files, and
+/// gives the same bytes on one thread and two.
+#[test]
+fn calibrate_command_is_reproducible() {
+    let dir = data_dir("calibrate-cli");
+    let run = |threads: &str, out: &str| {
+        let out = dir.join(out);
+        let output = amphi(&[
+            "calibrate",
+            "--year",
+            "2021",
+            "--data",
+            dir.to_str().unwrap(),
+            "--sims",
+            "50",
+            "--check-sims",
+            "100",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{:?}", output);
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.contains("out of sample (2020 -> 2021)"), "{stdout}");
+        assert!(stdout.contains("in sample (2021)"), "{stdout}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains("no published candidate count for 2021"),
+            "{stderr}"
+        );
+        ["model.json", "fit.csv", "holdout.csv", "calibrate.json"]
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+    };
+    let one = run("1", "one");
+    let two = run("2", "two");
+    assert_eq!(one, two);
+    let model = Model::from_json(std::str::from_utf8(&one[0]).unwrap()).unwrap();
+    assert!(
+        model
+            .description
+            .starts_with("Fitted by `amphi calibrate --year 2021`")
+    );
+    let fit = String::from_utf8(one[1].clone()).unwrap();
+    assert!(
+        fit.starts_with(
+            "cell,des,subdivision,seats,observed_rang_limite,simulated_rang_limite_q50,"
+        )
+    );
+    assert_eq!(fit.lines().count(), 13);
+}
+
+/// Years ranked per group of specialties cannot be fitted with one national model; the
+/// message says why and which years can.
+#[test]
+fn calibrate_refuses_group_rankings() {
+    let output = amphi(&["calibrate", "--year", "2024", "--out", "unused"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "amphi: error: cannot calibrate on 2024: its rangs limites are ranks within groups of \
+         specialties (rank_in_specialty_group_classement_R2C), not one national ranking, so one \
+         national model cannot be fitted to them; calibrate on a year from 2020 to 2023\n"
+    );
+    let output = amphi(&["calibrate", "--iterations", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "amphi: error: --iterations must be 1 or more\n"
+    );
+}
