@@ -51,8 +51,11 @@
 //!   sorts full lists and calls [`rules`]; `sim/sampler.rs` the alias tables and Fenwick trees;
 //!   `sim/tally.rs` the integer accumulators and their estimates; `sim/frame.rs` the
 //!   description of a run that shard files carry; `sim/rng.rs` the seeding.
+//! - [`scenario`]: "what if" files (TOML: a base year, another year's posts, seats cut or added
+//!   with exact totals by largest remainder, a candidate count, model overrides) and the two
+//!   arms they compare, which share their posts; the format is in `data/scenarios/README.md`.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
-//!   line, column and value (`io/input.rs`), the national table of a year and the instance a simulation runs on (`io/national.rs`),
+//!   line, column and value (`io/input.rs`), the national table of a year, the instance a simulation runs on and scenario files (`io/national.rs`),
 //!   models and shard files (`io/shard.rs`), and atomic writes.
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
 //!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`.
@@ -63,7 +66,7 @@
 //!
 //! # Invariants
 //!
-//! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`) never touches files or the terminal and
+//! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`) never touches files or the terminal and
 //!   never panics on data that [`io`] accepted.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same
@@ -83,6 +86,7 @@ pub mod prefs;
 pub mod priority;
 pub mod report;
 pub mod rules;
+pub mod scenario;
 pub mod sim;
 
 pub use error::{Error, InputError, Result};

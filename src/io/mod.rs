@@ -12,8 +12,11 @@ pub use input::{
     read_input, read_instance,
 };
 pub use national::{
-    CELLS_FILE, InstanceSource, KNOWN_CANDIDATES, Loaded, NATIONAL_RANK, NationalYear,
-    known_candidates, load_instance, parse_national, read_national,
+    CELLS_FILE, Cell, CellTable, InstanceSource, KNOWN_CANDIDATES, Loaded, NATIONAL_RANK,
+    NationalYear, YearCells, known_candidates, load_instance, parse_national, ranked_candidates,
+    read_national, read_scenario,
 };
+pub(crate) use national::{cesp_seats, rang_basis_warning};
 pub use shard::{merge_shards, read_model, read_shard};
+pub(crate) use suggest::did_you_mean;
 pub use write::{write_all_atomic, write_atomic};

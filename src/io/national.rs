@@ -10,12 +10,18 @@
 //!   signatories rank is not published, so this is an assumption.
 //! - The observed rang limite of each cell (the rank of the last candidate admitted), kept
 //!   beside the instance for comparison; it is never an input of a simulation.
+//!
+//! [`CellTable`] reads the table once and checks the rows of a year when asked
+//! ([`CellTable::year`]): [`crate::scenario`] builds its two arms from two years of it.
+//! [`read_scenario`] reads a scenario file.
 
 use crate::error::{Error, InputError, Result};
 use crate::io::input::read_instance;
 use crate::io::table::Table;
 use crate::model::{Candidate, DesId, Instance, Post, SubdivisionId, WishLists};
 use crate::priority::{Order, TieBreak};
+use crate::scenario::Scenario;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The file, inside the data folder, that holds the cells of every year.
@@ -95,14 +101,7 @@ pub fn load_instance(source: &InstanceSource, ties: TieBreak) -> Result<Loaded> 
         } => {
             let national = read_national(data, *year, *candidates)?;
             let mut warnings = national.warnings;
-            if !national.rang_basis.is_empty() && national.rang_basis != NATIONAL_RANK {
-                warnings.push(format!(
-                    "the rangs limites of {year} are ranks within groups of specialties \
-                     ({}), not one national ranking: observed values are not comparable with \
-                     the simulated ones",
-                    national.rang_basis
-                ));
-            }
+            warnings.extend(rang_basis_warning(*year, &national.rang_basis));
             // Ranks 1 to N are distinct: no tie to break.
             let order = Order::from_sequence(national.instance.candidate_ids().collect());
             let n = national.instance.candidates.len();
@@ -152,16 +151,16 @@ pub struct NationalYear {
     pub warnings: Vec<String>,
 }
 
+/// Reads a scenario file (TOML, see [`crate::scenario`]).
+pub fn read_scenario(path: &Path) -> Result<Scenario> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(Scenario::from_toml(&path.display().to_string(), &text)?)
+}
+
 /// Reads the cells of `year` from `dir`, with `candidates` candidates (or the known count).
 pub fn read_national(dir: &Path, year: u16, candidates: Option<u32>) -> Result<NationalYear> {
-    let path = dir.join(CELLS_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    Ok(parse_national(
-        &path.display().to_string(),
-        &bytes,
-        year,
-        candidates,
-    )?)
+    let table = CellTable::read(dir)?;
+    Ok(NationalYear::from_cells(&table.year(year)?, candidates))
 }
 
 /// Parses the cells table (see [`read_national`]).
@@ -171,107 +170,265 @@ pub fn parse_national(
     year: u16,
     candidates: Option<u32>,
 ) -> std::result::Result<NationalYear, InputError> {
-    let table = Table::parse(name, bytes)?;
-    let col = |c| table.column(c);
-    let (year_col, des_col, label_col, sub_col, posts_col, cesp_col, rang_col) = (
-        col("year")?,
-        col("des_code")?,
-        col("des_label")?,
-        col("subdivision")?,
-        col("posts")?,
-        col("posts_cesp")?,
-        col("rang_dernier")?,
-    );
-    let basis_col = table.optional("rang_basis");
-    let mut instance = Instance::default();
-    let mut observed = Vec::new();
-    let mut rang_basis = String::new();
-    let mut years = std::collections::BTreeSet::new();
-    let mut cesp_seats = 0u64;
-    let mut seen = std::collections::HashSet::new();
-    for row in &table.rows {
-        let cells = table.cells(row);
-        let row_year = cells.text(year_col);
-        if !matches!(cells.text(posts_col), "" | "0") {
-            years.insert(row_year.to_owned());
-        }
-        if row_year != year.to_string() {
-            continue;
-        }
-        let des = cells.required(des_col, "a DES code")?;
-        let sub = cells.required(sub_col, "a subdivision")?;
-        if !seen.insert((des.to_owned(), sub.to_owned())) {
-            return Err(cells.error(sub_col, format!("repeats the cell {des}@{sub} of {year}")));
-        }
-        let seats = cells.count_or_zero(Some(posts_col), "a count of seats")?;
-        let cesp = cells.count_or_zero(Some(cesp_col), "a count of CESP seats")?;
-        let rang = match cells.text(rang_col) {
-            "" => None,
-            _ => Some(cells.rank(rang_col, "a rang limite")?),
+    let table = CellTable::parse(name, bytes)?;
+    Ok(NationalYear::from_cells(&table.year(year)?, candidates))
+}
+
+/// One (DES, subdivision) row of a year in the cells table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The DES code (`des_code`), e.g. `MGE`.
+    pub des: String,
+    /// The DES's name (`des_label`).
+    pub des_label: String,
+    /// The subdivision (`subdivision`), e.g. `Lyon`.
+    pub subdivision: String,
+    /// Ordinary seats (`posts`; 0 where empty).
+    pub seats: u32,
+    /// Seats reserved to CESP candidates (`posts_cesp`; 0 where empty).
+    pub cesp: u32,
+    /// The observed rang limite (`rang_dernier`) of the ordinary seats, if published.
+    pub rang: Option<u32>,
+}
+
+impl Cell {
+    /// The cell's name, `DES@Subdivision`: that of its ordinary post.
+    pub fn name(&self) -> String {
+        format!("{}@{}", self.des, self.subdivision)
+    }
+}
+
+/// The cells of one year, in file order, rows without seats included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearCells {
+    /// The year.
+    pub year: u16,
+    /// Its rows, each (DES, subdivision) once.
+    pub cells: Vec<Cell>,
+    /// How that year's rangs are ranked (the first non-empty `rang_basis`; empty if none).
+    pub rang_basis: String,
+}
+
+/// The cells table of every year, read once; [`CellTable::year`] checks and returns one year.
+#[derive(Debug)]
+pub struct CellTable {
+    table: Table,
+    columns: CellColumns,
+    /// The years that have a row with ordinary seats, as written.
+    years: BTreeSet<String>,
+}
+
+/// Where the columns of the cells table are.
+#[derive(Debug, Clone, Copy)]
+struct CellColumns {
+    year: usize,
+    des: usize,
+    label: usize,
+    sub: usize,
+    posts: usize,
+    cesp: usize,
+    rang: usize,
+    basis: Option<usize>,
+}
+
+impl CellTable {
+    /// Reads [`CELLS_FILE`] from the data folder `dir`.
+    pub fn read(dir: &Path) -> Result<CellTable> {
+        let path = dir.join(CELLS_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(CellTable::parse(&path.display().to_string(), &bytes)?)
+    }
+
+    /// Parses the table, `name` being its file as the user should see it. Only the header is
+    /// checked here; the rows of a year are checked when [`CellTable::year`] reads them.
+    pub fn parse(name: &str, bytes: &[u8]) -> std::result::Result<CellTable, InputError> {
+        let table = Table::parse(name, bytes)?;
+        let col = |c| table.column(c);
+        let columns = CellColumns {
+            year: col("year")?,
+            des: col("des_code")?,
+            label: col("des_label")?,
+            sub: col("subdivision")?,
+            posts: col("posts")?,
+            cesp: col("posts_cesp")?,
+            rang: col("rang_dernier")?,
+            basis: table.optional("rang_basis"),
         };
-        if rang_basis.is_empty() {
-            rang_basis = cells.text_or_empty(basis_col).to_owned();
+        let years = table
+            .rows
+            .iter()
+            .map(|row| table.cells(row))
+            .filter(|cells| !matches!(cells.text(columns.posts), "" | "0"))
+            .map(|cells| cells.text(columns.year).to_owned())
+            .collect();
+        Ok(CellTable {
+            table,
+            columns,
+            years,
+        })
+    }
+
+    /// The file's name, as given to [`CellTable::parse`].
+    pub fn file(&self) -> &str {
+        &self.table.file
+    }
+
+    /// The years that have a row with ordinary seats, in order, as written in the file.
+    pub fn years(&self) -> Vec<&str> {
+        self.years.iter().map(String::as_str).collect()
+    }
+
+    /// Whether `year` has a row with ordinary seats.
+    pub fn has_year(&self, year: u16) -> bool {
+        self.years.contains(&year.to_string())
+    }
+
+    /// The rows of `year`, checked: codes present, counts and ranks well formed, each cell
+    /// once, and at least one seat.
+    pub fn year(&self, year: u16) -> std::result::Result<YearCells, InputError> {
+        let (table, c) = (&self.table, self.columns);
+        let mut cells = Vec::new();
+        let mut rang_basis = String::new();
+        let mut seen = HashSet::new();
+        for row in &table.rows {
+            let row = table.cells(row);
+            if row.text(c.year) != year.to_string() {
+                continue;
+            }
+            let des = row.required(c.des, "a DES code")?;
+            let sub = row.required(c.sub, "a subdivision")?;
+            if !seen.insert((des, sub)) {
+                return Err(row.error(c.sub, format!("repeats the cell {des}@{sub} of {year}")));
+            }
+            let seats = row.count_or_zero(Some(c.posts), "a count of seats")?;
+            let cesp = row.count_or_zero(Some(c.cesp), "a count of CESP seats")?;
+            let rang = match row.text(c.rang) {
+                "" => None,
+                _ => Some(row.rank(c.rang, "a rang limite")?),
+            };
+            if rang_basis.is_empty() {
+                rang_basis = row.text_or_empty(c.basis).to_owned();
+            }
+            cells.push(Cell {
+                des: des.to_owned(),
+                des_label: row.text(c.label).to_owned(),
+                subdivision: sub.to_owned(),
+                seats,
+                cesp,
+                rang,
+            });
         }
-        let des_id = DesId(instance.des.intern(des));
-        let sub_id = SubdivisionId(instance.subdivisions.intern(sub));
-        let label = format!("{}, {sub}", cells.text(label_col));
-        let mut push = |name: String, seats: u32, cesp: bool, rang: Option<u32>| {
-            let mut post = Post::new(name, seats);
-            post.label = label.clone();
-            post.des = Some(des_id);
-            post.subdivision = Some(sub_id);
-            post.cesp = cesp;
-            instance.posts.push(post);
-            observed.push(rang);
-        };
-        if seats > 0 {
-            push(format!("{des}@{sub}"), seats, false, rang);
+        if cells.iter().all(|cell| cell.seats == 0 && cell.cesp == 0) {
+            return Err(InputError::file(
+                &table.file,
+                format!(
+                    "has no cell with seats for this year (years with seats: {})",
+                    self.years().join(", ")
+                ),
+            )
+            .in_column("year")
+            .with_value(year.to_string()));
         }
-        if cesp > 0 {
-            push(format!("{des}@{sub}/CESP"), cesp, true, None);
-            cesp_seats += u64::from(cesp);
+        Ok(YearCells {
+            year,
+            cells,
+            rang_basis,
+        })
+    }
+}
+
+impl NationalYear {
+    /// The instance of a year's cells: a post per cell with ordinary seats, one more per cell
+    /// with CESP seats, and `candidates` candidates (or the published count of the year, or
+    /// as many as seats, with a warning).
+    pub fn from_cells(year: &YearCells, candidates: Option<u32>) -> NationalYear {
+        let mut instance = Instance::default();
+        let mut observed = Vec::new();
+        for cell in &year.cells {
+            let des_id = DesId(instance.des.intern(&cell.des));
+            let sub_id = SubdivisionId(instance.subdivisions.intern(&cell.subdivision));
+            let label = format!("{}, {}", cell.des_label, cell.subdivision);
+            let mut push = |name: String, seats: u32, cesp: bool, rang: Option<u32>| {
+                let mut post = Post::new(name, seats);
+                post.label = label.clone();
+                post.des = Some(des_id);
+                post.subdivision = Some(sub_id);
+                post.cesp = cesp;
+                instance.posts.push(post);
+                observed.push(rang);
+            };
+            if cell.seats > 0 {
+                push(cell.name(), cell.seats, false, cell.rang);
+            }
+            if cell.cesp > 0 {
+                push(format!("{}/CESP", cell.name()), cell.cesp, true, None);
+            }
+        }
+        let mut warnings = Vec::new();
+        let n = candidate_count(year.year, candidates, &instance, &mut warnings);
+        instance.candidates = ranked_candidates(n, cesp_seats(&instance));
+        NationalYear {
+            year: year.year,
+            instance,
+            observed,
+            rang_basis: year.rang_basis.clone(),
+            warnings,
         }
     }
-    if instance.posts.is_empty() {
-        let years: Vec<&str> = years.iter().map(String::as_str).collect();
-        return Err(InputError::file(
-            name,
-            format!(
-                "has no cell with seats for this year (years with seats: {})",
-                years.join(", ")
-            ),
-        )
-        .in_column("year")
-        .with_value(year.to_string()));
+}
+
+/// `candidates`, or the published count of `year`, or (with a warning) as many as the seats
+/// of `instance`.
+fn candidate_count(
+    year: u16,
+    candidates: Option<u32>,
+    instance: &Instance,
+    warnings: &mut Vec<String>,
+) -> u32 {
+    if let Some(n) = candidates.or_else(|| known_candidates(year)) {
+        return n;
     }
     let seats = instance.total_seats();
-    let mut warnings = Vec::new();
-    let n = match candidates.or_else(|| known_candidates(year)) {
-        Some(n) => n,
-        None => {
-            warnings.push(format!(
-                "no published candidate count for {year}: simulating as many candidates as \
-                 seats ({seats}); set --candidates-count to change it"
-            ));
-            u32::try_from(seats).unwrap_or(u32::MAX)
-        }
-    };
-    let cesp_candidates = cesp_seats.min(u64::from(n));
-    instance.candidates = (1..=n)
+    warnings.push(format!(
+        "no published candidate count for {year}: simulating as many candidates as \
+         seats ({seats}); set --candidates-count to change it"
+    ));
+    u32::try_from(seats).unwrap_or(u32::MAX)
+}
+
+/// The CESP seats of `instance`.
+pub(crate) fn cesp_seats(instance: &Instance) -> u64 {
+    instance
+        .posts
+        .iter()
+        .filter(|p| p.cesp)
+        .map(|p| u64::from(p.seats))
+        .sum()
+}
+
+/// Candidates ranked 1 to `n`, named by their rank, of whom `min(cesp_seats, n)` are CESP,
+/// spread evenly over the ranks (where CESP signatories rank is not published).
+pub fn ranked_candidates(n: u32, cesp_seats: u64) -> Vec<Candidate> {
+    let cesp = cesp_seats.min(u64::from(n));
+    (1..=n)
         .map(|rank| {
             let mut c = Candidate::new(rank.to_string(), rank);
             // Rank r is CESP when floor(r m / n) steps up: m ranks spread evenly.
-            let step = |r: u32| u64::from(r) * cesp_candidates / u64::from(n);
+            let step = |r: u32| u64::from(r) * cesp / u64::from(n);
             c.cesp = step(rank) > step(rank - 1);
             c
         })
-        .collect();
-    Ok(NationalYear {
-        year,
-        instance,
-        observed,
-        rang_basis,
-        warnings,
+        .collect()
+}
+
+/// The warning for a year whose rangs are not one national ranking, if it is one.
+pub(crate) fn rang_basis_warning(year: u16, rang_basis: &str) -> Option<String> {
+    (!rang_basis.is_empty() && rang_basis != NATIONAL_RANK).then(|| {
+        format!(
+            "the rangs limites of {year} are ranks within groups of specialties \
+             ({rang_basis}), not one national ranking: observed values are not comparable with \
+             the simulated ones"
+        )
     })
 }
 

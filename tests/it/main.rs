@@ -5,6 +5,7 @@ mod cli;
 mod example;
 mod input_errors;
 mod properties;
+mod scenario;
 mod serial_dictatorship;
 mod simulate;
 mod simulate_cli;
