@@ -44,6 +44,14 @@ pub enum Command {
     /// and the outside option by the log ratio of simulated to observed leavers. Writes
     /// model.json, fit.csv, holdout.csv and calibrate.json.
     Calibrate(CalibrateArgs),
+    /// What if the posts change? Simulate a baseline and a scenario on the same seeds and
+    /// report every difference with a 95 % interval: candidates pushed out, first wishes and
+    /// first-wish DES lost, per band of rank, per DES, per subdivision and per cell.
+    ///
+    /// With no --scenario: the real 2024 table against the real 2023 table, both with the
+    /// 2023 candidates. Writes report.html (charts, printable) and CSV and JSON of every
+    /// table.
+    Compare(CompareArgs),
 }
 
 /// Output format of the summary.
@@ -292,6 +300,58 @@ impl CalibrateArgs {
         }
         if self.iterations == 0 {
             return Err("--iterations must be 1 or more".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Flags of `amphi compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The scenario (TOML; see data/scenarios/README.md). Default: the real 2024 table on the
+    /// 2023 cohort (data/scenarios/table-2024.toml).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Folder of the shipped data (national table, model).
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// The preference model (JSON). Default: DATA/model.json, the 2023 calibration.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Simulations per arm.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub sims: u64,
+    /// Master seed, shared by both arms.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0: one per core). The results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Equal bands of exam rank for the tables.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub bands: u32,
+    /// Folder to write report.html and the CSV and JSON files into.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out/compare")]
+    pub out: PathBuf,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// How many DES the summary lists.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+impl CompareArgs {
+    /// Checks the flags.
+    pub fn check(&self) -> Result<(), String> {
+        if self.sims < 2 {
+            return Err("--sims must be 2 or more (intervals need two simulations)".to_owned());
+        }
+        if self.sims > MAX_SIMS {
+            return Err(format!("--sims: {} is more than {MAX_SIMS}", self.sims));
+        }
+        if !(1..=1000).contains(&self.bands) {
+            return Err(format!("--bands: {} is not between 1 and 1000", self.bands));
         }
         Ok(())
     }

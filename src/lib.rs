@@ -54,11 +54,18 @@
 //! - [`scenario`]: "what if" files (TOML: a base year, another year's posts, seats cut or added
 //!   with exact totals by largest remainder, a candidate count, model overrides) and the two
 //!   arms they compare, which share their posts; the format is in `data/scenarios/README.md`.
+//! - [`compare`]: the two arms of a scenario simulated on the same seeds, every outcome summed
+//!   per simulation for both ([`compare::Paired`]) so that differences are paired.
+//! - [`calibrate`]: fits a model's DES and subdivision values and outside option to a year's
+//!   observed rangs limites (common random numbers, log-ratio steps), and measures a fit.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`), the national table of a year, the instance a simulation runs on and scenario files (`io/national.rs`),
 //!   models and shard files (`io/shard.rs`), and atomic writes.
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
-//!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`.
+//!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`, `amphi
+//!   calibrate`'s in `report/calibrate.rs`, `amphi compare`'s tables in `report/compare.rs`
+//!   and its HTML page in `report/html.rs`, drawn with the small SVG charts of
+//!   `report/svg.rs`.
 //! - [`cli`]: clap flags and their validated configurations.
 //! - [`error`]: the library's error type.
 //!
@@ -66,11 +73,13 @@
 //!
 //! # Invariants
 //!
-//! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`) never touches files or the terminal and
-//!   never panics on data that [`io`] accepted.
+//! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
+//!   `calibrate`) never touches files or the terminal and never panics on data that [`io`]
+//!   accepted.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same
-//!   tally, bit for bit, with any number of threads and any split into shards.
+//!   tally, bit for bit, with any number of threads and any split into shards; so are a
+//!   comparison and a calibration.
 //! - No post holds more candidates than its seats, supernumeraries aside; a candidate holds at
 //!   most one post, and only one open to them.
 
@@ -78,6 +87,7 @@
 
 pub mod calibrate;
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod io;
 pub mod model;

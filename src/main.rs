@@ -2,13 +2,15 @@
 
 use amphi::calibrate::{CalibrateConfig, evaluate};
 use amphi::cli::{
-    AllocateConfig, CalibrateArgs, Cli, Command, EngineChoice, Format, MergeArgs, ReportArgs,
-    SimulateConfig,
+    AllocateConfig, CalibrateArgs, Cli, Command, CompareArgs, EngineChoice, Format, MergeArgs,
+    ReportArgs, SimulateConfig,
 };
+use amphi::compare::CompareConfig;
 use amphi::outcome::Summary;
 use amphi::prefs::Model;
-use amphi::report::{CalibrationReport, Holdout, SimulationReport};
+use amphi::report::{CalibrationReport, CompareInfo, CompareReport, Holdout, SimulationReport};
 use amphi::rules::Rule;
+use amphi::scenario::Scenario;
 use amphi::sim::frame::{Frame, SHARD_FORMAT, Shard, shard_range};
 use amphi::sim::{Engine, RunConfig, Setup};
 use amphi::{io, report, sim};
@@ -37,6 +39,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Merge(args) => merge(&args),
+        Command::Compare(args) => match args.check() {
+            Ok(()) => compare(&args),
+            Err(message) => {
+                eprintln!("amphi: error: {message}");
+                return ExitCode::from(2);
+            }
+        },
         Command::Calibrate(args) => match args.check() {
             Ok(()) => calibrate(&args),
             Err(message) => {
@@ -304,6 +313,117 @@ fn calibrate(args: &CalibrateArgs) -> anyhow::Result<()> {
     match args.format {
         Format::Text => {
             print!("{}", report.summary_text());
+            println!("\nwrote {}", written.join(", "));
+        }
+        Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),
+    }
+    Ok(())
+}
+
+fn compare(args: &CompareArgs) -> anyhow::Result<()> {
+    let (scenario, scenario_file) = match &args.scenario {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("could not read {}", path.display()))?;
+            (Scenario::read(path)?, Some(text))
+        }
+        None => {
+            let scenario = Scenario::real_2024();
+            let text = toml::to_string(&scenario).context("could not write the scenario")?;
+            (scenario, Some(text))
+        }
+    };
+    let model_path = args
+        .model
+        .clone()
+        .unwrap_or_else(|| args.data.join("model.json"));
+    let model = io::read_model(&model_path)?;
+    let scenario_model = scenario
+        .apply_model(&model)
+        .map_err(|e| anyhow::anyhow!("the scenario's [model]: {e}"))?;
+    let arms = scenario.build(&args.data)?;
+    let mut warnings = arms.warnings.clone();
+    warnings.extend(model.coverage_warnings(&arms.base.instance));
+    for warning in &warnings {
+        eprintln!("amphi: warning: {warning}");
+    }
+    let base = amphi::calibrate::national_setup(&arms.base.instance, &model);
+    let scen = amphi::calibrate::national_setup(&arms.scenario.instance, &scenario_model);
+    amphi::compare::check_arms(&base, &scen).map_err(anyhow::Error::msg)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("could not start the worker threads")?;
+    let config = CompareConfig {
+        seed: args.seed,
+        sims: args.sims,
+        bands: args.bands,
+        ..CompareConfig::default()
+    };
+    let bar = progress_bar(args.sims);
+    let started = Instant::now();
+    let (groups, tally) =
+        pool.install(|| amphi::compare::compare(&base, &scen, &config, &|n| bar.inc(n)));
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "amphi: {} paired simulations in {seconds:.2} s: {:.0} per second on {} threads",
+        args.sims,
+        args.sims as f64 / seconds.max(1e-9),
+        pool.current_num_threads()
+    );
+    let mut command = String::from("cargo run --release -- compare");
+    if let Some(path) = &args.scenario {
+        command += &format!(" --scenario {}", path.display());
+    }
+    if let Some(path) = &args.model {
+        command += &format!(" --model {}", path.display());
+    }
+    command += &format!(" --sims {} --seed {}", args.sims, args.seed);
+    if args.bands != 10 {
+        command += &format!(" --bands {}", args.bands);
+    }
+    let info = CompareInfo {
+        scenario: scenario.name.clone(),
+        scenario_text: scenario.describe(),
+        scenario_file,
+        base: format!("national {}", scenario.base),
+        command,
+        sims: args.sims,
+        seed: args.seed,
+        model: model.to_json(),
+        scenario_model: (scenario_model != model).then(|| scenario_model.to_json()),
+        candidates: (
+            arms.base.instance.candidates.len(),
+            arms.scenario.instance.candidates.len(),
+        ),
+        seats: (
+            arms.base.instance.total_seats(),
+            arms.scenario.instance.total_seats(),
+        ),
+        warnings,
+    };
+    let report = CompareReport::new(
+        info,
+        &groups,
+        &tally,
+        &arms.base.instance,
+        &arms.scenario.instance,
+    );
+    let files = [
+        ("report.html", report::compare_html(&report).into_bytes()),
+        ("headline.csv", report.headline_csv()),
+        ("bands.csv", report.bands_csv()),
+        ("by_rank.csv", report.bins_csv()),
+        ("des.csv", report.des_csv()),
+        ("subdivisions.csv", report.subdivisions_csv()),
+        ("cells.csv", report.cells_csv()),
+        ("compare.json", report.json()),
+    ];
+    let written = write_files(&args.out, &files)?;
+    match args.format {
+        Format::Text => {
+            print!("{}", report.summary_text(args.top));
             println!("\nwrote {}", written.join(", "));
         }
         Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),

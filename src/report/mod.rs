@@ -4,8 +4,13 @@
 
 mod allocation;
 mod calibrate;
+mod compare;
+mod html;
 mod simulate;
+pub mod svg;
 
 pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_text};
 pub use calibrate::{CalibrationReport, Holdout};
+pub use compare::{CompareInfo, CompareReport};
+pub use html::compare_html;
 pub use simulate::{BandRow, CellRow, DesBandRow, SimulationReport, Value};

@@ -67,6 +67,9 @@ pub(super) fn simulate(
         &lists,
         &AllocConfig::default(),
     );
+    for (c, list) in ws.lists.iter().enumerate() {
+        record.first[c] = list.first().map_or(Record::NONE, |p| p.0);
+    }
     for (c, placement) in outcome.placements.iter().enumerate() {
         if let Some(p) = placement.post {
             record.post[c] = p.0;

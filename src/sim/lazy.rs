@@ -23,7 +23,7 @@
 
 use crate::model::{CandidateId, PostId, SubdivisionId};
 use crate::sim::rng::unit;
-use crate::sim::sampler::{AliasScratch, Fenwick, Sampler};
+use crate::sim::sampler::{Alias, AliasScratch, Fenwick, Sampler};
 use crate::sim::tally::Record;
 use crate::sim::{Draws, Setup};
 use rand::Rng;
@@ -308,10 +308,15 @@ pub(super) fn simulate(
     plan: &LazyPlan,
     draws: &Draws,
     ws: &mut Workspace,
-    positions: bool,
+    wants: Wants,
     rng: &mut impl Rng,
     record: &mut Record,
 ) {
+    let Wants {
+        positions,
+        first_choices,
+        ..
+    } = wants;
     ws.reset(setup, plan, positions);
     let instance = &setup.instance;
     for &Call {
@@ -325,6 +330,9 @@ pub(super) fn simulate(
             let found = explicit
                 .iter()
                 .position(|&p| ws.free[p.index()] > 0 && instance.is_open_to(p, c));
+            if first_choices {
+                record.first[c.index()] = explicit[0].0;
+            }
             if let Some(i) = found {
                 let post = explicit[i];
                 record.post[c.index()] = post.0;
@@ -335,18 +343,49 @@ pub(super) fn simulate(
         }
         let (kind, home) = draws.candidate(setup, c, rng);
         let cl = class as usize;
-        if let Some((local, position)) = choose(plan, ws, cl, kind, home, positions, rng) {
+        let choice = choose(plan, ws, cl, kind, home, wants, rng);
+        if first_choices && choice.first != NONE {
+            record.first[c.index()] = plan.classes[cl].posts[choice.first as usize].0;
+        }
+        if let Some(local) = choice.post {
             let post = plan.classes[cl].posts[local as usize];
             record.post[c.index()] = post.0;
-            record.position[c.index()] = position;
+            record.position[c.index()] = choice.position;
             ws.take(plan, post, rank, positions, record);
         }
     }
 }
 
-/// The best open post of a candidate of class `cl`, type `kind` and home `home`, and its
-/// position (1 for the first wish; 0 when positions are not drawn and it was not the first);
-/// `None` when they leave or nothing is open to them.
+/// What a simulation draws besides the post each candidate gets.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Wants {
+    /// The position of the post obtained in the candidate's full order.
+    pub positions: bool,
+    /// The first post of each candidate's order.
+    pub first_choices: bool,
+    /// With positions: stop walking past this many full posts; the position is then 0
+    /// (unknown, beyond the cap).
+    pub position_cap: u32,
+}
+
+/// What [`choose`] found for one candidate, posts as local indices of their class.
+struct Choice {
+    /// The best open post; `None` when they leave or nothing is open to them.
+    post: Option<u32>,
+    /// Its position in their full order: 1 for the first wish; 0 when positions are not drawn
+    /// and it was not the first.
+    position: u32,
+    /// The first post of their full order, when asked for: `NONE` when leaving comes first
+    /// (or when not asked).
+    first: u32,
+}
+
+/// The best open post of a candidate of class `cl`, type `kind` and home `home`, its
+/// position, and with `first_choices` the first post of their whole order.
+///
+/// The first post is the best of the open block (the open posts and the outside option)
+/// with probability `A / (A + F)`, and otherwise a full post drawn by weight (home mixture
+/// included): the same uniform that says "first wish" decides it.
 #[inline]
 fn choose(
     plan: &LazyPlan,
@@ -354,45 +393,84 @@ fn choose(
     cl: usize,
     kind: usize,
     home: Option<SubdivisionId>,
-    positions: bool,
+    wants: Wants,
     rng: &mut impl Rng,
-) -> Option<(u32, u32)> {
+) -> Choice {
+    let Wants {
+        positions,
+        first_choices,
+        position_cap,
+    } = wants;
     let class = &plan.classes[cl];
     let w = &class.weights[kind];
     let open_flags = &ws.open[cl];
     let is_open = |local: u32| open_flags[local as usize];
     let ts = &mut ws.samplers[cl][kind];
-    if ts.global.is_exhausted() {
-        return None;
-    }
     let home = home
         .map(|h| h.index())
         .filter(|&h| h < class.by_sub.len() && !class.by_sub[h].is_empty());
-    let (home_open, home_total) = match home {
-        Some(h) => (
-            plan.home_extra * ts.subs[h].open_weight(),
-            plan.home_extra * ts.subs[h].total(),
-        ),
-        None => (0.0, 0.0),
+    if ts.global.is_exhausted() {
+        let first = if first_choices {
+            let ts = &ws.samplers[cl][kind];
+            let total = plan.outside + ts.global.total() + home_total(plan, ts, home);
+            if unit(rng) * total <= plan.outside {
+                NONE
+            } else {
+                draw_full(class, ts, w, &is_open, home, plan.home_extra, rng)
+            }
+        } else {
+            NONE
+        };
+        return Choice {
+            post: None,
+            position: 0,
+            first,
+        };
+    }
+    let home_open = match home {
+        Some(h) => plan.home_extra * ts.subs[h].open_weight(),
+        None => 0.0,
     };
     let open = plan.outside + ts.global.open_weight() + home_open;
     let u = unit(rng) * open;
-    if u <= plan.outside {
-        return None;
-    }
     // Only the table drawn from is refreshed: the open weights are kept up to date by
     // `close`, so the others can wait until they are drawn from.
-    let sampler = match home {
-        Some(h) if u <= plan.outside + home_open && !ts.subs[h].is_exhausted() => &mut ts.subs[h],
-        _ => &mut ts.global,
+    let post = if u <= plan.outside {
+        None
+    } else {
+        let sampler = match home {
+            Some(h) if u <= plan.outside + home_open && !ts.subs[h].is_exhausted() => {
+                &mut ts.subs[h]
+            }
+            _ => &mut ts.global,
+        };
+        sampler.refresh(w, is_open, &mut ws.alias);
+        Some(sampler.draw(rng, is_open))
     };
-    sampler.refresh(w, is_open, &mut ws.alias);
-    let local = sampler.draw(rng, is_open);
+    let block_best = post.unwrap_or(NONE);
     let ts = &ws.samplers[cl][kind];
-    if !positions {
-        let total = plan.outside + ts.global.total() + home_total;
-        let first = unit(rng) * total <= open;
-        return Some((local, u32::from(first)));
+    // Without positions, or for a candidate who leaves (no position to find), one uniform
+    // tells whether the best of the open block is their first choice.
+    if !positions || post.is_none() {
+        if post.is_none() && !first_choices {
+            return Choice {
+                post,
+                position: 0,
+                first: NONE,
+            };
+        }
+        let total = plan.outside + ts.global.total() + home_total(plan, ts, home);
+        let is_first = unit(rng) * total <= open;
+        let first = match (first_choices, is_first) {
+            (false, _) => NONE,
+            (true, true) => block_best,
+            (true, false) => draw_full(class, ts, w, &is_open, home, plan.home_extra, rng),
+        };
+        return Choice {
+            post,
+            position: u32::from(is_first && post.is_some()),
+            first,
+        };
     }
     let walk = Walk {
         class,
@@ -404,9 +482,78 @@ fn choose(
         removed: &mut ws.removed,
         home,
         home_extra: plan.home_extra,
+        cap: position_cap,
     };
-    Some((local, walk.position(open, rng)))
+    let (position, first_full) = walk.position(open, rng);
+    Choice {
+        post,
+        position,
+        first: if position == 1 {
+            block_best
+        } else {
+            first_full
+        },
+    }
 }
+
+/// `(e^{g/b} - 1)` times the weight of every post of the home subdivision.
+fn home_total(plan: &LazyPlan, ts: &TypeSamplers, home: Option<usize>) -> f64 {
+    home.map_or(0.0, |h| plan.home_extra * ts.subs[h].total())
+}
+
+/// A full post drawn by weight, home bonus included: from the table over every post of the
+/// scope, rejecting open posts; after [`FULL_TRIES`] tries, by a scan of the full posts.
+/// `NONE` when no full post has weight.
+fn draw_full(
+    class: &Class,
+    ts: &TypeSamplers,
+    w: &[f64],
+    is_open: &dyn Fn(u32) -> bool,
+    home: Option<usize>,
+    home_extra: f64,
+    rng: &mut impl Rng,
+) -> u32 {
+    let full_global = (ts.global.total() - ts.global.open_weight()).max(0.0);
+    let full_home = home.map_or(0.0, |h| {
+        home_extra * (ts.subs[h].total() - ts.subs[h].open_weight()).max(0.0)
+    });
+    if full_global + full_home <= 0.0 {
+        return NONE;
+    }
+    let from_home = unit(rng) * (full_global + full_home) < full_home;
+    let table: &Alias = match home {
+        Some(h) if from_home => ts.subs[h].everything(),
+        _ => ts.global.everything(),
+    };
+    for _ in 0..FULL_TRIES {
+        let next = table.draw(rng);
+        if !is_open(next) {
+            return next;
+        }
+    }
+    // Rare: the full posts weigh little in this scope. Scan them.
+    let closed: Vec<u32> = match home {
+        Some(h) if from_home => class.by_sub[h].clone(),
+        _ => (0..class.posts.len() as u32).collect(),
+    }
+    .into_iter()
+    .filter(|&p| !is_open(p))
+    .collect();
+    let total: f64 = closed.iter().map(|&p| w[p as usize]).sum();
+    let mut target = unit(rng) * total;
+    let mut last = NONE;
+    for p in closed {
+        last = p;
+        target -= w[p as usize];
+        if target <= 0.0 {
+            return p;
+        }
+    }
+    last
+}
+
+/// Tries of [`draw_full`] from the alias table before it scans.
+const FULL_TRIES: u32 = 64;
 
 /// The Plackett–Luce walk over a candidate's full posts.
 struct Walk<'a> {
@@ -421,6 +568,8 @@ struct Walk<'a> {
     removed: &'a mut Vec<u32>,
     home: Option<usize>,
     home_extra: f64,
+    /// Stop after this many full posts: the position is then 0 (beyond the cap).
+    cap: u32,
 }
 
 impl Walk<'_> {
@@ -438,7 +587,10 @@ impl Walk<'_> {
     /// every post, rejecting open and walked posts ([`Walk::QUICK_TRIES`] tries), then from
     /// the trees of full posts, rejecting walked ones; after [`Walk::MAX_REJECTIONS`] in a
     /// row there, the walked posts are taken out of the trees for the rest of the walk.
-    fn position(self, open: f64, rng: &mut impl Rng) -> u32 {
+    ///
+    /// Also returns the first full post walked past (`NONE` when none): the first post of the
+    /// candidate's order when the position is more than 1.
+    fn position(self, open: f64, rng: &mut impl Rng) -> (u32, u32) {
         let Walk {
             class,
             w,
@@ -449,6 +601,7 @@ impl Walk<'_> {
             removed,
             home,
             home_extra,
+            cap,
         } = self;
         let in_home = |next: u32| home.is_some_and(|h| class.sub_of[next as usize] == h as u32);
         removed.clear();
@@ -456,6 +609,7 @@ impl Walk<'_> {
         let (mut past, mut past_home) = (0.0, 0.0);
         let mut taken_out = false;
         let mut position = 1;
+        let mut first = NONE;
         'walk: loop {
             let full_global = (trees.global.total() - past).max(0.0);
             let full_home = home.map_or(0.0, |h| {
@@ -512,6 +666,9 @@ impl Walk<'_> {
             };
             walked[next as usize] = true;
             removed.push(next);
+            if first == NONE {
+                first = next;
+            }
             let wn = w[next as usize];
             if taken_out {
                 trees.global.add(next as usize, -wn);
@@ -525,6 +682,10 @@ impl Walk<'_> {
                 }
             }
             position += 1;
+            if position > cap {
+                position = 0;
+                break;
+            }
         }
         for &r in removed.iter() {
             walked[r as usize] = false;
@@ -536,6 +697,6 @@ impl Walk<'_> {
                 }
             }
         }
-        position
+        (position, first)
     }
 }

@@ -310,6 +310,8 @@ pub struct Runner<'a> {
     draws: Draws,
     plan: Option<LazyPlan>,
     positions: bool,
+    first_choices: bool,
+    position_cap: u32,
 }
 
 impl<'a> Runner<'a> {
@@ -326,7 +328,26 @@ impl<'a> Runner<'a> {
                 Engine::FullLists => None,
             },
             positions,
+            first_choices: false,
+            position_cap: u32::MAX,
         }
+    }
+
+    /// With positions, the lazy engine stops each walk after `cap` full posts: positions up to
+    /// `cap` are exact, larger ones are recorded as 0 (unknown). Top-3 shares need a cap of 3
+    /// and cost far less than whole positions, for candidates called late.
+    pub fn with_position_cap(mut self, cap: u32) -> Runner<'a> {
+        self.position_cap = cap;
+        self
+    }
+
+    /// Also records each candidate's first post ([`Record::first`]). The lazy engine then
+    /// draws it for candidates who did not get it (about one draw each), which changes the
+    /// random streams: a run with it is not the run without it. The full-lists engine always
+    /// records it.
+    pub fn with_first_choices(mut self) -> Runner<'a> {
+        self.first_choices = true;
+        self
     }
 
     /// The tally layout.
@@ -373,7 +394,11 @@ impl Simulator<'_> {
                 plan,
                 &runner.draws,
                 ws,
-                runner.positions,
+                lazy::Wants {
+                    positions: runner.positions,
+                    first_choices: runner.first_choices,
+                    position_cap: runner.position_cap,
+                },
                 &mut rng,
                 &mut self.record,
             ),

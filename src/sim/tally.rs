@@ -177,6 +177,10 @@ pub struct Record {
     /// Per candidate: the 1-based position of that post in their full order; 0 when not known
     /// (not drawn, or a post they did not list), which counts as "not their first wish".
     pub position: Vec<u32>,
+    /// Per candidate: the first post of their full order, when the run asks for it
+    /// ([`crate::sim::Runner::with_first_choices`]); [`Record::NONE`] when leaving comes first
+    /// or when not asked.
+    pub first: Vec<u32>,
     /// Per post: seats filled.
     pub filled: Vec<u32>,
     /// Per post: the rank of the last candidate admitted, 0 when none.
@@ -192,6 +196,7 @@ impl Record {
         Record {
             post: vec![Record::NONE; candidates],
             position: vec![0; candidates],
+            first: vec![Record::NONE; candidates],
             filled: vec![0; posts],
             last_rank: vec![0; posts],
         }
@@ -201,6 +206,7 @@ impl Record {
     pub fn clear(&mut self) {
         self.post.fill(Record::NONE);
         self.position.fill(0);
+        self.first.fill(Record::NONE);
         self.filled.fill(0);
         self.last_rank.fill(0);
     }

@@ -2,6 +2,7 @@
 
 mod calibrate;
 mod cli;
+mod compare;
 mod example;
 mod input_errors;
 mod properties;

@@ -1,0 +1,600 @@
+//! The outputs of `amphi compare`: the tables of a comparison as CSV, JSON and text. The
+//! HTML report is drawn from the same [`CompareReport`] (`report/html.rs`).
+//!
+//! Every figure has three values, baseline, scenario and the paired difference (scenario minus
+//! baseline), each with its 95 % interval.
+
+use super::simulate::csv_bytes;
+use crate::compare::{BandFigure, CompareTally, Estimate, Overall, Paired, RankGroups, Shift};
+use crate::model::Instance;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// What was compared and how, so that anyone can run it again.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareInfo {
+    /// Scenario name.
+    pub scenario: String,
+    /// The scenario in a few lines (base, posts, changes).
+    pub scenario_text: String,
+    /// The scenario file as given (TOML), if any.
+    pub scenario_file: Option<String>,
+    /// The baseline, in words.
+    pub base: String,
+    /// The command that reproduces this report.
+    pub command: String,
+    /// Simulations per arm.
+    pub sims: u64,
+    /// Master seed, shared by both arms.
+    pub seed: u64,
+    /// The preference model of the baseline (JSON).
+    pub model: String,
+    /// The scenario's model, when it differs (JSON).
+    pub scenario_model: Option<String>,
+    /// Candidates: baseline, scenario.
+    pub candidates: (usize, usize),
+    /// Seats: baseline, scenario.
+    pub seats: (u64, u64),
+    /// Things the reader should know.
+    pub warnings: Vec<String>,
+}
+
+/// A figure in both arms and its shift; `None` where nothing was counted.
+pub type Row = Option<Shift>;
+
+/// One headline figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadlineRow {
+    /// What is counted.
+    pub figure: &'static str,
+    /// Candidates (counts per simulation).
+    pub count: Row,
+}
+
+/// One band of rank.
+#[derive(Debug, Clone, Serialize)]
+pub struct BandRow {
+    /// First rank of the band.
+    pub first_rank: u32,
+    /// Last rank.
+    pub last_rank: u32,
+    /// Candidates of the band: baseline, scenario.
+    pub candidates: (u64, u64),
+    /// Share who got their first wish.
+    pub first_wish: Row,
+    /// Share who got one of their first three wishes.
+    pub top3: Row,
+    /// Share left without a post.
+    pub without: Row,
+    /// Candidates left without a post (count).
+    pub without_count: Row,
+    /// Share who got a post in the DES of their first wish.
+    pub first_des: Row,
+}
+
+/// One bin of the chance-by-rank curve.
+#[derive(Debug, Clone, Serialize)]
+pub struct BinRow {
+    /// First rank of the bin.
+    pub first_rank: u32,
+    /// Last rank.
+    pub last_rank: u32,
+    /// Share who got their first wish.
+    pub first_wish: Row,
+    /// Share left without a post.
+    pub without: Row,
+}
+
+/// One DES.
+#[derive(Debug, Clone, Serialize)]
+pub struct DesRow {
+    /// DES code.
+    pub des: String,
+    /// Seats: baseline, scenario.
+    pub seats: (u64, u64),
+    /// Candidates who got one of its posts.
+    pub filled: Row,
+    /// Rang limite: the highest over its ordinary posts.
+    pub rang_limite: Row,
+}
+
+/// One cell (post).
+#[derive(Debug, Clone, Serialize)]
+pub struct CellRow {
+    /// Post name (`DES@Subdivision`, `/CESP` for CESP seats).
+    pub post: String,
+    /// DES code.
+    pub des: String,
+    /// Subdivision.
+    pub subdivision: String,
+    /// CESP seats.
+    pub cesp: bool,
+    /// Seats: baseline, scenario.
+    pub seats: (u32, u32),
+    /// Seats filled.
+    pub filled: Row,
+    /// Rang limite, over simulations where someone took it in both arms.
+    pub rang_limite: Row,
+}
+
+/// One subdivision.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubdivisionRow {
+    /// Subdivision.
+    pub subdivision: String,
+    /// Seats: baseline, scenario.
+    pub seats: (u64, u64),
+    /// Its share of the seats removed overall (of the net change, when seats are added).
+    pub share_of_change: Option<f64>,
+    /// Seats filled.
+    pub filled: Row,
+    /// Rang limite: the highest over its ordinary posts.
+    pub rang_limite: Row,
+}
+
+/// A comparison, ready to write.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareReport {
+    /// What was compared.
+    #[serde(flatten)]
+    pub info: CompareInfo,
+    /// Everyone.
+    pub headline: Vec<HeadlineRow>,
+    /// Per band of rank.
+    pub bands: Vec<BandRow>,
+    /// Per bin of rank (the curve).
+    pub bins: Vec<BinRow>,
+    /// Per DES, in the order of the table.
+    pub des: Vec<DesRow>,
+    /// Per subdivision.
+    pub subdivisions: Vec<SubdivisionRow>,
+    /// Per cell.
+    pub cells: Vec<CellRow>,
+}
+
+fn share(p: &Paired, sizes: (u64, u64)) -> Row {
+    let inv = |n: u64| if n == 0 { 0.0 } else { 1.0 / n as f64 };
+    p.shift(inv(sizes.0), inv(sizes.1))
+}
+
+fn count(p: &Paired) -> Row {
+    p.shift(1.0, 1.0)
+}
+
+impl CompareReport {
+    /// The tables of `tally`, with names from the arms' instances.
+    pub fn new(
+        info: CompareInfo,
+        groups: &RankGroups,
+        tally: &CompareTally,
+        base: &Instance,
+        scenario: &Instance,
+    ) -> CompareReport {
+        const HEADLINE: [(Overall, &str); OVERALL_ROWS] = [
+            (Overall::Without, "left without a post"),
+            (Overall::Assigned, "got a post"),
+            (Overall::First, "got their first wish"),
+            (Overall::Top3, "got one of their first 3 wishes"),
+            (Overall::FirstDes, "got the DES of their first wish"),
+        ];
+        let headline = HEADLINE
+            .iter()
+            .map(|&(o, figure)| HeadlineRow {
+                figure,
+                count: count(&tally.overall[o as usize]),
+            })
+            .collect();
+        let band_sizes = (
+            groups.sizes(&groups.bands, base),
+            groups.sizes(&groups.bands, scenario),
+        );
+        let bands = groups
+            .bands
+            .iter()
+            .enumerate()
+            .map(|(i, &(first_rank, last_rank))| {
+                let sizes = (band_sizes.0[i], band_sizes.1[i]);
+                let f = &tally.bands[i];
+                BandRow {
+                    first_rank,
+                    last_rank,
+                    candidates: sizes,
+                    first_wish: share(&f[BandFigure::First as usize], sizes),
+                    top3: share(&f[BandFigure::Top3 as usize], sizes),
+                    without: share(&f[BandFigure::Without as usize], sizes),
+                    without_count: count(&f[BandFigure::Without as usize]),
+                    first_des: share(&f[BandFigure::FirstDes as usize], sizes),
+                }
+            })
+            .collect();
+        let bin_sizes = (
+            groups.sizes(&groups.bins, base),
+            groups.sizes(&groups.bins, scenario),
+        );
+        let bins = groups
+            .bins
+            .iter()
+            .enumerate()
+            .map(|(i, &(first_rank, last_rank))| {
+                let sizes = (bin_sizes.0[i], bin_sizes.1[i]);
+                BinRow {
+                    first_rank,
+                    last_rank,
+                    first_wish: share(&tally.bins[i][0], sizes),
+                    without: share(&tally.bins[i][1], sizes),
+                }
+            })
+            .collect();
+        let seats_by = |instance: &Instance, keep: &dyn Fn(&crate::model::Post) -> bool| -> u64 {
+            instance
+                .posts
+                .iter()
+                .filter(|p| keep(p))
+                .map(|p| u64::from(p.seats))
+                .sum()
+        };
+        let des = base
+            .des
+            .names()
+            .iter()
+            .enumerate()
+            .map(|(d, name)| {
+                let of = |p: &crate::model::Post| p.des.is_some_and(|x| x.index() == d);
+                DesRow {
+                    des: name.clone(),
+                    seats: (seats_by(base, &of), seats_by(scenario, &of)),
+                    filled: count(&tally.des_filled[d]),
+                    rang_limite: count(&tally.des_rang[d]),
+                }
+            })
+            .collect();
+        let total_change = base.total_seats() as f64 - scenario.total_seats() as f64;
+        let subdivisions = base
+            .subdivisions
+            .names()
+            .iter()
+            .enumerate()
+            .map(|(s, name)| {
+                let of = |p: &crate::model::Post| p.subdivision.is_some_and(|x| x.index() == s);
+                let seats = (seats_by(base, &of), seats_by(scenario, &of));
+                SubdivisionRow {
+                    subdivision: name.clone(),
+                    seats,
+                    share_of_change: (total_change != 0.0)
+                        .then(|| (seats.0 as f64 - seats.1 as f64) / total_change),
+                    filled: count(&tally.sub_filled[s]),
+                    rang_limite: count(&tally.sub_rang[s]),
+                }
+            })
+            .collect();
+        let cells = base
+            .posts
+            .iter()
+            .zip(&scenario.posts)
+            .enumerate()
+            .map(|(p, (a, b))| CellRow {
+                post: a.name.clone(),
+                des: a.des.map_or("", |d| base.des.name(d.0)).to_owned(),
+                subdivision: a
+                    .subdivision
+                    .map_or("", |s| base.subdivisions.name(s.0))
+                    .to_owned(),
+                cesp: a.cesp,
+                seats: (a.seats, b.seats),
+                filled: count(&tally.cell_filled[p]),
+                rang_limite: count(&tally.cell_rang[p]),
+            })
+            .collect();
+        CompareReport {
+            info,
+            headline,
+            bands,
+            bins,
+            des,
+            subdivisions,
+            cells,
+        }
+    }
+
+    /// The headline row of `figure`.
+    pub fn headline(&self, figure: Overall) -> Row {
+        let i = match figure {
+            Overall::Without => 0,
+            Overall::Assigned => 1,
+            Overall::First => 2,
+            Overall::Top3 => 3,
+            Overall::FirstDes => 4,
+        };
+        self.headline[i].count
+    }
+
+    /// headline.csv.
+    pub fn headline_csv(&self) -> Vec<u8> {
+        let mut header = vec!["figure"];
+        header.extend(SHIFT_COLUMNS);
+        let rows = self.headline.iter().map(|h| {
+            let mut row = vec![h.figure.to_owned()];
+            push_shift(&mut row, h.count, 2);
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// bands.csv.
+    pub fn bands_csv(&self) -> Vec<u8> {
+        let names = [
+            "first_wish",
+            "top3",
+            "without",
+            "without_count",
+            "first_des",
+        ];
+        let columns: Vec<String> = names
+            .iter()
+            .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
+            .collect();
+        let mut header = vec![
+            "first_rank",
+            "last_rank",
+            "candidates_base",
+            "candidates_scenario",
+        ];
+        header.extend(columns.iter().map(String::as_str));
+        let rows = self.bands.iter().map(|b| {
+            let mut row = vec![
+                b.first_rank.to_string(),
+                b.last_rank.to_string(),
+                b.candidates.0.to_string(),
+                b.candidates.1.to_string(),
+            ];
+            push_shift(&mut row, b.first_wish, 4);
+            push_shift(&mut row, b.top3, 4);
+            push_shift(&mut row, b.without, 4);
+            push_shift(&mut row, b.without_count, 2);
+            push_shift(&mut row, b.first_des, 4);
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// by_rank.csv: the curve.
+    pub fn bins_csv(&self) -> Vec<u8> {
+        let columns: Vec<String> = ["first_wish", "without"]
+            .iter()
+            .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
+            .collect();
+        let mut header = vec!["first_rank", "last_rank"];
+        header.extend(columns.iter().map(String::as_str));
+        let rows = self.bins.iter().map(|b| {
+            let mut row = vec![b.first_rank.to_string(), b.last_rank.to_string()];
+            push_shift(&mut row, b.first_wish, 4);
+            push_shift(&mut row, b.without, 4);
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// des.csv.
+    pub fn des_csv(&self) -> Vec<u8> {
+        let columns: Vec<String> = ["filled", "rang_limite"]
+            .iter()
+            .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
+            .collect();
+        let mut header = vec!["des", "seats_base", "seats_scenario"];
+        header.extend(columns.iter().map(String::as_str));
+        let rows = self.des.iter().map(|d| {
+            let mut row = vec![d.des.clone(), d.seats.0.to_string(), d.seats.1.to_string()];
+            push_shift(&mut row, d.filled, 2);
+            push_shift(&mut row, d.rang_limite, 1);
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// subdivisions.csv.
+    pub fn subdivisions_csv(&self) -> Vec<u8> {
+        let columns: Vec<String> = ["filled", "rang_limite"]
+            .iter()
+            .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
+            .collect();
+        let mut header = vec![
+            "subdivision",
+            "seats_base",
+            "seats_scenario",
+            "share_of_change",
+        ];
+        header.extend(columns.iter().map(String::as_str));
+        let rows = self.subdivisions.iter().map(|s| {
+            let mut row = vec![
+                s.subdivision.clone(),
+                s.seats.0.to_string(),
+                s.seats.1.to_string(),
+                s.share_of_change
+                    .map_or(String::new(), |x| format!("{x:.4}")),
+            ];
+            push_shift(&mut row, s.filled, 2);
+            push_shift(&mut row, s.rang_limite, 1);
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// cells.csv.
+    pub fn cells_csv(&self) -> Vec<u8> {
+        let columns: Vec<String> = ["filled", "rang_limite"]
+            .iter()
+            .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
+            .collect();
+        let mut header = vec![
+            "post",
+            "des",
+            "subdivision",
+            "cesp",
+            "seats_base",
+            "seats_scenario",
+        ];
+        header.extend(columns.iter().map(String::as_str));
+        let rows = self.cells.iter().map(|c| {
+            let mut row = vec![
+                c.post.clone(),
+                c.des.clone(),
+                c.subdivision.clone(),
+                if c.cesp { "yes" } else { "no" }.to_owned(),
+                c.seats.0.to_string(),
+                c.seats.1.to_string(),
+            ];
+            push_shift(&mut row, c.filled, 2);
+            push_shift(&mut row, c.rang_limite, 1);
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// compare.json: everything.
+    pub fn json(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a report serializes");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The readable summary: the headline, the bands, the DES whose rang limite moves most.
+    pub fn summary_text(&self, top: usize) -> String {
+        let mut s = String::new();
+        let i = &self.info;
+        let _ = writeln!(s, "{}", i.scenario);
+        for line in i.scenario_text.lines().filter(|l| l.trim() != i.scenario) {
+            let _ = writeln!(s, "  {line}");
+        }
+        let _ = writeln!(
+            s,
+            "baseline: {} candidates, {} seats; scenario: {} candidates, {} seats",
+            i.candidates.0, i.seats.0, i.candidates.1, i.seats.1
+        );
+        let _ = writeln!(
+            s,
+            "{} simulations per arm, seed {}, same seeds in both arms; scenario minus \
+             baseline, 95 % intervals in brackets\n",
+            i.sims, i.seed
+        );
+        let _ = writeln!(
+            s,
+            "{:<34} {:>10} {:>10} {:>26}",
+            "candidates who ...", "baseline", "scenario", "difference"
+        );
+        for h in &self.headline {
+            if let Some(x) = h.count {
+                let _ = writeln!(
+                    s,
+                    "{:<34} {:>10.1} {:>10.1} {:>26}",
+                    h.figure,
+                    x.base.mean,
+                    x.scenario.mean,
+                    signed(x.diff, 1)
+                );
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\nby band of exam rank (shares; difference in points):\n{:>13} {:>21} {:>21} {:>21}",
+            "ranks", "first wish", "top 3", "without a post"
+        );
+        for b in &self.bands {
+            let pts = |r: Row| {
+                r.map_or("-".to_owned(), |x| {
+                    format!(
+                        "{:.1} → {:.1} {}",
+                        100.0 * x.base.mean,
+                        100.0 * x.scenario.mean,
+                        signed_pts(x.diff)
+                    )
+                })
+            };
+            let _ = writeln!(
+                s,
+                "{:>13} {:>21} {:>21} {:>21}",
+                format!("{}-{}", b.first_rank, b.last_rank),
+                pts(b.first_wish),
+                pts(b.top3),
+                pts(b.without)
+            );
+        }
+        let mut moved: Vec<&DesRow> = self
+            .des
+            .iter()
+            .filter(|d| d.rang_limite.is_some())
+            .collect();
+        moved.sort_by(|a, b| {
+            let key = |d: &DesRow| d.rang_limite.map_or(0.0, |x| x.diff.mean);
+            key(a).total_cmp(&key(b)).then(a.des.cmp(&b.des))
+        });
+        let _ = writeln!(
+            s,
+            "\nDES whose rang limite falls most (a lower rang limite: harder to get):\n{:<6} {:>13} {:>9} {:>9} {:>24}",
+            "DES", "seats", "baseline", "scenario", "difference"
+        );
+        for d in moved.iter().take(top) {
+            let x = d.rang_limite.expect("filtered");
+            let _ = writeln!(
+                s,
+                "{:<6} {:>13} {:>9.0} {:>9.0} {:>24}",
+                d.des,
+                format!("{} → {}", d.seats.0, d.seats.1),
+                x.base.mean,
+                x.scenario.mean,
+                signed(x.diff, 0)
+            );
+        }
+        for w in &i.warnings {
+            let _ = writeln!(s, "\nnote: {w}");
+        }
+        s
+    }
+}
+
+const OVERALL_ROWS: usize = crate::compare::OVERALL;
+
+/// The nine columns of a shift.
+const SHIFT_COLUMNS: [&str; 9] = [
+    "base",
+    "base_lo",
+    "base_hi",
+    "scenario",
+    "scenario_lo",
+    "scenario_hi",
+    "diff",
+    "diff_lo",
+    "diff_hi",
+];
+
+fn push_shift(row: &mut Vec<String>, r: Row, digits: usize) {
+    let f = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.digits$}"));
+    match r {
+        Some(x) => {
+            for e in [x.base, x.scenario, x.diff] {
+                row.push(f(Some(e.mean)));
+                row.push(f(e.lo));
+                row.push(f(e.hi));
+            }
+        }
+        None => row.extend(std::iter::repeat_n(String::new(), 9)),
+    }
+}
+
+/// `+12.3 [+10.1, +14.5]`.
+pub(crate) fn signed(e: Estimate, digits: usize) -> String {
+    match (e.lo, e.hi) {
+        (Some(lo), Some(hi)) => format!("{:+.digits$} [{lo:+.digits$}, {hi:+.digits$}]", e.mean),
+        _ => format!("{:+.digits$}", e.mean),
+    }
+}
+
+/// A difference of shares in points: `(+1.2)`.
+fn signed_pts(e: Estimate) -> String {
+    format!("({:+.1})", points(e.mean))
+}
+
+/// A share in points, rounded to 0.1, without a negative zero.
+pub(crate) fn points(share: f64) -> f64 {
+    let v = (1000.0 * share).round() / 10.0;
+    if v == 0.0 { 0.0 } else { v }
+}
