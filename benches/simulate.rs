@@ -9,6 +9,8 @@
 //!   - `lazy`: the lazy engine (best open post drawn directly), positions off.
 //!   - `lazy_positions`: the lazy engine drawing each candidate's position of the post
 //!     obtained (top-3, top-10, mean position).
+//!   - `lazy_compare_arm`: one arm of `amphi compare`: positions walked up to 3 (top 3) and
+//!     each candidate's first post drawn.
 //!   - `full_lists`: every utility drawn, every candidate's full list sorted, then serial
 //!     dictatorship; the reference engine (positions come with it). Slow: 10 flat samples
 //!     (one or two iterations each).
@@ -71,6 +73,7 @@ fn bench_one(c: &mut Criterion) {
     for (name, engine, positions) in [
         ("lazy", Engine::Lazy, false),
         ("lazy_positions", Engine::Lazy, true),
+        ("lazy_compare_arm", Engine::Lazy, true),
         ("full_lists", Engine::FullLists, true),
     ] {
         if engine == Engine::FullLists {
@@ -81,7 +84,12 @@ fn bench_one(c: &mut Criterion) {
                 .warm_up_time(Duration::from_secs(1))
                 .measurement_time(Duration::from_secs(6));
         }
-        let runner = Runner::new(&setup, engine, positions);
+        let runner = match name {
+            "lazy_compare_arm" => Runner::new(&setup, engine, positions)
+                .with_first_choices()
+                .with_position_cap(3),
+            _ => Runner::new(&setup, engine, positions),
+        };
         let mut simulator = runner.simulator();
         let mut k = 0u64;
         group.bench_function(name, |b| {
