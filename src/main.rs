@@ -309,15 +309,8 @@ fn calibrate(args: &CalibrateArgs) -> anyhow::Result<()> {
         files.push(("holdout.csv", CalibrationReport::cells_csv(&h.fit)));
     }
     files.push(("calibrate.json", report.json()));
-    let written = write_files(&args.out, &files)?;
-    match args.format {
-        Format::Text => {
-            print!("{}", report.summary_text());
-            println!("\nwrote {}", written.join(", "));
-        }
-        Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),
-    }
-    Ok(())
+    let summary = report.summary_text();
+    write_and_print(&args.out, &files, args.format, &summary, "calibrate.json")
 }
 
 fn compare(args: &CompareArgs) -> anyhow::Result<()> {
@@ -420,13 +413,32 @@ fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         ("cells.csv", report.cells_csv()),
         ("compare.json", report.json()),
     ];
-    let written = write_files(&args.out, &files)?;
-    match args.format {
+    let summary = report.summary_text(args.top);
+    write_and_print(&args.out, &files, args.format, &summary, "compare.json")
+}
+
+/// Writes `files` into `out` atomically, then prints `summary` and the paths written, or (with
+/// `--format json`) the file named `json` among `files`.
+fn write_and_print(
+    out: &Path,
+    files: &[(&str, Vec<u8>)],
+    format: Format,
+    summary: &str,
+    json: &str,
+) -> anyhow::Result<()> {
+    let written = write_files(out, files)?;
+    match format {
         Format::Text => {
-            print!("{}", report.summary_text(args.top));
+            print!("{summary}");
             println!("\nwrote {}", written.join(", "));
         }
-        Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),
+        Format::Json => {
+            let (_, bytes) = files
+                .iter()
+                .find(|(name, _)| *name == json)
+                .expect("the JSON file is among the files");
+            print!("{}", String::from_utf8_lossy(bytes));
+        }
     }
     Ok(())
 }
@@ -450,15 +462,8 @@ fn write_report(report: &SimulationReport, args: &ReportArgs) -> anyhow::Result<
         ("des_by_band.csv", report.des_by_band_csv()),
         ("simulate.json", report.json()),
     ];
-    let written = write_files(&args.out, &files)?;
-    match args.format {
-        Format::Text => {
-            print!("{}", report.summary_text(args.top));
-            println!("\nwrote {}", written.join(", "));
-        }
-        Format::Json => print!("{}", String::from_utf8_lossy(&report.json())),
-    }
-    Ok(())
+    let summary = report.summary_text(args.top);
+    write_and_print(&args.out, &files, args.format, &summary, "simulate.json")
 }
 
 /// A progress bar on stderr with runs per second and time left; hidden when stderr is not a

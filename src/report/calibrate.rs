@@ -1,6 +1,6 @@
 //! The outputs of `amphi calibrate`: fit.csv, holdout.csv, calibrate.json and the summary.
 
-use super::simulate::csv_bytes;
+use super::simulate::{csv_bytes, pretty_json};
 use crate::calibrate::{Fit, Step};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -69,9 +69,7 @@ impl CalibrationReport {
 
     /// calibrate.json.
     pub fn json(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("a report serializes");
-        bytes.push(b'\n');
-        bytes
+        pretty_json(self)
     }
 
     /// The readable summary.

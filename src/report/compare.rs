@@ -4,7 +4,7 @@
 //! Every figure has three values, baseline, scenario and the paired difference (scenario minus
 //! baseline), each with its 95 % interval.
 
-use super::simulate::csv_bytes;
+use super::simulate::{csv_bytes, pretty_json};
 use crate::compare::{BandFigure, CompareTally, Estimate, Overall, Paired, RankGroups, Shift};
 use crate::model::Instance;
 use serde::Serialize;
@@ -452,9 +452,7 @@ impl CompareReport {
 
     /// compare.json: everything.
     pub fn json(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("a report serializes");
-        bytes.push(b'\n');
-        bytes
+        pretty_json(self)
     }
 
     /// The readable summary: the headline, the bands, the DES whose rang limite moves most.

@@ -350,9 +350,7 @@ impl SimulationReport {
 
     /// simulate.json: the whole report.
     pub fn json(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("a report serializes");
-        bytes.push(b'\n');
-        bytes
+        pretty_json(self)
     }
 
     /// The readable summary: headline figures, the bands, the most contested cells.
@@ -459,6 +457,13 @@ pub(super) fn push_value(row: &mut Vec<String>, v: Value, digits: usize) {
 
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_owned()
+}
+
+/// A report as pretty JSON, ending with a newline.
+pub(super) fn pretty_json(report: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(report).expect("a report serializes");
+    bytes.push(b'\n');
+    bytes
 }
 
 pub(super) fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
