@@ -76,6 +76,7 @@
 pub mod cli;
 pub mod error;
 pub mod io;
+pub mod metrics;
 pub mod model;
 pub mod outcome;
 pub mod prefs;

@@ -47,6 +47,7 @@
 pub mod frame;
 mod full;
 mod lazy;
+pub mod lists;
 pub mod rng;
 pub mod sampler;
 pub mod tally;

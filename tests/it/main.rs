@@ -3,6 +3,7 @@
 mod cli;
 mod example;
 mod input_errors;
+mod metrics;
 mod properties;
 mod serial_dictatorship;
 mod simulate;
