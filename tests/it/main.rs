@@ -4,6 +4,7 @@ mod cli;
 mod example;
 mod input_errors;
 mod properties;
+mod rules;
 mod serial_dictatorship;
 mod simulate;
 mod simulate_cli;
