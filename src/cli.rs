@@ -139,6 +139,7 @@ impl AllocateArgs {
             format: self.format,
             alloc: AllocConfig {
                 fill_leftovers: self.fill_leftovers,
+                ..AllocConfig::default()
             },
             ties: match self.ties {
                 Ties::Error => TieBreak::Reject,

@@ -40,7 +40,10 @@
 //! - [`model`]: ids (dense newtypes), [`model::Candidate`], [`model::Post`],
 //!   [`model::Instance`], [`model::WishLists`]. No I/O.
 //! - [`priority`]: the one order of choice, [`priority::Order`], and its tie policy.
-//! - [`rules`]: allocation rules, one file each behind the closed enum [`rules::Rule`].
+//! - [`rules`]: allocation rules, one file each behind the closed enum [`rules::Rule`]:
+//!   serial dictatorship (plain and random), deferred and immediate acceptance, top trading
+//!   cycles, welfare and rank-maximal assignments (`rules/flow.rs`: the flow network they share),
+//!   and the posts' [`rules::Priorities`] over candidates.
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
 //! - [`prefs`]: the preference model (DES and subdivision attractiveness, home bonus, Gumbel
 //!   noise, outside option, latent types) as read from JSON, and resolved into post weights.

@@ -3,7 +3,7 @@
 mod input;
 mod national;
 mod shard;
-mod suggest;
+pub(crate) mod suggest;
 mod table;
 mod write;
 

@@ -5,6 +5,7 @@ mod example;
 mod input_errors;
 mod metrics;
 mod properties;
+mod rules;
 mod serial_dictatorship;
 mod simulate;
 mod simulate_cli;
