@@ -44,6 +44,10 @@
 //!   serial dictatorship (plain and random), deferred and immediate acceptance, top trading
 //!   cycles, welfare and rank-maximal assignments (`rules/flow.rs`: the flow network they share),
 //!   and the posts' [`rules::Priorities`] over candidates.
+//! - [`metrics`]: what an outcome is worth to candidates: rank profile, justified envy, trading
+//!   cycles, gains from misreporting under immediate acceptance. `sim/lists.rs` draws wish lists
+//!   of a given length from the model, and [`sim::compare`] runs every rule on the same lists
+//!   (`amphi rules`, reported by `report/rules.rs`).
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
 //! - [`prefs`]: the preference model (DES and subdivision attractiveness, home bonus, Gumbel
 //!   noise, outside option, latent types) as read from JSON, and resolved into post weights.

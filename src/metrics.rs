@@ -247,7 +247,7 @@ pub fn trading_cycles(instance: &Instance, wishes: &WishLists, outcome: &Outcome
 /// acceptance (the Boston mechanism).
 ///
 /// In the first round of immediate acceptance every candidate applies to the first post of
-/// their list open to them, and each post keeps its best applicants up to its seats for good.
+/// their list open to them (posts without seats aside), and each post keeps its best applicants up to its seats for good.
 /// Candidate `c` who instead ranks `p` first, everyone else truthful, gets `p` in that round
 /// exactly when fewer than `seats(p)` of `p`'s other first-round applicants have priority over
 /// `c` at `p`. The count is of candidates for whom some post they strictly prefer to their
@@ -265,7 +265,8 @@ pub fn misreport_gainers(
         if instance.candidate(c).supernumerary.is_supernumerary() {
             continue;
         }
-        if let Some(&p) = wishes.of(c).iter().find(|&&p| instance.is_open_to(p, c)) {
+        let applies = |p: PostId| instance.post(p).seats > 0 && instance.is_open_to(p, c);
+        if let Some(&p) = wishes.of(c).iter().find(|&&p| applies(p)) {
             applicants[p.index()].push(priority(p, c));
         }
     }

@@ -3,7 +3,9 @@
 //! Row types here are separate from the domain types, so that a file format changes only here.
 
 mod allocation;
+mod rules;
 mod simulate;
 
 pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_text};
+pub use rules::{RuleRow, RulesReport, RulesRun};
 pub use simulate::{BandRow, CellRow, DesBandRow, SimulationReport, Value};

@@ -44,6 +44,7 @@
 //! assert!((share(1, BandStat::First).mean - 0.5).abs() < 0.05);
 //! ```
 
+pub mod compare;
 pub mod frame;
 mod full;
 mod lazy;

@@ -6,6 +6,7 @@ mod input_errors;
 mod metrics;
 mod properties;
 mod rules;
+mod rules_cli;
 mod serial_dictatorship;
 mod simulate;
 mod simulate_cli;

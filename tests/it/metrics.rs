@@ -7,28 +7,18 @@ use amphi::metrics::{Metrics, justified_envy, misreport_gainers, trading_cycles}
 use amphi::model::{Candidate, CandidateId, Instance, PhaseId, Post, PostId, WishLists};
 use amphi::outcome::{Outcome, Placement, PostFill, Status};
 use amphi::priority::{Order, TieBreak};
-use amphi::rules::{AllocConfig, Rule};
+use amphi::rules::{AllocConfig, Priorities, Rule};
+use amphi::sim::compare::{CompareConfig, compare};
+use amphi::sim::{BandSpec, Setup};
 use proptest::prelude::*;
 
-/// The posts' priority in the tests: the rank in the post's group (when both have one), then
-/// the order of choice.
+/// The posts' priorities as the rules use them ([`Priorities`]: the rank in the post's group,
+/// then the order of choice), as one key.
 fn priority(instance: &Instance, order: &Order) -> impl Fn(PostId, CandidateId) -> u64 {
-    let groups: Vec<Option<usize>> = instance
-        .posts
-        .iter()
-        .map(|p| p.group.map(|g| g.index()))
-        .collect();
-    let ranks: Vec<Vec<Option<u32>>> = instance
-        .candidates
-        .iter()
-        .map(|c| c.group_ranks.clone())
-        .collect();
-    let calls: Vec<u32> = instance.candidate_ids().map(|c| order.call(c)).collect();
+    let priorities = Priorities::new(instance, order);
     move |p, c| {
-        let rank = groups[p.index()]
-            .and_then(|g| ranks[c.index()].get(g).copied().flatten())
-            .unwrap_or(u32::MAX);
-        (u64::from(rank) << 32) | u64::from(calls[c.index()])
+        let (rank, call) = priorities.key(p, c);
+        (u64::from(rank) << 32) | u64::from(call)
     }
 }
 
@@ -405,7 +395,7 @@ fn brute_force(case: &Case, outcome: &Outcome) -> [u64; 7] {
             .of(d)
             .iter()
             .copied()
-            .find(|&p| instance.is_open_to(p, d))
+            .find(|&p| instance.post(p).seats > 0 && instance.is_open_to(p, d))
     };
     let gainers = instance
         .candidate_ids()
@@ -476,4 +466,108 @@ proptest! {
         prop_assert_eq!(m.on_list(), m.assigned);
         prop_assert_eq!(fast(&case, &outcome), brute_force(&case, &outcome));
     }
+
+    /// Under immediate acceptance the misreport count is what immediate acceptance itself
+    /// does when one candidate puts a post they prefer first, everyone else truthful.
+    #[test]
+    fn misreport_gains_are_what_immediate_acceptance_gives(case in case()) {
+        let instance = &case.instance;
+        let order = case.order();
+        let config = AllocConfig::default();
+        let ia = |wishes: &WishLists| {
+            Rule::ImmediateAcceptance.allocate(instance, &order, wishes, &config)
+        };
+        let truthful = ia(&case.wishes);
+        let gainers = instance
+            .candidate_ids()
+            .filter(|&c| {
+                better(&case, &truthful, c).into_iter().any(|p| {
+                    let lists = instance.candidate_ids().map(|d| {
+                        let mut list = case.wishes.of(d).to_vec();
+                        if d == c {
+                            list.retain(|&w| w != p);
+                            list.insert(0, p);
+                        }
+                        list
+                    });
+                    let lied = ia(&WishLists::from_lists(lists.collect::<Vec<_>>()));
+                    lied.placement(c).post == Some(p)
+                })
+            })
+            .count() as u64;
+        let key = priority(instance, &order);
+        prop_assert_eq!(misreport_gainers(instance, &case.wishes, &key, &truthful), gainers);
+    }
+}
+
+/// A small instance in two groups of specialties, for [`compare`].
+fn compare_setup() -> Setup {
+    let mut instance = Instance::default();
+    let groups = [
+        amphi::model::GroupId(instance.groups.intern("chirurgie")),
+        amphi::model::GroupId(instance.groups.intern("medecine")),
+    ];
+    for j in 0..8u32 {
+        let mut post = Post::new(format!("P{j}"), 1 + j % 3);
+        post.des = Some(amphi::model::DesId(
+            instance.des.intern(&format!("D{}", j % 4)),
+        ));
+        post.group = Some(groups[(j % 2) as usize]);
+        instance.posts.push(post);
+    }
+    instance.candidates = (0..20)
+        .map(|i| {
+            let mut c = Candidate::new(format!("c{i:02}"), i + 1);
+            c.group_ranks = vec![None; 2];
+            c
+        })
+        .collect();
+    let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+    let mut model = amphi::prefs::Model::uniform();
+    model.outside_option = Some(-1.0);
+    for (d, v) in [("D0", 1.0), ("D1", 0.5), ("D2", 0.0), ("D3", -0.5)] {
+        model.des.insert(d.to_owned(), v);
+    }
+    let lists = WishLists::from_lists(vec![Vec::new(); 20]);
+    Setup::new(instance, lists, order, &model, &BandSpec::Equal(1))
+}
+
+/// Every rule allocates the same lists in a simulation. With one common priority (the group
+/// ranks drawn with correlation 1 are the exam's order), deferred acceptance and top trading
+/// cycles are serial dictatorship, so their tallies are equal bit for bit; immediate
+/// acceptance is not. With correlation 0 the posts' priorities differ: deferred acceptance
+/// leaves no justified envy, serial dictatorship some.
+#[test]
+fn rules_are_compared_on_the_same_lists() {
+    let setup = compare_setup();
+    let run = |rho: f64| {
+        let config = CompareConfig {
+            seed: 9,
+            sims: 50,
+            length: 3,
+            rules: vec![
+                Rule::SerialDictatorship,
+                Rule::DeferredAcceptance,
+                Rule::TopTradingCycles,
+                Rule::ImmediateAcceptance,
+            ],
+            group_correlation: Some(rho),
+        };
+        compare(&setup, &config, &|_| {})
+    };
+    let common = run(1.0);
+    assert_eq!(common[0], common[1], "da is sd");
+    assert_eq!(common[0], common[2], "ttc is sd");
+    assert_ne!(common[0], common[3], "ia is not sd");
+    assert_eq!(common[0].envy_pairs.x, 0);
+    assert_eq!(common[0].profile.len(), 3);
+    assert_eq!(common[0].assigned.n, 50);
+    let apart = run(0.0);
+    assert_eq!(apart[1].envy_pairs.x, 0, "da is stable");
+    assert!(
+        apart[0].envy_pairs.x > 0,
+        "sd is not, for the posts' own rankings"
+    );
+    assert_eq!(apart[0].cycle_candidates.x, 0, "sd is efficient");
+    assert_eq!(apart[2].cycle_candidates.x, 0, "ttc is efficient");
 }
