@@ -2,7 +2,7 @@
 
 use crate::io::{InputPaths, InstanceSource};
 use crate::priority::TieBreak;
-use crate::rules::AllocConfig;
+use crate::rules::{AllocConfig, Rule};
 use crate::sim::BandSpec;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -52,6 +52,15 @@ pub enum Command {
     /// 2023 candidates. Writes report.html (charts, printable) and CSV and JSON of every
     /// table.
     Compare(CompareArgs),
+    /// Compare allocation rules on the same preferences: in each simulation every candidate's
+    /// list (at most --list-length wishes) is drawn once from the preference model and every
+    /// rule allocates it. Reports, per rule, with 95 % intervals over simulations: the rank
+    /// profile, mean position, unassigned and leaving, justified envy, candidates who could
+    /// trade seats, and (ia) gains from misreporting.
+    ///
+    /// Prints two tables and writes rules.csv, rank_profile.csv, rules.json and
+    /// rank_profile.svg.
+    Rules(RulesArgs),
 }
 
 /// Output format of the summary.
@@ -155,6 +164,7 @@ impl AllocateArgs {
             format: self.format,
             alloc: AllocConfig {
                 fill_leftovers: self.fill_leftovers,
+                ..AllocConfig::default()
             },
             ties: match self.ties {
                 Ties::Error => TieBreak::Reject,
@@ -508,4 +518,173 @@ fn parse_shard(spec: &str) -> Result<(u64, u64), String> {
             "--shard: \"{spec}\" is not K/N with 1 <= K <= N (e.g. 3/10)"
         )),
     }
+}
+
+/// The correlation of drawn per-group ranks with the exam rank when posts have groups of
+/// specialties, candidates no rank in them, and `--group-correlation` is not given. An
+/// assumption: the written exam weighs 60 % of every group's score (DOMAIN.md).
+pub const DEFAULT_GROUP_CORRELATION: f64 = 0.9;
+
+/// Flags of `amphi rules`.
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// The national choice of this year, from the shipped table of cells.
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["candidates", "posts", "wishes"])]
+    pub year: Option<u16>,
+    /// Folder of the shipped data (the national table and the default model).
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// Candidates of any instance (with --posts), instead of --year.
+    #[arg(long, value_name = "FILE", requires = "posts")]
+    pub candidates: Option<PathBuf>,
+    /// Posts of any instance (with --candidates).
+    #[arg(long, value_name = "FILE", requires = "candidates")]
+    pub posts: Option<PathBuf>,
+    /// Explicit wish lists: candidates listed here keep their first --list-length wishes, the
+    /// others are drawn.
+    #[arg(long, value_name = "FILE", requires = "candidates")]
+    pub wishes: Option<PathBuf>,
+    /// The preference model (JSON). Default: DATA/model.json with --year, a model where only
+    /// the noise orders the lists with --candidates/--posts.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Candidates in a national simulation. Default: the count published for that year.
+    #[arg(long, value_name = "N")]
+    pub candidates_count: Option<u32>,
+    /// Rules to compare, separated by commas: sd, rsd, da, ia, ttc, welfare, rank-maximal.
+    /// Default: all of them.
+    #[arg(long, value_name = "LIST")]
+    pub rules: Option<String>,
+    /// How many simulations.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub sims: u64,
+    /// Master seed: simulation k draws from a generator seeded by (seed, k).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0: one per core). The results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// The most wishes a list holds (40: the national minimum since 2024).
+    #[arg(long, value_name = "L", default_value_t = 40)]
+    pub list_length: usize,
+    /// Groups of specialties: a CSV with columns des_code and group, putting each post in
+    /// its DES's group.
+    #[arg(long, value_name = "FILE")]
+    pub groups: Option<PathBuf>,
+    /// Draw every candidate's rank in every group in each simulation, with this correlation
+    /// with the exam rank (from -1 to 1). Default: the ranks of the input, or 0.9 when posts
+    /// have groups and candidates no rank in them.
+    #[arg(long, value_name = "RHO")]
+    pub group_correlation: Option<f64>,
+    /// Folder to write rules.csv, rank_profile.csv, rules.json and rank_profile.svg into.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out")]
+    pub out: PathBuf,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
+    #[arg(long, value_enum, default_value_t)]
+    pub ties: Ties,
+}
+
+/// A validated `amphi rules` configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulesConfig {
+    /// The instance.
+    pub input: InstanceSource,
+    /// The model file; `None` for the noise-only model.
+    pub model: Option<PathBuf>,
+    /// The groups file, if any.
+    pub groups: Option<PathBuf>,
+    /// The rules, in the order given.
+    pub rules: Vec<Rule>,
+    /// Simulations.
+    pub sims: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Threads (0: one per core).
+    pub threads: usize,
+    /// The most wishes a list holds.
+    pub list_length: usize,
+    /// The correlation of drawn per-group ranks with the exam rank, if given.
+    pub group_correlation: Option<f64>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Summary format.
+    pub format: Format,
+    /// Tie policy.
+    pub ties: TieBreak,
+}
+
+impl RulesArgs {
+    /// Checks the flags.
+    pub fn into_config(self) -> Result<RulesConfig, String> {
+        let instance = SimulateArgs {
+            year: self.year,
+            data: self.data,
+            candidates: self.candidates,
+            posts: self.posts,
+            wishes: self.wishes,
+            model: self.model,
+            sims: self.sims,
+            seed: self.seed,
+            threads: self.threads,
+            candidates_count: self.candidates_count,
+            bands: "1".to_owned(),
+            positions: false,
+            engine: EngineChoice::FullLists,
+            shard: None,
+            report: ReportArgs {
+                out: self.out,
+                format: self.format,
+                top: 0,
+            },
+            ties: self.ties,
+        }
+        .into_config()?;
+        let rules = parse_rules(self.rules.as_deref())?;
+        if self.list_length == 0 {
+            return Err("--list-length must be 1 or more".to_owned());
+        }
+        if let Some(rho) = self.group_correlation
+            && !(-1.0..=1.0).contains(&rho)
+        {
+            return Err(format!(
+                "--group-correlation: {rho} is not a correlation (expected a number from -1 to 1)"
+            ));
+        }
+        Ok(RulesConfig {
+            input: instance.input,
+            model: instance.model,
+            groups: self.groups,
+            rules,
+            sims: instance.sims,
+            seed: instance.seed,
+            threads: instance.threads,
+            list_length: self.list_length,
+            group_correlation: self.group_correlation,
+            out: instance.report.out,
+            format: instance.report.format,
+            ties: instance.ties,
+        })
+    }
+}
+
+/// `sd,da,ia`, or every rule when not given.
+fn parse_rules(list: Option<&str>) -> Result<Vec<Rule>, String> {
+    let Some(list) = list else {
+        return Ok(Rule::ALL.to_vec());
+    };
+    let mut rules = Vec::new();
+    for name in list.split(',').filter(|n| !n.trim().is_empty()) {
+        let rule: Rule = name.parse().map_err(|e| format!("--rules: {e}"))?;
+        if rules.contains(&rule) {
+            return Err(format!("--rules: \"{}\" is given twice", name.trim()));
+        }
+        rules.push(rule);
+    }
+    if rules.is_empty() {
+        return Err("--rules: no rule given".to_owned());
+    }
+    Ok(rules)
 }

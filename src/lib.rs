@@ -40,7 +40,14 @@
 //! - [`model`]: ids (dense newtypes), [`model::Candidate`], [`model::Post`],
 //!   [`model::Instance`], [`model::WishLists`]. No I/O.
 //! - [`priority`]: the one order of choice, [`priority::Order`], and its tie policy.
-//! - [`rules`]: allocation rules, one file each behind the closed enum [`rules::Rule`].
+//! - [`rules`]: allocation rules, one file each behind the closed enum [`rules::Rule`]:
+//!   serial dictatorship (plain and random), deferred and immediate acceptance, top trading
+//!   cycles, welfare and rank-maximal assignments (`rules/flow.rs`: the flow network they share),
+//!   and the posts' [`rules::Priorities`] over candidates.
+//! - [`metrics`]: what an outcome is worth to candidates: rank profile, justified envy, trading
+//!   cycles, gains from misreporting under immediate acceptance. `sim/lists.rs` draws wish lists
+//!   of a given length from the model, and [`sim::rule_runs`] runs every rule on the same lists
+//!   (`amphi rules`, reported by `report/rules.rs`).
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
 //! - [`prefs`]: the preference model (DES and subdivision attractiveness, home bonus, Gumbel
 //!   noise, outside option, latent types) as read from JSON, and resolved into post weights.
@@ -90,6 +97,7 @@ pub mod cli;
 pub mod compare;
 pub mod error;
 pub mod io;
+pub mod metrics;
 pub mod model;
 pub mod outcome;
 pub mod prefs;

@@ -3,7 +3,7 @@
 use amphi::calibrate::{CalibrateConfig, evaluate};
 use amphi::cli::{
     AllocateConfig, CalibrateArgs, Cli, Command, CompareArgs, EngineChoice, Format, MergeArgs,
-    ReportArgs, SimulateConfig,
+    ReportArgs, RulesConfig, SimulateConfig,
 };
 use amphi::compare::CompareConfig;
 use amphi::outcome::Summary;
@@ -48,6 +48,13 @@ fn main() -> ExitCode {
         },
         Command::Calibrate(args) => match args.check() {
             Ok(()) => calibrate(&args),
+            Err(message) => {
+                eprintln!("amphi: error: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        Command::Rules(args) => match args.into_config() {
+            Ok(config) => rules(&config),
             Err(message) => {
                 eprintln!("amphi: error: {message}");
                 return ExitCode::from(2);
@@ -441,6 +448,112 @@ fn write_and_print(
         }
     }
     Ok(())
+}
+
+fn rules(config: &RulesConfig) -> anyhow::Result<()> {
+    use amphi::report::{RulesReport, RulesRun};
+    use amphi::sim::rule_runs::{RuleRunConfig, run_rules};
+    let model = match &config.model {
+        Some(path) => io::read_model(path)?,
+        None => Model::uniform(),
+    };
+    let io::Loaded {
+        source,
+        mut instance,
+        explicit,
+        order,
+        mut warnings,
+        ..
+    } = io::load_instance(&config.input, config.ties)?;
+    if let Some(path) = &config.groups {
+        warnings.extend(io::read_groups(path, &mut instance)?);
+    }
+    warnings.extend(model.coverage_warnings(&instance));
+    let groups = instance.groups.len();
+    let grouped = instance.posts.iter().any(|p| p.group.is_some());
+    let unranked = instance
+        .candidates
+        .iter()
+        .all(|c| c.group_ranks.iter().all(Option::is_none));
+    let group_correlation = match config.group_correlation {
+        Some(_) if !grouped => anyhow::bail!(
+            "--group-correlation: no post has a group of specialties (give --groups FILE, or \
+             posts.csv with a group column)"
+        ),
+        None if grouped && unranked => {
+            let rho = amphi::cli::DEFAULT_GROUP_CORRELATION;
+            warnings.push(format!(
+                "candidates have no rank in the groups of specialties: drawing them in each \
+                 simulation with correlation {rho} with the exam rank (set \
+                 --group-correlation to change it)"
+            ));
+            Some(rho)
+        }
+        rho => rho,
+    };
+    for warning in &warnings {
+        eprintln!("amphi: warning: {warning}");
+    }
+    for rule in &config.rules {
+        rule.check(&instance).map_err(anyhow::Error::msg)?;
+    }
+    let priorities = match group_correlation {
+        Some(rho) => format!(
+            "per-group ranks drawn in each simulation ({groups} groups, correlation {rho} with \
+             the exam rank)"
+        ),
+        None if grouped => {
+            format!("posts rank candidates by their group's ranks ({groups} groups)")
+        }
+        None => {
+            "posts rank candidates in the order of choice (no groups of specialties)".to_owned()
+        }
+    };
+    let setup = Setup::new(instance, explicit, order, &model, &sim::BandSpec::Equal(1));
+    let run_config = RuleRunConfig {
+        seed: config.seed,
+        sims: config.sims,
+        length: config.list_length,
+        rules: config.rules.clone(),
+        group_correlation,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("could not start the worker threads")?;
+    let bar = progress_bar(config.sims);
+    let started = Instant::now();
+    let tallies = pool.install(|| run_rules(&setup, &run_config, &|n| bar.inc(n)));
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let rules = config.rules.len();
+    eprintln!(
+        "amphi: {} simulations of {rules} rule{} in {seconds:.2} s: {:.1} per second on {} threads",
+        config.sims,
+        if rules == 1 { "" } else { "s" },
+        config.sims as f64 / seconds.max(1e-9),
+        pool.current_num_threads()
+    );
+    let instance = &setup.instance;
+    let run = RulesRun {
+        source,
+        candidates: instance.candidates.len() as u64,
+        posts: instance.posts.len() as u64,
+        seats: instance.total_seats(),
+        sims: config.sims,
+        seed: config.seed,
+        list_length: config.list_length,
+        priorities,
+    };
+    let report = RulesReport::new(run, &config.rules, &tallies);
+    let files = [
+        ("rules.csv", report.rules_csv()),
+        ("rank_profile.csv", report.rank_profile_csv()),
+        ("rules.json", report.json()),
+        ("rank_profile.svg", report.svg()),
+    ];
+    let summary = report.summary_text();
+    write_and_print(&config.out, &files, config.format, &summary, "rules.json")
 }
 
 /// Writes `files` into `out` atomically, all or none; returns their paths.

@@ -1,12 +1,14 @@
 //! The only readers and writers of files: CSV input with positioned errors, atomic output.
 
+mod groups;
 mod input;
 mod national;
 mod shard;
-mod suggest;
+pub(crate) mod suggest;
 mod table;
 mod write;
 
+pub use groups::{parse_groups, read_groups};
 pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,
     read_input, read_instance,

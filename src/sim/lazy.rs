@@ -29,50 +29,50 @@ use crate::sim::{Draws, Setup};
 use rand::Rng;
 use std::collections::HashMap;
 
-const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
 /// The fixed part of the lazy engine: eligibility classes and their initial tables.
 #[derive(Debug, Clone)]
 pub(crate) struct LazyPlan {
-    classes: Vec<Class>,
+    pub(super) classes: Vec<Class>,
     /// Candidates in the order of choice: id, rank and class (`NONE` for candidates with an
     /// explicit list), packed so that the main loop reads one small array.
-    calls: Vec<Call>,
+    pub(super) calls: Vec<Call>,
     /// Per post: the classes it belongs to and its index there.
     members: Vec<Vec<(u32, u32)>>,
     /// `e^{g/b} - 1`.
-    home_extra: f64,
+    pub(super) home_extra: f64,
     /// `w_0`.
-    outside: f64,
+    pub(super) outside: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Call {
-    candidate: CandidateId,
+pub(super) struct Call {
+    pub(super) candidate: CandidateId,
     rank: u32,
-    class: u32,
+    pub(super) class: u32,
 }
 
 /// Candidates to whom the same posts are open, and those posts.
 #[derive(Debug, Clone)]
-struct Class {
-    posts: Vec<PostId>,
+pub(super) struct Class {
+    pub(super) posts: Vec<PostId>,
     /// Subdivision of each local post (`NONE` if none).
-    sub_of: Vec<u32>,
+    pub(super) sub_of: Vec<u32>,
     /// Index of each local post among its subdivision's.
     sub_local: Vec<u32>,
     /// Local posts of each subdivision.
-    by_sub: Vec<Vec<u32>>,
+    pub(super) by_sub: Vec<Vec<u32>>,
     /// `weights[type][local]`.
-    weights: Vec<Vec<f64>>,
+    pub(super) weights: Vec<Vec<f64>>,
     /// Initial samplers, `[type]`.
-    samplers: Vec<TypeSamplers>,
+    pub(super) samplers: Vec<TypeSamplers>,
 }
 
 #[derive(Debug, Clone)]
-struct TypeSamplers {
-    global: Sampler,
-    subs: Vec<Sampler>,
+pub(super) struct TypeSamplers {
+    pub(super) global: Sampler,
+    pub(super) subs: Vec<Sampler>,
 }
 
 impl LazyPlan {

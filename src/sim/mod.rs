@@ -47,7 +47,9 @@
 pub mod frame;
 mod full;
 mod lazy;
+pub mod lists;
 pub mod rng;
+pub mod rule_runs;
 pub mod sampler;
 pub mod tally;
 

@@ -233,7 +233,7 @@ proptest! {
 
     #[test]
     fn outcome_is_feasible(case in case(FULL), leftovers: bool) {
-        let outcome = case.allocate(&AllocConfig { fill_leftovers: leftovers });
+        let outcome = case.allocate(&AllocConfig { fill_leftovers: leftovers, ..AllocConfig::default() });
         check_feasible(&case, &outcome)?;
     }
 
@@ -271,7 +271,7 @@ proptest! {
         seed in any::<u64>(),
         leftovers: bool,
     ) {
-        let config = AllocConfig { fill_leftovers: leftovers };
+        let config = AllocConfig { fill_leftovers: leftovers, ..AllocConfig::default() };
         let outcome = case.allocate(&config);
         prop_assert_eq!(&outcome, &case.allocate(&config));
 
@@ -316,7 +316,7 @@ proptest! {
 
     #[test]
     fn with_leftovers_nobody_is_left_out_while_an_open_post_has_a_seat(case in case(FULL)) {
-        let outcome = case.allocate(&AllocConfig { fill_leftovers: true });
+        let outcome = case.allocate(&AllocConfig { fill_leftovers: true, ..AllocConfig::default() });
         let instance = &case.instance;
         for c in instance.candidate_ids() {
             if outcome.placement(c).post.is_none()

@@ -8,9 +8,11 @@ use std::fmt::Write as _;
 
 const PLAIN: AllocConfig = AllocConfig {
     fill_leftovers: false,
+    seed: 0,
 };
 const LEFTOVERS: AllocConfig = AllocConfig {
     fill_leftovers: true,
+    seed: 0,
 };
 
 #[test]
