@@ -220,8 +220,8 @@ pub struct SimulateArgs {
     pub bands: String,
     /// Also draw the position of the post obtained in each candidate's full order (top 3, top
     /// 10, mean position). Costs one step per full post the candidate prefers: on the national
-    /// instance a run costs about 4 times as much with it. First-wish shares and rangs limites are
-    /// always computed and cost one draw per candidate.
+    /// instance, with the shipped model, a run costs about 20 times as much with it. First-wish
+    /// shares and rangs limites are always computed and cost one draw per candidate.
     #[arg(long)]
     pub positions: bool,
     /// Engine: lazy draws each candidate's best open post without building lists; full-lists

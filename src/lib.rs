@@ -1,10 +1,13 @@
 //! amphi simulates how French medical internship posts are chosen.
 //!
 //! Candidates are ordered (priority class, seniority, exam rank) and assigned to posts against
-//! their seats under an allocation rule: serial dictatorship, with the semester choice's
-//! must-fill sectors and supernumerary internes. Since nobody knows the other candidates' wish
-//! lists, the Monte Carlo runner ([`sim`]) draws them from a random-utility model ([`prefs`])
-//! thousands of times, in parallel and reproducibly, and tallies the odds.
+//! their seats under an allocation rule: serial dictatorship (with the semester choice's
+//! must-fill sectors and supernumerary internes), or, to compare rules, deferred acceptance,
+//! immediate acceptance, top trading cycles and welfare-maximizing assignments. Since nobody
+//! knows the other candidates' wish lists, the Monte Carlo runner ([`sim`]) draws them from a
+//! random-utility model ([`prefs`], fitted to real rangs limites by [`calibrate`]) thousands
+//! of times, in parallel and reproducibly, and tallies the odds; [`compare`] does it for two
+//! sets of posts on the same seeds, to say what a change of quotas does.
 //!
 //! # Example
 //!
@@ -81,8 +84,8 @@
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`) never touches files or the terminal and never panics on data that [`io`]
-//!   accepted.
+//!   `calibrate`, `metrics`) never touches files or the terminal and never panics on data that
+//!   [`io`] accepted.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same
 //!   tally, bit for bit, with any number of threads and any split into shards; so are a
