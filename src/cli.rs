@@ -179,11 +179,12 @@ impl AllocateArgs {
 /// 32 bits.
 pub const MAX_SIMS: u64 = u32::MAX as u64;
 
-/// Flags of `amphi simulate`.
-#[derive(Debug, clap::Args)]
-pub struct SimulateArgs {
-    /// Simulate the national choice of this year, from the shipped table of cells (one post
-    /// per DES and subdivision, CESP seats apart).
+/// The instance flags of `amphi simulate` and `amphi rules`: a national year or files, the
+/// preference model, ties.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InstanceArgs {
+    /// The national choice of this year, from the shipped table of cells (one post per DES
+    /// and subdivision, CESP seats apart).
     #[arg(long, value_name = "YEAR", conflicts_with_all = ["candidates", "posts", "wishes"])]
     pub year: Option<u16>,
     /// Folder of the shipped data (the national table and the default model).
@@ -195,13 +196,85 @@ pub struct SimulateArgs {
     /// Posts of any instance (with --candidates).
     #[arg(long, value_name = "FILE", requires = "candidates")]
     pub posts: Option<PathBuf>,
-    /// Explicit wish lists: candidates listed here keep their list, the others are drawn.
+    /// Explicit wish lists: candidates listed here keep their list (with `amphi rules`, its
+    /// first --list-length wishes), the others are drawn.
     #[arg(long, value_name = "FILE", requires = "candidates")]
     pub wishes: Option<PathBuf>,
     /// The preference model (JSON). Default: DATA/model.json with --year, a model where only
     /// the noise orders the lists with --candidates/--posts.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// Candidates in a national simulation. Default: the count published for that year.
+    #[arg(long, value_name = "N")]
+    pub candidates_count: Option<u32>,
+    /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
+    #[arg(long, value_enum, default_value_t)]
+    pub ties: Ties,
+}
+
+/// An instance resolved from [`InstanceArgs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceChoice {
+    /// Where the instance comes from.
+    pub input: InstanceSource,
+    /// The model file; `None` for the noise-only model.
+    pub model: Option<PathBuf>,
+    /// Tie policy.
+    pub ties: TieBreak,
+}
+
+impl InstanceArgs {
+    /// Checks the flags: a year, or candidates and posts files.
+    pub fn resolve(self) -> Result<InstanceChoice, String> {
+        let input = match (self.year, self.candidates, self.posts) {
+            (Some(year), None, None) => InstanceSource::National {
+                data: self.data.clone(),
+                year,
+                candidates: self.candidates_count,
+            },
+            (None, Some(candidates), Some(posts)) => {
+                if self.candidates_count.is_some() {
+                    return Err(
+                        "--candidates-count applies to --year; with --candidates the file \
+                         sets the candidates"
+                            .to_owned(),
+                    );
+                }
+                InstanceSource::Files {
+                    candidates,
+                    posts,
+                    wishes: self.wishes,
+                }
+            }
+            _ => {
+                return Err(
+                    "no instance: give --year YEAR, or --candidates FILE and --posts FILE"
+                        .to_owned(),
+                );
+            }
+        };
+        let model = match (self.model, &input) {
+            (Some(m), _) => Some(m),
+            (None, InstanceSource::National { .. }) => Some(self.data.join("model.json")),
+            (None, InstanceSource::Files { .. }) => None,
+        };
+        Ok(InstanceChoice {
+            input,
+            model,
+            ties: match self.ties {
+                Ties::Error => TieBreak::Reject,
+                Ties::Id => TieBreak::ById,
+            },
+        })
+    }
+}
+
+/// Flags of `amphi simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The instance and its model.
+    #[command(flatten)]
+    pub instance: InstanceArgs,
     /// How many simulations (at most 4,294,967,295).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub sims: u64,
@@ -211,9 +284,6 @@ pub struct SimulateArgs {
     /// Worker threads (0: one per core). The results do not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
-    /// Candidates in a national simulation. Default: the count published for that year.
-    #[arg(long, value_name = "N")]
-    pub candidates_count: Option<u32>,
     /// Bands of rank: a number of equal bands (10: deciles), or the last rank of each band
     /// but the last, e.g. 1000,3000,6000.
     #[arg(long, value_name = "SPEC", default_value = "10")]
@@ -236,9 +306,6 @@ pub struct SimulateArgs {
     /// Where and how to report.
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
-    #[arg(long, value_enum, default_value_t)]
-    pub ties: Ties,
 }
 
 /// The engine flag.
@@ -412,38 +479,7 @@ pub struct SimulateConfig {
 impl SimulateArgs {
     /// Checks the flags.
     pub fn into_config(self) -> Result<SimulateConfig, String> {
-        let input = match (self.year, self.candidates, self.posts) {
-            (Some(year), None, None) => InstanceSource::National {
-                data: self.data.clone(),
-                year,
-                candidates: self.candidates_count,
-            },
-            (None, Some(candidates), Some(posts)) => {
-                if self.candidates_count.is_some() {
-                    return Err(
-                        "--candidates-count applies to --year; with --candidates the file \
-                         sets the candidates"
-                            .to_owned(),
-                    );
-                }
-                InstanceSource::Files {
-                    candidates,
-                    posts,
-                    wishes: self.wishes,
-                }
-            }
-            _ => {
-                return Err(
-                    "no instance: give --year YEAR, or --candidates FILE and --posts FILE"
-                        .to_owned(),
-                );
-            }
-        };
-        let model = match (&self.model, &input) {
-            (Some(m), _) => Some(m.clone()),
-            (None, InstanceSource::National { .. }) => Some(self.data.join("model.json")),
-            (None, InstanceSource::Files { .. }) => None,
-        };
+        let InstanceChoice { input, model, ties } = self.instance.resolve()?;
         if self.sims == 0 {
             return Err("--sims must be 1 or more".to_owned());
         }
@@ -475,10 +511,7 @@ impl SimulateArgs {
             engine: self.engine,
             shard,
             report: self.report,
-            ties: match self.ties {
-                Ties::Error => TieBreak::Reject,
-                Ties::Id => TieBreak::ById,
-            },
+            ties,
         })
     }
 }
@@ -528,29 +561,9 @@ pub const DEFAULT_GROUP_CORRELATION: f64 = 0.9;
 /// Flags of `amphi rules`.
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
-    /// The national choice of this year, from the shipped table of cells.
-    #[arg(long, value_name = "YEAR", conflicts_with_all = ["candidates", "posts", "wishes"])]
-    pub year: Option<u16>,
-    /// Folder of the shipped data (the national table and the default model).
-    #[arg(long, value_name = "DIR", default_value = "data")]
-    pub data: PathBuf,
-    /// Candidates of any instance (with --posts), instead of --year.
-    #[arg(long, value_name = "FILE", requires = "posts")]
-    pub candidates: Option<PathBuf>,
-    /// Posts of any instance (with --candidates).
-    #[arg(long, value_name = "FILE", requires = "candidates")]
-    pub posts: Option<PathBuf>,
-    /// Explicit wish lists: candidates listed here keep their first --list-length wishes, the
-    /// others are drawn.
-    #[arg(long, value_name = "FILE", requires = "candidates")]
-    pub wishes: Option<PathBuf>,
-    /// The preference model (JSON). Default: DATA/model.json with --year, a model where only
-    /// the noise orders the lists with --candidates/--posts.
-    #[arg(long, value_name = "FILE")]
-    pub model: Option<PathBuf>,
-    /// Candidates in a national simulation. Default: the count published for that year.
-    #[arg(long, value_name = "N")]
-    pub candidates_count: Option<u32>,
+    /// The instance and its model.
+    #[command(flatten)]
+    pub instance: InstanceArgs,
     /// Rules to compare, separated by commas: sd, rsd, da, ia, ttc, welfare, rank-maximal.
     /// Default: all of them.
     #[arg(long, value_name = "LIST")]
@@ -582,9 +595,6 @@ pub struct RulesArgs {
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-    /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
-    #[arg(long, value_enum, default_value_t)]
-    pub ties: Ties,
 }
 
 /// A validated `amphi rules` configuration.
@@ -619,29 +629,10 @@ pub struct RulesConfig {
 impl RulesArgs {
     /// Checks the flags.
     pub fn into_config(self) -> Result<RulesConfig, String> {
-        let instance = SimulateArgs {
-            year: self.year,
-            data: self.data,
-            candidates: self.candidates,
-            posts: self.posts,
-            wishes: self.wishes,
-            model: self.model,
-            sims: self.sims,
-            seed: self.seed,
-            threads: self.threads,
-            candidates_count: self.candidates_count,
-            bands: "1".to_owned(),
-            positions: false,
-            engine: EngineChoice::FullLists,
-            shard: None,
-            report: ReportArgs {
-                out: self.out,
-                format: self.format,
-                top: 0,
-            },
-            ties: self.ties,
+        let InstanceChoice { input, model, ties } = self.instance.resolve()?;
+        if self.sims == 0 {
+            return Err("--sims must be 1 or more".to_owned());
         }
-        .into_config()?;
         let rules = parse_rules(self.rules.as_deref())?;
         if self.list_length == 0 {
             return Err("--list-length must be 1 or more".to_owned());
@@ -654,18 +645,18 @@ impl RulesArgs {
             ));
         }
         Ok(RulesConfig {
-            input: instance.input,
-            model: instance.model,
+            input,
+            model,
             groups: self.groups,
             rules,
-            sims: instance.sims,
-            seed: instance.seed,
-            threads: instance.threads,
+            sims: self.sims,
+            seed: self.seed,
+            threads: self.threads,
             list_length: self.list_length,
             group_correlation: self.group_correlation,
-            out: instance.report.out,
-            format: instance.report.format,
-            ties: instance.ties,
+            out: self.out,
+            format: self.format,
+            ties,
         })
     }
 }

@@ -10,10 +10,32 @@
 //! from the free candidates up to the nearest free seats, then depth-first searches, with a
 //! cursor per node, find as many shortest augmenting paths as the layers hold.
 
-use crate::model::{CandidateId, Instance, WishLists};
+use crate::model::{CandidateId, Instance, PostId, WishLists};
+use crate::outcome::Outcome;
+use crate::priority::Order;
+use crate::rules::finish::{Wish, finish};
+use crate::rules::{AllocConfig, Priorities};
 
 /// No arc, no layer.
 pub(super) const NONE: u32 = u32::MAX;
+
+/// The outcome of a matching found on `arcs`: each matched candidate holds the post of their
+/// arc, then the steps every rule shares (leftovers, fills, rangs limites).
+pub(super) fn outcome(
+    instance: &Instance,
+    order: &Order,
+    config: &AllocConfig,
+    arcs: &Arcs,
+    matching: &Matching,
+) -> Outcome {
+    let priorities = Priorities::new(instance, order);
+    let chosen: Vec<Option<Wish>> = matching
+        .matched
+        .iter()
+        .map(|&e| (e != NONE).then(|| (PostId(arcs.post[e as usize]), arcs.position[e as usize])))
+        .collect();
+    finish(instance, order, &priorities, &chosen, config)
+}
 
 /// The arcs: each candidate's wishes open to them (posts without seats aside), in list order.
 #[derive(Debug)]

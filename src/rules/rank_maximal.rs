@@ -16,12 +16,11 @@
 //!
 //! A rank-maximal assignment may leave more candidates without a wish than [`super::welfare`]'s.
 
-use crate::model::{Instance, PostId, WishLists};
+use crate::model::{Instance, WishLists};
 use crate::outcome::Outcome;
 use crate::priority::Order;
-use crate::rules::finish::{Wish, finish};
-use crate::rules::flow::{Admissible, Arcs, Matching, NONE, Work};
-use crate::rules::{AllocConfig, Priorities};
+use crate::rules::AllocConfig;
+use crate::rules::flow::{Admissible, Arcs, Matching, Work};
 
 pub(super) fn allocate(
     instance: &Instance,
@@ -29,15 +28,9 @@ pub(super) fn allocate(
     wishes: &WishLists,
     config: &AllocConfig,
 ) -> Outcome {
-    let priorities = Priorities::new(instance, order);
     let arcs = Arcs::new(instance, wishes);
     let matching = rank_maximal(&arcs, order);
-    let chosen: Vec<Option<Wish>> = matching
-        .matched
-        .iter()
-        .map(|&e| (e != NONE).then(|| (PostId(arcs.post[e as usize]), arcs.position[e as usize])))
-        .collect();
-    finish(instance, order, &priorities, &chosen, config)
+    crate::rules::flow::outcome(instance, order, config, &arcs, &matching)
 }
 
 /// The arcs in the network so far.

@@ -14,12 +14,11 @@
 //! Among several optimal assignments, the one returned is fixed by the input (free candidates
 //! start their searches in the order of choice), never by chance.
 
-use crate::model::{Instance, PostId, WishLists};
+use crate::model::{Instance, WishLists};
 use crate::outcome::Outcome;
 use crate::priority::Order;
-use crate::rules::finish::{Wish, finish};
+use crate::rules::AllocConfig;
 use crate::rules::flow::{Admissible, Arcs, Matching, NONE, Work};
-use crate::rules::{AllocConfig, Priorities};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -29,15 +28,9 @@ pub(super) fn allocate(
     wishes: &WishLists,
     config: &AllocConfig,
 ) -> Outcome {
-    let priorities = Priorities::new(instance, order);
     let arcs = Arcs::new(instance, wishes);
     let matching = min_cost_matching(&arcs, order);
-    let chosen: Vec<Option<Wish>> = matching
-        .matched
-        .iter()
-        .map(|&e| (e != NONE).then(|| (PostId(arcs.post[e as usize]), arcs.position[e as usize])))
-        .collect();
-    finish(instance, order, &priorities, &chosen, config)
+    crate::rules::flow::outcome(instance, order, config, &arcs, &matching)
 }
 
 /// Node potentials; the source's stays 0.
