@@ -39,15 +39,7 @@ pub(super) fn finish(
         }
     }
     if config.fill_leftovers {
-        let leftover_order: Vec<PostId> = instance
-            .post_ids()
-            .filter(|&p| instance.post(p).sector.is_some())
-            .chain(
-                instance
-                    .post_ids()
-                    .filter(|&p| instance.post(p).sector.is_none()),
-            )
-            .collect();
+        let leftover_order = leftover_order(instance);
         for &c in order.sequence() {
             if placements[c.index()].post.is_some() {
                 continue;
@@ -97,4 +89,15 @@ pub(super) fn next_open(
         .iter()
         .position(|&p| instance.post(p).seats > 0 && instance.is_open_to(p, c))
         .map(|i| (from + i, list[from + i]))
+}
+
+/// The order in which leftover posts are offered: must-fill posts first, then the others, each
+/// in input order (an assumption: no published CNG detail). Every rule uses it.
+pub(super) fn leftover_order(instance: &Instance) -> Vec<PostId> {
+    let in_sector = |p: &PostId| instance.post(*p).sector.is_some();
+    instance
+        .post_ids()
+        .filter(in_sector)
+        .chain(instance.post_ids().filter(|p| !in_sector(p)))
+        .collect()
 }

@@ -85,15 +85,7 @@ pub(super) fn allocate(
     }
 
     if config.fill_leftovers {
-        let leftover_order: Vec<PostId> = instance
-            .post_ids()
-            .filter(|&p| instance.post(p).sector.is_some())
-            .chain(
-                instance
-                    .post_ids()
-                    .filter(|&p| instance.post(p).sector.is_none()),
-            )
-            .collect();
+        let leftover_order = crate::rules::finish::leftover_order(instance);
         for &c in order.sequence() {
             let unplaced = state.outcome.placement(c).post.is_none();
             if unplaced
