@@ -4,7 +4,7 @@
 //! Golden files live in `tests/it/golden/`; refresh them with `AMPHI_BLESS=1 cargo test` after
 //! a deliberate change of output, and explain the change in the commit.
 
-use crate::support::{amphi, golden};
+use crate::support::{amphi, fails, golden, ok};
 use std::path::{Path, PathBuf};
 
 const REPORT_FILES: [&str; 4] = ["cells.csv", "bands.csv", "des_by_band.csv", "simulate.json"];
@@ -12,27 +12,6 @@ const REPORT_FILES: [&str; 4] = ["cells.csv", "bands.csv", "des_by_band.csv", "s
 /// A fresh folder, named apart from the other modules' folders.
 fn scratch(name: &str) -> PathBuf {
     crate::support::scratch(&format!("simulate-{name}"))
-}
-
-/// Runs amphi, expecting success; returns stdout.
-#[track_caller]
-fn ok(args: &[&str]) -> String {
-    let output = amphi(args);
-    assert!(
-        output.status.success(),
-        "amphi {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// Runs amphi, expecting failure with `code`; returns stderr.
-#[track_caller]
-fn fails(args: &[&str], code: i32) -> String {
-    let output = amphi(args);
-    assert_eq!(output.status.code(), Some(code), "amphi {args:?}");
-    assert!(output.stdout.is_empty(), "nothing on stdout on error");
-    String::from_utf8(output.stderr).unwrap()
 }
 
 fn path(p: &Path) -> &str {

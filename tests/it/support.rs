@@ -98,6 +98,32 @@ pub fn amphi(args: &[&str]) -> Output {
         .expect("the amphi binary runs")
 }
 
+/// Runs amphi, expecting success; returns stdout.
+#[track_caller]
+pub fn ok(args: &[&str]) -> String {
+    let output = amphi(args);
+    assert!(
+        output.status.success(),
+        "amphi {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs amphi, expecting failure with `code` and nothing on stdout; returns stderr.
+#[track_caller]
+pub fn fails(args: &[&str], code: i32) -> String {
+    let output = amphi(args);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "amphi {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty(), "nothing on stdout on error");
+    String::from_utf8(output.stderr).unwrap()
+}
+
 /// A fresh, empty folder for one test; `name` must be unique across the test binary.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("amphi-it-{}-{name}", std::process::id()));
