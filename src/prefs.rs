@@ -3,12 +3,15 @@
 //! Candidate `i` values post `j` at
 //!
 //! ```text
-//! u_ij = a[DES(j)] + t_k[DES(j)] + c[subdivision(j)] + g * [subdivision(j) == home(i)] + b * e_ij
+//! u_ij = a[DES(j)] + t_k[DES(j)] + c[subdivision(j)] + sum over kinds K of j (d[K] + s_k[K])
+//!        + p[j] + g * [subdivision(j) == home(i)] + b * e_ij
 //! ```
 //!
 //! with `e_ij` i.i.d. standard Gumbel, `a` the attractiveness of each DES, `c` that of each
-//! subdivision, `g` the home bonus, `b` the noise scale and `t_k` the DES shifts of the
-//! candidate's latent type `k` (drawn per candidate with the type's share; none by default).
+//! subdivision, `d` that of each kind of post (`ambulatory`, `urgences`, ...: semester
+//! instances), `p` that of single posts, `g` the home bonus, `b` the noise scale, and `t_k` and
+//! `s_k` the DES and kind shifts of the candidate's latent type `k` (drawn per candidate with
+//! the type's share; none by default).
 //! The **outside option** (leaving the procedure: re-sitting, renouncing) is worth
 //! `outside + b * e_i0`; a post worth less is never listed, so a candidate whose best open post
 //! is worth less than leaving leaves.
@@ -46,6 +49,14 @@ pub struct Model {
     /// `c`: attractiveness of each subdivision, by name. A subdivision not listed is worth 0.
     #[serde(default)]
     pub subdivisions: BTreeMap<String, f64>,
+    /// Attractiveness added for each kind a post is tagged with (the `kind` column of
+    /// posts.csv: `ambulatory`, `urgences`, ...), by tag. Semester instances use it, with
+    /// `posts`; national cells have no kinds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kinds: BTreeMap<String, f64>,
+    /// Attractiveness of single posts, by post id, added to the rest (a service's reputation).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub posts: BTreeMap<String, f64>,
     /// Latent candidate types; empty means one type with no shift.
     #[serde(default)]
     pub types: Vec<LatentType>,
@@ -62,6 +73,9 @@ pub struct LatentType {
     /// Shifts added to `a[DES]` for candidates of this type, by DES code.
     #[serde(default)]
     pub des: BTreeMap<String, f64>,
+    /// Shifts added to the value of posts of each kind for candidates of this type, by tag.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kinds: BTreeMap<String, f64>,
 }
 
 /// The largest `|value / noise|` accepted, so that `exp` stays finite.
@@ -77,6 +91,8 @@ impl Model {
             outside_option: None,
             des: BTreeMap::new(),
             subdivisions: BTreeMap::new(),
+            kinds: BTreeMap::new(),
+            posts: BTreeMap::new(),
             types: Vec::new(),
         }
     }
@@ -137,6 +153,8 @@ impl Model {
             outside_option: lowest.is_finite().then(|| round(lowest - 1.0)),
             des,
             subdivisions,
+            kinds: BTreeMap::new(),
+            posts: BTreeMap::new(),
             types: Vec::new(),
         }
     }
@@ -197,6 +215,12 @@ impl Model {
         for (name, &v) in &self.subdivisions {
             scaled(&format!("\"subdivisions\".\"{name}\""), v)?;
         }
+        for (tag, &v) in &self.kinds {
+            scaled(&format!("\"kinds\".\"{tag}\""), v)?;
+        }
+        for (id, &v) in &self.posts {
+            scaled(&format!("\"posts\".\"{id}\""), v)?;
+        }
         for (k, t) in self.types.iter().enumerate() {
             if !(t.share.is_finite() && t.share >= 0.0) {
                 return Err(format!(
@@ -206,6 +230,9 @@ impl Model {
             }
             for (code, &v) in &t.des {
                 scaled(&format!("\"types\"[{k}].\"des\".\"{code}\""), v)?;
+            }
+            for (tag, &v) in &t.kinds {
+                scaled(&format!("\"types\"[{k}].\"kinds\".\"{tag}\""), v)?;
             }
         }
         if !self.types.is_empty() {
@@ -252,6 +279,27 @@ impl Model {
             "subdivisions",
             &mut warnings,
         );
+        let mut tags: Vec<&String> = self.kinds.keys().collect();
+        for t in &self.types {
+            tags.extend(t.kinds.keys());
+        }
+        tags.sort();
+        tags.dedup();
+        unknown(
+            tags.into_iter()
+                .filter(|tag| !instance.posts.iter().any(|p| p.kinds.contains(tag)))
+                .collect(),
+            "kinds",
+            &mut warnings,
+        );
+        unknown(
+            self.posts
+                .keys()
+                .filter(|id| !instance.posts.iter().any(|p| &p.name == *id))
+                .collect(),
+            "post ids",
+            &mut warnings,
+        );
         let missing = |names: &[String], known: &BTreeMap<String, f64>| -> Vec<String> {
             names
                 .iter()
@@ -283,6 +331,7 @@ impl Model {
                 name: "all".to_owned(),
                 share: 1.0,
                 des: BTreeMap::new(),
+                kinds: BTreeMap::new(),
             }]
         } else {
             self.types.clone()
@@ -347,13 +396,27 @@ impl Utilities {
                     .unwrap_or(0.0)
             })
         };
+        let kind_value = |p: &crate::model::Post, shifts: &BTreeMap<String, f64>| -> f64 {
+            p.kinds
+                .iter()
+                .map(|k| {
+                    model.kinds.get(k).copied().unwrap_or(0.0)
+                        + shifts.get(k).copied().unwrap_or(0.0)
+                })
+                .sum()
+        };
         let values: Vec<Vec<f64>> = types
             .iter()
             .map(|t| {
                 instance
                     .posts
                     .iter()
-                    .map(|p| des_value(p.des, &t.des) + sub_value(p.subdivision))
+                    .map(|p| {
+                        des_value(p.des, &t.des)
+                            + sub_value(p.subdivision)
+                            + kind_value(p, &t.kinds)
+                            + model.posts.get(&p.name).copied().unwrap_or(0.0)
+                    })
                     .collect()
             })
             .collect();
@@ -396,6 +459,47 @@ impl Utilities {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Post;
+
+    #[test]
+    fn kinds_and_posts_add_up() {
+        let mut instance = Instance::default();
+        let post = |name: &str, kinds: &[&str]| {
+            let mut p = Post::new(name, 1);
+            p.kinds = kinds.iter().map(|k| k.to_string()).collect();
+            p
+        };
+        instance.posts = vec![
+            post("AMB", &["ambulatory"]),
+            post("URG", &["hospital", "urgences"]),
+            post("GER", &["hospital"]),
+        ];
+        let model = Model::from_json(
+            r#"{"noise": 2, "kinds": {"urgences": 1.5, "ambulatory": 0.5, "night": 9},
+                "posts": {"GER": -1, "NOPE": 3},
+                "types": [{"name": "a", "share": 0.5},
+                          {"name": "b", "share": 0.5, "kinds": {"urgences": -2}}]}"#,
+        )
+        .unwrap();
+        let u = Utilities::new(&model, &instance);
+        assert_eq!(u.values, vec![vec![0.5, 1.5, -1.0], vec![0.5, -0.5, -1.0]]);
+        // The largest value (1.5) weighs 1; the others exp((v - 1.5) / 2).
+        assert_eq!(u.weights[0][1], 1.0);
+        assert!((u.weights[1][2] - (-1.25f64).exp()).abs() < 1e-15);
+        assert_eq!(
+            model.coverage_warnings(&instance),
+            vec![
+                "the model names kinds that no post has: night".to_owned(),
+                "the model names post ids that no post has: NOPE".to_owned(),
+            ]
+        );
+        assert_eq!(Model::from_json(&model.to_json()).unwrap(), model);
+        let e = Model::from_json(r#"{"noise": 1, "kinds": {"urgences": 1e9}}"#).unwrap_err();
+        assert_eq!(
+            e,
+            "\"kinds\".\"urgences\": 1000000000 is not a finite utility within 300 noise scales of 0"
+        );
+    }
 
     #[test]
     fn errors_name_the_field() {

@@ -462,11 +462,13 @@ mod tests {
                     name: "plain".to_owned(),
                     share: 0.3,
                     des: BTreeMap::new(),
+                    kinds: BTreeMap::new(),
                 },
                 LatentType {
                     name: "shifted".to_owned(),
                     share: 0.7,
                     des: map(&shifts),
+                    kinds: BTreeMap::new(),
                 },
             ],
             ..Model::uniform()
@@ -543,11 +545,13 @@ mod tests {
                     name: "a".to_owned(),
                     share: 0.4,
                     des: map(&[("CHI", 1.5)]),
+                    kinds: BTreeMap::new(),
                 },
                 LatentType {
                     name: "b".to_owned(),
                     share: 0.6,
                     des: map(&[("CHI", -1.0), ("PED", 0.8)]),
+                    kinds: BTreeMap::new(),
                 },
             ],
             ..Model::uniform()

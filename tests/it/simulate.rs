@@ -149,17 +149,21 @@ fn model(outside: Option<f64>, types: bool) -> Model {
         outside_option: outside,
         des: map(&DES),
         subdivisions: map(&SUBS),
+        kinds: BTreeMap::new(),
+        posts: BTreeMap::new(),
         types: if types {
             vec![
                 LatentType {
                     name: "surgical".to_owned(),
                     share: 0.4,
                     des: map(&[("CHI", 1.5), ("MED", -0.5)]),
+                    kinds: BTreeMap::new(),
                 },
                 LatentType {
                     name: "medical".to_owned(),
                     share: 0.6,
                     des: map(&[("CHI", -1.0), ("PED", 0.8)]),
+                    kinds: BTreeMap::new(),
                 },
             ]
         } else {
@@ -948,11 +952,13 @@ fn build(
                 name: "a".to_owned(),
                 share,
                 des: BTreeMap::new(),
+                kinds: BTreeMap::new(),
             },
             LatentType {
                 name: "b".to_owned(),
                 share: 1.0 - share,
                 des: [("D0".to_owned(), shift)].into_iter().collect(),
+                kinds: BTreeMap::new(),
             },
         ];
     }
