@@ -52,7 +52,7 @@ fn national_2023() -> Setup {
         &BandSpec::Equal(10),
     );
     setup
-        .lazy_supported()
+        .lazy_supported(false)
         .expect("the national instance runs on the lazy engine");
     setup
 }

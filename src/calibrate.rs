@@ -245,7 +245,7 @@ fn per_chunk<T: Send>(
 }
 
 fn engine_for(setup: &Setup) -> Engine {
-    match setup.lazy_supported() {
+    match setup.lazy_supported(false) {
         Ok(()) => Engine::Lazy,
         Err(_) => Engine::FullLists,
     }

@@ -133,7 +133,7 @@ fn simulate(config: &SimulateConfig) -> anyhow::Result<()> {
         eprintln!("amphi: warning: {warning}");
     }
     let setup = Setup::new(instance, explicit, order, &model, &config.bands);
-    let engine = match (config.engine, setup.lazy_supported()) {
+    let engine = match (config.engine, setup.lazy_supported(config.positions)) {
         (EngineChoice::Auto, Ok(())) | (EngineChoice::Lazy, Ok(())) => Engine::Lazy,
         (EngineChoice::Auto, Err(_)) | (EngineChoice::FullLists, _) => Engine::FullLists,
         (EngineChoice::Lazy, Err(why)) => {

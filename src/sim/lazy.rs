@@ -19,9 +19,18 @@
 //!   posts drawn before the block, plus one, is the position of the post obtained; the walk
 //!   costs one step per full post ahead of it (Fenwick trees over the full posts).
 //!
-//! Candidates with an explicit list take their first open wish, as in [`crate::rules`].
+//! - **Must-fill sectors.** A candidate for whom a sector is tight and whose best open post
+//!   lies outside it takes their best post among the sector's open posts: given the best of the
+//!   open block, the rest of their order is Plackett–Luce over what is left, so that post is a
+//!   categorical draw by weight among them and the outside option (leaving first: none is on
+//!   their list, and they take the first in input order). Its position is not drawn.
+//! - **Supernumeraries** use no seat: a validant draws as anyone does, a non-validant among
+//!   every post open to them, full or not.
+//!
+//! Candidates with an explicit list take their first open wish, as in [`crate::rules`], and
+//! are forced in the same way. A run can stop early ([`Stop`]) once what is read is settled.
 
-use crate::model::{CandidateId, PostId, SubdivisionId};
+use crate::model::{CandidateId, PostId, SubdivisionId, Supernumerary};
 use crate::sim::rng::unit;
 use crate::sim::sampler::{Alias, AliasScratch, Fenwick, Sampler};
 use crate::sim::tally::Record;
@@ -44,6 +53,8 @@ pub(crate) struct LazyPlan {
     pub(super) home_extra: f64,
     /// `w_0`.
     pub(super) outside: f64,
+    /// Must-fill sectors, when the instance has some.
+    must_fill: Option<MustFillPlan>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +62,68 @@ pub(super) struct Call {
     pub(super) candidate: CandidateId,
     rank: u32,
     pub(super) class: u32,
+    status: Supernumerary,
+}
+
+/// The fixed part of the must-fill rule (see [`crate::rules`]): each post's sector, each
+/// sector's seats, and the sectors open to each candidate called.
+#[derive(Debug, Clone)]
+struct MustFillPlan {
+    /// Per post: its sector, `NONE` if none.
+    sector_of: Vec<u32>,
+    /// Per sector: its seats.
+    seats: Vec<u64>,
+    /// Per sector: the candidates (supernumeraries aside) to whom some post of it is open.
+    eligible: Vec<u32>,
+    /// Per call: the sectors open to the candidate (none for supernumeraries).
+    open: Vec<Vec<u32>>,
+}
+
+impl MustFillPlan {
+    fn new(setup: &Setup) -> Option<MustFillPlan> {
+        let instance = &setup.instance;
+        if !instance.has_must_fill() {
+            return None;
+        }
+        let n = instance.sectors.len();
+        let mut posts = vec![Vec::new(); n];
+        let mut seats = vec![0u64; n];
+        let sector_of = instance
+            .post_ids()
+            .map(|p| match instance.post(p).sector {
+                Some(s) => {
+                    posts[s.index()].push(p);
+                    seats[s.index()] += u64::from(instance.post(p).seats);
+                    s.0
+                }
+                None => NONE,
+            })
+            .collect();
+        let mut eligible = vec![0u32; n];
+        let open = setup
+            .order
+            .sequence()
+            .iter()
+            .map(|&c| {
+                if instance.candidate(c).supernumerary.is_supernumerary() {
+                    return Vec::new();
+                }
+                let open: Vec<u32> = (0..n as u32)
+                    .filter(|&s| posts[s as usize].iter().any(|&p| instance.is_open_to(p, c)))
+                    .collect();
+                for &s in &open {
+                    eligible[s as usize] += 1;
+                }
+                open
+            })
+            .collect();
+        Some(MustFillPlan {
+            sector_of,
+            seats,
+            eligible,
+            open,
+        })
+    }
 }
 
 /// Candidates to whom the same posts are open, and those posts.
@@ -67,6 +140,8 @@ pub(super) struct Class {
     pub(super) weights: Vec<Vec<f64>>,
     /// Initial samplers, `[type]`.
     pub(super) samplers: Vec<TypeSamplers>,
+    /// Local posts of each must-fill sector (empty without sectors).
+    by_sector: Vec<Vec<u32>>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +194,7 @@ impl LazyPlan {
                 candidate: c,
                 rank: instance.candidate(c).rank,
                 class: class_of[c.index()],
+                status: instance.candidate(c).supernumerary,
             })
             .collect();
         LazyPlan {
@@ -127,6 +203,7 @@ impl LazyPlan {
             members,
             home_extra: u.home_factor - 1.0,
             outside: u.outside_weight,
+            must_fill: MustFillPlan::new(setup),
         }
     }
 }
@@ -151,6 +228,12 @@ impl Class {
                 }
             }
         }
+        let mut by_sector = vec![Vec::new(); setup.instance.sectors.len()];
+        for (local, &p) in posts.iter().enumerate() {
+            if let Some(s) = setup.instance.post(p).sector {
+                by_sector[s.index()].push(local as u32);
+            }
+        }
         let weights: Vec<Vec<f64>> = u
             .weights
             .iter()
@@ -173,6 +256,7 @@ impl Class {
             by_sub,
             weights,
             samplers,
+            by_sector,
         }
     }
 }
@@ -198,6 +282,12 @@ pub(super) struct Workspace {
     /// Marks full posts taken out during a position walk, `[class][local]`.
     walked: Vec<Vec<bool>>,
     removed: Vec<u32>,
+    /// Per must-fill sector: seats left.
+    left: Vec<u64>,
+    /// Per must-fill sector: eligible candidates still to be called.
+    remaining: Vec<u32>,
+    /// The sectors tight for the candidate being called.
+    tight: Vec<u32>,
 }
 
 impl Workspace {
@@ -218,6 +308,9 @@ impl Workspace {
                 .map(|c| vec![false; c.posts.len()])
                 .collect(),
             removed: Vec::new(),
+            left: Vec::new(),
+            remaining: Vec::new(),
+            tight: Vec::new(),
         }
     }
 
@@ -227,6 +320,10 @@ impl Workspace {
             .extend(setup.instance.posts.iter().map(|p| p.seats));
         for open in &mut self.open {
             open.fill(true);
+        }
+        if let Some(mf) = &plan.must_fill {
+            self.left.clone_from(&mf.seats);
+            self.remaining.clone_from(&mf.eligible);
         }
         for class in &mut self.samplers {
             for ts in class {
@@ -277,6 +374,11 @@ impl Workspace {
         self.free[p] -= 1;
         record.filled[p] += 1;
         record.last_rank[p] = rank;
+        if let Some(mf) = &plan.must_fill
+            && mf.sector_of[p] != NONE
+        {
+            self.left[mf.sector_of[p] as usize] -= 1;
+        }
         if self.free[p] > 0 {
             return;
         }
@@ -302,13 +404,17 @@ impl Workspace {
     }
 }
 
-/// One simulation.
+/// One simulation. With `stop`, it ends after the call of index `stop.after` as soon as every
+/// post of `stop.watch` is full: the record of the candidates called until then is that of
+/// the whole simulation.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn simulate(
     setup: &Setup,
     plan: &LazyPlan,
     draws: &Draws,
     ws: &mut Workspace,
     wants: Wants,
+    stop: Option<&Stop>,
     rng: &mut impl Rng,
     record: &mut Record,
 ) {
@@ -319,40 +425,228 @@ pub(super) fn simulate(
     } = wants;
     ws.reset(setup, plan, positions);
     let instance = &setup.instance;
-    for &Call {
-        candidate: c,
-        rank,
-        class,
-    } in &plan.calls
+    for (
+        i,
+        &Call {
+            candidate: c,
+            rank,
+            class,
+            status,
+        },
+    ) in plan.calls.iter().enumerate()
     {
+        if let Some(stop) = stop
+            && i > stop.after
+            && stop.watch.iter().all(|p| ws.free[p.index()] == 0)
+        {
+            break;
+        }
+        ws.tight.clear();
+        if let Some(mf) = &plan.must_fill {
+            let (left, remaining) = (&ws.left, &ws.remaining);
+            ws.tight.extend(mf.open[i].iter().copied().filter(|&s| {
+                let l = left[s as usize];
+                l > 0 && l >= u64::from(remaining[s as usize])
+            }));
+        }
         if class == NONE {
             let explicit = setup.explicit.of(c);
-            let found = explicit
-                .iter()
-                .position(|&p| ws.free[p.index()] > 0 && instance.is_open_to(p, c));
             if first_choices {
                 record.first[c.index()] = explicit[0].0;
             }
-            if let Some(i) = found {
-                let post = explicit[i];
+            if let Some((post, position)) = explicit_choice(plan, ws, instance, c, status, explicit)
+            {
                 record.post[c.index()] = post.0;
-                record.position[c.index()] = i as u32 + 1;
-                ws.take(plan, post, rank, positions, record);
+                record.position[c.index()] = position;
+                if status == Supernumerary::No {
+                    ws.take(plan, post, rank, positions, record);
+                }
             }
-            continue;
+        } else {
+            let (kind, home) = draws.candidate(setup, c, rng);
+            let cl = class as usize;
+            let choice = match status {
+                Supernumerary::NonValidant => choose_any(plan, ws, cl, kind, home, rng),
+                _ => choose(plan, ws, cl, kind, home, wants, rng),
+            };
+            if first_choices && choice.first != NONE {
+                record.first[c.index()] = plan.classes[cl].posts[choice.first as usize].0;
+            }
+            let (post, position) = if ws.tight.is_empty() {
+                (choice.post, choice.position)
+            } else {
+                match forced(plan, ws, cl, kind, home, choice.post, rng) {
+                    Some(local) => (Some(local), 0),
+                    None => (choice.post, choice.position),
+                }
+            };
+            if let Some(local) = post {
+                let post = plan.classes[cl].posts[local as usize];
+                record.post[c.index()] = post.0;
+                record.position[c.index()] = position;
+                if status == Supernumerary::No {
+                    ws.take(plan, post, rank, positions, record);
+                }
+            }
         }
-        let (kind, home) = draws.candidate(setup, c, rng);
-        let cl = class as usize;
-        let choice = choose(plan, ws, cl, kind, home, wants, rng);
-        if first_choices && choice.first != NONE {
-            record.first[c.index()] = plan.classes[cl].posts[choice.first as usize].0;
+        if let Some(mf) = &plan.must_fill {
+            for &s in &mf.open[i] {
+                ws.remaining[s as usize] -= 1;
+            }
         }
-        if let Some(local) = choice.post {
-            let post = plan.classes[cl].posts[local as usize];
-            record.post[c.index()] = post.0;
-            record.position[c.index()] = choice.position;
-            ws.take(plan, post, rank, positions, record);
+    }
+}
+
+/// Where a run may stop early: see [`simulate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop {
+    /// The index in the order of choice (0 for the first called) of the last call that must
+    /// be made.
+    pub after: usize,
+    /// Posts whose filling must be seen to the end: the run goes on until all are full.
+    pub watch: Vec<PostId>,
+}
+
+/// The post a candidate with an explicit list takes, and its position there (0 when forced
+/// into a must-fill post they did not list), exactly as [`crate::rules`]' serial dictatorship
+/// does.
+fn explicit_choice(
+    plan: &LazyPlan,
+    ws: &Workspace,
+    instance: &crate::model::Instance,
+    c: CandidateId,
+    status: Supernumerary,
+    list: &[PostId],
+) -> Option<(PostId, u32)> {
+    let first = |keep: &dyn Fn(PostId) -> bool| {
+        list.iter()
+            .position(|&p| keep(p))
+            .map(|i| (list[i], i as u32 + 1))
+    };
+    let has_seat = |p: PostId| ws.free[p.index()] > 0 && instance.is_open_to(p, c);
+    if status == Supernumerary::NonValidant {
+        return first(&|p| instance.is_open_to(p, c));
+    }
+    let free = first(&has_seat);
+    let Some(mf) = plan.must_fill.as_ref().filter(|_| !ws.tight.is_empty()) else {
+        return free;
+    };
+    let in_tight = |p: PostId| {
+        let s = mf.sector_of[p.index()];
+        s != NONE && ws.tight.contains(&s)
+    };
+    if free.is_some_and(|(p, _)| in_tight(p)) {
+        return free;
+    }
+    first(&|p| in_tight(p) && has_seat(p))
+        .or_else(|| {
+            instance
+                .post_ids()
+                .find(|&p| in_tight(p) && has_seat(p))
+                .map(|p| (p, 0))
+        })
+        .or(free)
+}
+
+/// The post a drawn candidate of class `cl` must take instead of `free` (local indices) when
+/// sectors are tight for them (`ws.tight`), or `None` when they keep `free`.
+///
+/// If `free` lies in a tight sector they keep it. Otherwise they take their best post among
+/// the open posts of the tight sectors: given the best of the open block (drawn already), the
+/// rest of their order is a Plackett–Luce draw over what is left, so that post is a
+/// categorical draw by weight among those posts and the outside option. When leaving beats
+/// them all (or when `free` was leaving) none of them is on their list, and they take the
+/// first one in input order, as the rule says.
+fn forced(
+    plan: &LazyPlan,
+    ws: &Workspace,
+    cl: usize,
+    kind: usize,
+    home: Option<SubdivisionId>,
+    free: Option<u32>,
+    rng: &mut impl Rng,
+) -> Option<u32> {
+    let class = &plan.classes[cl];
+    let open = &ws.open[cl];
+    if free.is_some_and(|l| {
+        let s = plan
+            .must_fill
+            .as_ref()
+            .map_or(NONE, |mf| mf.sector_of[class.posts[l as usize].index()]);
+        s != NONE && ws.tight.contains(&s)
+    }) {
+        return None;
+    }
+    let candidates = || {
+        ws.tight
+            .iter()
+            .flat_map(|&s| class.by_sector[s as usize].iter().copied())
+            .filter(|&l| open[l as usize])
+    };
+    let home = home.map(|h| h.0);
+    let weight = |l: u32| {
+        let w = class.weights[kind][l as usize];
+        if home.is_some_and(|h| class.sub_of[l as usize] == h) {
+            w * (1.0 + plan.home_extra)
+        } else {
+            w
         }
+    };
+    let total: f64 = candidates().map(weight).sum();
+    let first_in_order = || candidates().min();
+    if total <= 0.0 {
+        return first_in_order();
+    }
+    if free.is_none() {
+        // Leaving came first: no post of the tight sectors is on the list.
+        return first_in_order();
+    }
+    let mut target = unit(rng) * (plan.outside + total);
+    if target < plan.outside {
+        return first_in_order();
+    }
+    target -= plan.outside;
+    let mut last = None;
+    for l in candidates() {
+        last = Some(l);
+        target -= weight(l);
+        if target <= 0.0 {
+            return Some(l);
+        }
+    }
+    last
+}
+
+/// A non-validant supernumerary's choice: their best post open to them, full or not (they
+/// never use a seat), which is always their first wish; or leaving.
+fn choose_any(
+    plan: &LazyPlan,
+    ws: &Workspace,
+    cl: usize,
+    kind: usize,
+    home: Option<SubdivisionId>,
+    rng: &mut impl Rng,
+) -> Choice {
+    let class = &plan.classes[cl];
+    let ts = &ws.samplers[cl][kind];
+    let home = home
+        .map(|h| h.index())
+        .filter(|&h| h < class.by_sub.len() && !class.by_sub[h].is_empty());
+    let home_part = home_total(plan, ts, home);
+    let total = plan.outside + ts.global.total() + home_part;
+    let u = unit(rng) * total;
+    let post = if u <= plan.outside || ts.global.total() <= 0.0 {
+        None
+    } else if u <= plan.outside + home_part {
+        let h = home.expect("a home part comes with a home");
+        Some(ts.subs[h].everything().draw(rng))
+    } else {
+        Some(ts.global.everything().draw(rng))
+    };
+    Choice {
+        post,
+        position: u32::from(post.is_some()),
+        first: post.unwrap_or(NONE),
     }
 }
 

@@ -12,9 +12,8 @@
 //!   their best *open* post, which under Gumbel noise is a categorical draw over the open posts
 //!   (and the outside option) with weights `exp(v / b)`. See `lazy.rs`.
 //! - [`Engine::FullLists`] draws every utility, sorts each candidate's full list and runs the
-//!   serial-dictatorship engine of [`crate::rules`]: slow, but it honours must-fill sectors and
-//!   supernumerary candidates, which the lazy engine does not model, and it is the reference the
-//!   lazy engine is tested against.
+//!   serial-dictatorship engine of [`crate::rules`]: slow, but the reference the lazy engine is
+//!   tested against, and the engine for positions where must-fill sectors force candidates.
 //!
 //! Simulation `k` always uses the generator [`rng::sim_rng`]`(seed, k)` and tallies are sums of
 //! integers, so the result is the same bits for any thread count and any split into shards.
@@ -62,11 +61,13 @@ use rayon::prelude::*;
 use std::ops::Range;
 
 use lazy::LazyPlan;
+pub use lazy::Stop;
 
 /// Which engine draws and allocates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
-    /// Draws each candidate's best open post directly; no must-fill, no supernumeraries.
+    /// Draws each candidate's best open post directly (and the post a must-fill sector forces
+    /// them into, and supernumeraries' choices).
     Lazy,
     /// Draws and sorts full lists, then runs serial dictatorship.
     FullLists,
@@ -196,18 +197,15 @@ impl Setup {
         }
     }
 
-    /// Whether the lazy engine can run this instance: no must-fill sector, no supernumerary.
-    pub fn lazy_supported(&self) -> Result<(), &'static str> {
-        if self.instance.has_must_fill() {
-            return Err("it has must-fill sectors");
-        }
-        if self
-            .instance
-            .candidates
-            .iter()
-            .any(|c| c.supernumerary.is_supernumerary())
-        {
-            return Err("it has supernumerary candidates");
+    /// Whether the lazy engine can run this instance, with or without positions. It models
+    /// must-fill sectors and supernumerary candidates, but not the position of a post a
+    /// candidate is forced into: with `positions`, an instance with must-fill sectors needs
+    /// the full-lists engine.
+    pub fn lazy_supported(&self, positions: bool) -> Result<(), &'static str> {
+        if positions && self.instance.has_must_fill() {
+            return Err(
+                "it has must-fill sectors, and the lazy engine does not draw the position of a post a candidate is forced into",
+            );
         }
         Ok(())
     }
@@ -314,6 +312,7 @@ pub struct Runner<'a> {
     positions: bool,
     first_choices: bool,
     position_cap: u32,
+    stop: Option<Stop>,
 }
 
 impl<'a> Runner<'a> {
@@ -332,7 +331,18 @@ impl<'a> Runner<'a> {
             positions,
             first_choices: false,
             position_cap: u32::MAX,
+            stop: None,
         }
+    }
+
+    /// Lets the lazy engine stop each simulation early ([`Stop`]): after the call of index
+    /// `stop.after` once every post of `stop.watch` is full. Candidates called later are left
+    /// out of the record (no post), so only the candidates up to that call, and the watched
+    /// posts, are to be read. The random draws are those of the whole simulation, so what is
+    /// read is what the whole simulation gives. The full-lists engine ignores it.
+    pub fn with_stop(mut self, stop: Stop) -> Runner<'a> {
+        self.stop = Some(stop);
+        self
     }
 
     /// With positions, the lazy engine stops each walk after `cap` full posts: positions up to
@@ -363,7 +373,7 @@ impl<'a> Runner<'a> {
         Simulator {
             runner: self,
             workspace: match &self.plan {
-                Some(plan) => Workspace::Lazy(lazy::Workspace::new(plan)),
+                Some(plan) => Workspace::Lazy(Box::new(lazy::Workspace::new(plan))),
                 None => Workspace::Full(full::Workspace::default()),
             },
             record: Record::new(instance.candidates.len(), instance.posts.len()),
@@ -379,7 +389,7 @@ pub struct Simulator<'a> {
 }
 
 enum Workspace {
-    Lazy(lazy::Workspace),
+    Lazy(Box<lazy::Workspace>),
     Full(full::Workspace),
 }
 
@@ -401,6 +411,7 @@ impl Simulator<'_> {
                     first_choices: runner.first_choices,
                     position_cap: runner.position_cap,
                 },
+                runner.stop.as_ref(),
                 &mut rng,
                 &mut self.record,
             ),

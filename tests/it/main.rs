@@ -10,6 +10,7 @@ mod properties;
 mod rules;
 mod rules_cli;
 mod scenario;
+mod semester_engine;
 mod serial_dictatorship;
 mod simulate;
 mod simulate_cli;

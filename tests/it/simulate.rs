@@ -179,7 +179,7 @@ fn setup(spec: &Spec, model: &Model) -> Setup {
     let order = Order::of(&instance.candidates, TieBreak::Reject).expect("distinct ranks");
     let setup = Setup::new(instance, explicit, order, model, &BandSpec::Equal(5));
     setup
-        .lazy_supported()
+        .lazy_supported(false)
         .expect("no must-fill, no supernumerary");
     setup
 }
@@ -1134,32 +1134,38 @@ proptest! {
     }
 }
 
-/// The lazy engine refuses what it does not model (must-fill sectors, supernumerary
-/// candidates); the full-lists engine runs it, seats never exceeded.
+/// The lazy engine runs must-fill sectors and supernumerary candidates, but not positions
+/// with must-fill sectors; the full-lists engine runs everything, seats never exceeded.
+/// (`tests/it/semester_engine.rs` checks the lazy engine's laws there.)
 #[test]
-fn lazy_engine_declines_must_fill_and_supernumeraries() {
+fn lazy_engine_declines_positions_with_must_fill_only() {
     let model = model(None, false);
     let mut s = setup(&BASE, &model);
-    assert_eq!(s.lazy_supported(), Ok(()));
+    assert_eq!(s.lazy_supported(true), Ok(()));
     s.instance.posts[0].sector = Some(SectorId(s.instance.sectors.intern("rural")));
-    assert_eq!(s.lazy_supported(), Err("it has must-fill sectors"));
+    assert_eq!(s.lazy_supported(false), Ok(()));
+    assert_eq!(
+        s.lazy_supported(true),
+        Err(
+            "it has must-fill sectors, and the lazy engine does not draw the position of a post a candidate is forced into"
+        )
+    );
     s.instance.candidates[CandidateId(5).index()].supernumerary =
         amphi::model::Supernumerary::Validant;
     let mut only_supernumerary = setup(&BASE, &model);
     only_supernumerary.instance.candidates[5].supernumerary = amphi::model::Supernumerary::Validant;
-    assert_eq!(
-        only_supernumerary.lazy_supported(),
-        Err("it has supernumerary candidates")
-    );
+    assert_eq!(only_supernumerary.lazy_supported(true), Ok(()));
     for setup in [&s, &only_supernumerary] {
-        let t = tally(setup, &config(7, 0..3, Engine::FullLists, true));
-        assert_eq!(t.sims, 3);
-        for (p, fill) in t.fill.iter().enumerate() {
-            assert!(fill.x <= fill.y, "post {p} over its seats: {fill:?}");
+        for (engine, positions) in [(Engine::FullLists, true), (Engine::Lazy, false)] {
+            let t = tally(setup, &config(7, 0..3, engine, positions));
+            assert_eq!(t.sims, 3);
+            for (p, fill) in t.fill.iter().enumerate() {
+                assert!(fill.x <= fill.y, "post {p} over its seats: {fill:?}");
+            }
+            let n = setup.instance.candidates.len() as u64;
+            let counted = x(&t, BandStat::Assigned) + x(&t, BandStat::Without);
+            assert_eq!(counted, 3 * n);
         }
-        let n = setup.instance.candidates.len() as u64;
-        let counted = x(&t, BandStat::Assigned) + x(&t, BandStat::Without);
-        assert_eq!(counted, 3 * n);
     }
 }
 

@@ -33,8 +33,8 @@ const EXAMPLES: [&str; 4] = [
     "data/examples/posts.csv",
 ];
 
-/// The example semester (must-fill sector, supernumeraries: the full-lists engine), drawn
-/// lists for everyone, a fixed seed: the summary and bands.csv are pinned.
+/// The example semester (must-fill sector, supernumeraries: the lazy engine without
+/// positions), drawn lists for everyone, a fixed seed: the summary and bands.csv are pinned.
 #[test]
 fn simulate_the_example_semester() {
     let out = scratch("examples");
@@ -48,7 +48,10 @@ fn simulate_the_example_semester() {
         "simulate_examples_bands.csv",
         &std::fs::read_to_string(out.join("bands.csv")).unwrap(),
     );
-    assert!(stdout.contains("full-lists engine, with positions"));
+    assert!(stdout.contains("lazy engine"), "{stdout}");
+    // With positions, the full-lists engine.
+    args.push("--positions");
+    assert!(ok(&args).contains("full-lists engine, with positions"));
 }
 
 /// The national 2023 table with the shipped model: a short run, pinned.
@@ -244,11 +247,12 @@ fn input_errors_exit_with_1() {
          has no cell with seats for this year (years with seats: 2020, 2021, 2022, 2023, 2024, \
          2025, 2026)\n"
     );
-    let mut args = vec!["simulate", "--engine", "lazy"];
+    let mut args = vec!["simulate", "--engine", "lazy", "--positions"];
     args.extend(EXAMPLES);
     assert_eq!(
         fails(&args, 1),
-        "amphi: error: the lazy engine cannot run this instance: it has must-fill sectors; use \
+        "amphi: error: the lazy engine cannot run this instance: it has must-fill sectors, and \
+         the lazy engine does not draw the position of a post a candidate is forced into; use \
          --engine full-lists\n"
     );
     let not_a_shard = dir.join("shard.json");
