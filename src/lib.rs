@@ -109,5 +109,6 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
+pub mod wishlist;
 
 pub use error::{Error, InputError, Result};

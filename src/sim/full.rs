@@ -79,5 +79,10 @@ pub(super) fn simulate(
     for (p, fill) in outcome.posts.iter().enumerate() {
         record.filled[p] = fill.filled;
         record.last_rank[p] = fill.last.map_or(0, |a| a.rank);
+        if let Some(last) = fill.last
+            && fill.filled == setup.instance.posts[p].seats
+        {
+            record.full_at[p] = last.call - 1;
+        }
     }
 }

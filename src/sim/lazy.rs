@@ -362,10 +362,12 @@ impl Workspace {
 
     /// Gives a seat of `post` to the candidate of rank `rank`; closes the post when full.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn take(
         &mut self,
         plan: &LazyPlan,
         post: PostId,
+        call: usize,
         rank: u32,
         positions: bool,
         record: &mut Record,
@@ -382,6 +384,7 @@ impl Workspace {
         if self.free[p] > 0 {
             return;
         }
+        record.full_at[p] = call as u32;
         for &(cl, local) in &plan.members[p] {
             self.open[cl as usize][local as usize] = false;
             let class = &plan.classes[cl as usize];
@@ -441,6 +444,9 @@ pub(super) fn simulate(
         {
             break;
         }
+        if stop.is_some_and(|stop| stop.after == i) {
+            record.left_at_stop.extend_from_slice(&ws.free);
+        }
         ws.tight.clear();
         if let Some(mf) = &plan.must_fill {
             let (left, remaining) = (&ws.left, &ws.remaining);
@@ -448,6 +454,12 @@ pub(super) fn simulate(
                 let l = left[s as usize];
                 l > 0 && l >= u64::from(remaining[s as usize])
             }));
+            record.tight.push(
+                ws.tight
+                    .iter()
+                    .filter(|&&s| s < 64)
+                    .fold(0u64, |bits, &s| bits | 1 << s),
+            );
         }
         if class == NONE {
             let explicit = setup.explicit.of(c);
@@ -459,7 +471,7 @@ pub(super) fn simulate(
                 record.post[c.index()] = post.0;
                 record.position[c.index()] = position;
                 if status == Supernumerary::No {
-                    ws.take(plan, post, rank, positions, record);
+                    ws.take(plan, post, i, rank, positions, record);
                 }
             }
         } else {
@@ -485,7 +497,7 @@ pub(super) fn simulate(
                 record.post[c.index()] = post.0;
                 record.position[c.index()] = position;
                 if status == Supernumerary::No {
-                    ws.take(plan, post, rank, positions, record);
+                    ws.take(plan, post, i, rank, positions, record);
                 }
             }
         }

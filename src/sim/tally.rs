@@ -185,6 +185,17 @@ pub struct Record {
     pub filled: Vec<u32>,
     /// Per post: the rank of the last candidate admitted, 0 when none.
     pub last_rank: Vec<u32>,
+    /// Per post: the index in the order of choice (0 for the first called) of the candidate
+    /// who took its last seat; [`Record::NONE`] when it did not fill. A candidate called at
+    /// index `t` in place of that one finds the post open if and only if `full_at >= t`.
+    pub full_at: Vec<u32>,
+    /// Per post: its free seats just before the call where a [`crate::sim::Stop`] is set
+    /// (the lazy engine only; empty otherwise).
+    pub left_at_stop: Vec<u32>,
+    /// Per call (index in the order of choice): the must-fill sectors tight for that
+    /// candidate, as bits (sector `s` is bit `s`, for the first 64 sectors). The lazy engine
+    /// only, on instances with must-fill sectors; empty otherwise.
+    pub tight: Vec<u64>,
 }
 
 impl Record {
@@ -199,6 +210,9 @@ impl Record {
             first: vec![Record::NONE; candidates],
             filled: vec![0; posts],
             last_rank: vec![0; posts],
+            full_at: vec![Record::NONE; posts],
+            left_at_stop: Vec::new(),
+            tight: Vec::new(),
         }
     }
 
@@ -209,6 +223,9 @@ impl Record {
         self.first.fill(Record::NONE);
         self.filled.fill(0);
         self.last_rank.fill(0);
+        self.full_at.fill(Record::NONE);
+        self.left_at_stop.clear();
+        self.tight.clear();
     }
 }
 

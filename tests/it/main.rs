@@ -15,3 +15,4 @@ mod serial_dictatorship;
 mod simulate;
 mod simulate_cli;
 mod support;
+mod wishlist;

@@ -391,6 +391,9 @@ proptest! {
             for (p, fill) in outcome.posts.iter().enumerate() {
                 prop_assert_eq!(record.filled[p], fill.filled);
                 prop_assert_eq!(record.last_rank[p], fill.last.map_or(0, |a| a.rank));
+                let full = fill.filled == instance.posts[p].seats && fill.filled > 0;
+                let full_at = if full { fill.last.unwrap().call - 1 } else { u32::MAX };
+                prop_assert_eq!(record.full_at[p], full_at, "{:?} post {}", engine, p);
             }
         }
     }
@@ -414,6 +417,20 @@ proptest! {
             for p in &watch {
                 prop_assert_eq!(ra.filled[p.index()], rb.filled[p.index()]);
                 prop_assert_eq!(ra.last_rank[p.index()], rb.last_rank[p.index()]);
+                prop_assert_eq!(ra.full_at[p.index()], rb.full_at[p.index()]);
+            }
+            // The seats left before the stop's call: the seats less those taken by the
+            // candidates called before it (supernumeraries use none).
+            prop_assert!(ra.left_at_stop.is_empty());
+            for (p, post) in setup.instance.posts.iter().enumerate() {
+                let taken = setup.order.sequence()[..after]
+                    .iter()
+                    .filter(|c| ra.post[c.index()] == p as u32)
+                    .filter(|&&c| !setup.instance.candidate(c).supernumerary.is_supernumerary())
+                    .count() as u32;
+                prop_assert_eq!(rb.left_at_stop[p], post.seats - taken, "post {}", p);
+                // Open at call `after` exactly when it filled at or after it.
+                prop_assert_eq!(rb.left_at_stop[p] > 0, ra.full_at[p] >= after as u32);
             }
         }
     }

@@ -1,0 +1,496 @@
+//! The extern's (and the interne's) question: with my rank and my wish list, what are my
+//! chances for each wish? No I/O.
+//!
+//! Everyone else's list is drawn from the preference model; mine is the list given. Under
+//! serial dictatorship my outcome depends only on the candidates called before me, so each
+//! simulation stops right after my call ([`crate::sim::Stop`]), or later only as long as one
+//! of my wished posts is still open (its rang limite is then still to be seen). The draws are
+//! those of whole simulations: stopping early changes no figure.
+//!
+//! Where I stand: [`place_you`] puts me in the instance. A candidate who has my priority,
+//! seniority and rank already *is* me (nationally, ranks 1 to N: the candidate of my rank); I
+//! take their place and keep the others as they are. Otherwise I am one more candidate.
+//!
+//! The reverse question, [`target_curve`]: the chance of getting one post, wished first, for
+//! every place in the order of choice a candidate like me could have. One run of whole
+//! simulations gives it all: a candidate called at index `t` in place of the one there finds
+//! the post open exactly when it filled at `t` or later ([`crate::sim::tally::Record::full_at`]),
+//! and is free to take it unless a must-fill sector that does not hold it is tight for them
+//! then.
+//!
+//! Listing one's true preferences is optimal under serial dictatorship (and under
+//! candidate-proposing deferred acceptance): nothing here ever suggests reordering a list.
+//! The advice is only which wishes are out of reach and, when the chance of getting none is
+//! high, which posts still open at my call would add safety.
+
+use crate::model::{Candidate, CandidateId, DesId, Instance, PhaseId, PostId, Supernumerary};
+use crate::priority::{Order, TieBreak};
+use crate::sim::tally::Record;
+use crate::sim::{Engine, Runner, Setup, Stop};
+use rayon::prelude::*;
+
+/// Who I am in the order of choice, and what posts are open to me.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct You {
+    /// Exam rank.
+    pub rank: u32,
+    /// Validated semesters in the current phase.
+    pub seniority: u32,
+    /// Priority class.
+    pub priority: u32,
+    /// Phase, for a semester choice.
+    pub phase: Option<PhaseId>,
+    /// DES, for a semester choice.
+    pub des: Option<DesId>,
+    /// Public-service contract signatory.
+    pub cesp: bool,
+}
+
+impl You {
+    /// The candidate I am, named `name`.
+    pub fn candidate(&self, name: &str) -> Candidate {
+        let mut c = Candidate::new(name, self.rank);
+        c.seniority = self.seniority;
+        c.priority = self.priority;
+        c.phase = self.phase;
+        c.des = self.des;
+        c.cesp = self.cesp;
+        c
+    }
+
+    /// Whether `c` is in the same class as me: same CESP status, phase and DES (so the same
+    /// posts are open), and an ordinary candidate.
+    pub fn is_like(&self, c: &Candidate) -> bool {
+        c.cesp == self.cesp
+            && c.phase == self.phase
+            && c.des == self.des
+            && c.supernumerary == Supernumerary::No
+    }
+}
+
+/// An instance with me in it.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    /// The instance, me included.
+    pub instance: Instance,
+    /// Its order of choice.
+    pub order: Order,
+    /// Me.
+    pub me: CandidateId,
+    /// The candidate whose place I took, if any.
+    pub replaced: Option<String>,
+    /// My index in the order of choice (0: called first).
+    pub call: usize,
+}
+
+/// The name I go by in an instance.
+pub const YOU: &str = "you";
+
+/// Puts me in `instance`: in place of the ordinary candidate with my priority, seniority and
+/// rank, or as one more candidate.
+pub fn place_you(instance: &Instance, you: &You, ties: TieBreak) -> Result<Placed, String> {
+    if you.rank == 0 {
+        return Err("rank 0: ranks start at 1".to_owned());
+    }
+    let mut instance = instance.clone();
+    let same_place = instance.candidates.iter().position(|c| {
+        c.rank == you.rank
+            && c.seniority == you.seniority
+            && c.priority == you.priority
+            && !c.supernumerary.is_supernumerary()
+    });
+    let mut name = YOU.to_owned();
+    while instance.candidates.iter().any(|c| c.name == name) {
+        name.push('*');
+    }
+    let (me, replaced) = match same_place {
+        Some(i) => {
+            let replaced = instance.candidates[i].name.clone();
+            let mut c = you.candidate(&name);
+            c.home = instance.candidates[i].home;
+            instance.candidates[i] = c;
+            (CandidateId::from_index(i), Some(replaced))
+        }
+        None => {
+            instance.candidates.push(you.candidate(&name));
+            (CandidateId::from_index(instance.candidates.len() - 1), None)
+        }
+    };
+    let order = Order::of(&instance.candidates, ties).map_err(|tie| {
+        format!(
+            "candidates \"{}\" and \"{}\" have the same priority, seniority and rank",
+            instance.candidate(tie.first).name,
+            instance.candidate(tie.second).name
+        )
+    })?;
+    let call = order.call(me) as usize - 1;
+    Ok(Placed {
+        instance,
+        order,
+        me,
+        replaced,
+        call,
+    })
+}
+
+/// The post named `code` in `instance`: its id (`OPH@Lyon`), matched exactly, then without
+/// regard to case; otherwise an error with the closest name.
+pub fn find_post(instance: &Instance, code: &str) -> Result<PostId, String> {
+    let code = code.trim();
+    if let Some(i) = instance.posts.iter().position(|p| p.name == code) {
+        return Ok(PostId::from_index(i));
+    }
+    let lower = code.to_lowercase();
+    let matches: Vec<usize> = (0..instance.posts.len())
+        .filter(|&i| instance.posts[i].name.to_lowercase() == lower)
+        .collect();
+    if let [i] = matches[..] {
+        return Ok(PostId::from_index(i));
+    }
+    let names: Vec<String> = instance.posts.iter().map(|p| p.name.clone()).collect();
+    Err(format!(
+        "\"{code}\" is not a post of this instance{}",
+        crate::io::suggest::did_you_mean(code, &names)
+    ))
+}
+
+/// Why `post` is closed to `candidate`, in words; `None` when it is open.
+pub fn why_closed(instance: &Instance, post: PostId, candidate: &Candidate) -> Option<String> {
+    let p = instance.post(post);
+    if p.is_open_to(candidate) {
+        return None;
+    }
+    if p.cesp != candidate.cesp {
+        return Some(if p.cesp {
+            "it is reserved for CESP signatories (give --cesp if you are one)".to_owned()
+        } else {
+            "CESP signatories choose among CESP posts only".to_owned()
+        });
+    }
+    let names = |ids: Vec<u32>, vocab: &crate::model::Vocab| -> String {
+        ids.iter()
+            .map(|&i| vocab.name(i).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !p.open_phases.is_empty()
+        && !candidate
+            .phase
+            .is_some_and(|ph| p.open_phases.contains(&ph))
+    {
+        return Some(format!(
+            "it is open to phase {} only{}",
+            names(
+                p.open_phases.iter().map(|x| x.0).collect(),
+                &instance.phases
+            ),
+            candidate.phase.map_or_else(
+                || " (give --phase)".to_owned(),
+                |ph| format!(", not {}", instance.phases.name(ph.0))
+            )
+        ));
+    }
+    Some(format!(
+        "it is open to DES {} only{}",
+        names(p.open_des.iter().map(|x| x.0).collect(), &instance.des),
+        candidate.des.map_or_else(
+            || " (give --des)".to_owned(),
+            |d| format!(", not {}", instance.des.name(d.0))
+        )
+    ))
+}
+
+/// What a wish-list run counts, as integers over simulations.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Odds {
+    /// Simulations.
+    pub sims: u64,
+    /// Per wish: simulations where I got exactly it.
+    pub got: Vec<u64>,
+    /// Simulations where a must-fill sector forced me into a post I did not list.
+    pub forced: u64,
+    /// Simulations where I got no post.
+    pub none: u64,
+    /// Per post: simulations where it had a free seat when I was called.
+    pub open_at_call: Vec<u64>,
+    /// Per post: free seats when I was called, summed over simulations.
+    pub seats_left: Vec<u64>,
+    /// Per post: simulations where I got it (wished or forced).
+    pub mine: Vec<u64>,
+    /// Per wish: its rang limite (rank of the last admitted, me included) in each simulation
+    /// where someone took it, sorted.
+    pub rangs: Vec<Vec<u32>>,
+    /// Per wish: simulations where it filled.
+    pub filled: Vec<u64>,
+}
+
+impl Odds {
+    fn new(posts: usize, wishes: usize) -> Odds {
+        Odds {
+            sims: 0,
+            got: vec![0; wishes],
+            forced: 0,
+            none: 0,
+            open_at_call: vec![0; posts],
+            seats_left: vec![0; posts],
+            mine: vec![0; posts],
+            rangs: vec![Vec::new(); wishes],
+            filled: vec![0; wishes],
+        }
+    }
+
+    fn merge(mut self, other: Odds) -> Odds {
+        self.sims += other.sims;
+        self.forced += other.forced;
+        self.none += other.none;
+        let add = |a: &mut Vec<u64>, b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.got, &other.got);
+        add(&mut self.open_at_call, &other.open_at_call);
+        add(&mut self.seats_left, &other.seats_left);
+        add(&mut self.mine, &other.mine);
+        add(&mut self.filled, &other.filled);
+        for (a, b) in self.rangs.iter_mut().zip(other.rangs) {
+            a.extend(b);
+        }
+        self
+    }
+}
+
+/// Runs `sims` simulations of `setup` (me with my list as an explicit list, everyone else
+/// drawn), stopping each after my call once my wished posts are full, and counts my
+/// outcomes. The same counts for any number of threads.
+///
+/// `setup` must run on the lazy engine without positions ([`Setup::lazy_supported`]).
+pub fn odds(setup: &Setup, me: CandidateId, wishes: &[PostId], seed: u64, sims: u64) -> Odds {
+    let call = setup.order.call(me) as usize - 1;
+    let runner = Runner::new(setup, Engine::Lazy, false).with_stop(Stop {
+        after: call,
+        watch: wishes.to_vec(),
+    });
+    let posts = setup.instance.posts.len();
+    let mut odds = chunked(sims, |range| {
+        let mut odds = Odds::new(posts, wishes.len());
+        let mut simulator = runner.simulator();
+        for k in range {
+            let record = simulator.simulate(seed, k);
+            odds.sims += 1;
+            let got = record.post[me.index()];
+            match wishes.iter().position(|w| w.0 == got) {
+                Some(i) => odds.got[i] += 1,
+                None if got == Record::NONE => odds.none += 1,
+                None => odds.forced += 1,
+            }
+            if got != Record::NONE {
+                odds.mine[got as usize] += 1;
+            }
+            for (p, &left) in record.left_at_stop.iter().enumerate() {
+                odds.open_at_call[p] += u64::from(left > 0);
+                odds.seats_left[p] += u64::from(left);
+            }
+            for (i, w) in wishes.iter().enumerate() {
+                if record.filled[w.index()] > 0 {
+                    odds.rangs[i].push(record.last_rank[w.index()]);
+                }
+                odds.filled[i] += u64::from(record.full_at[w.index()] != Record::NONE);
+            }
+        }
+        odds
+    })
+    .into_iter()
+    .fold(Odds::new(posts, wishes.len()), Odds::merge);
+    for r in &mut odds.rangs {
+        r.sort_unstable();
+    }
+    odds
+}
+
+/// Runs `f` on slices of `0..sims`, in parallel, and returns their results in order. The
+/// slices do not depend on the number of threads.
+fn chunked<T: Send>(sims: u64, f: impl Fn(std::ops::Range<u64>) -> T + Sync) -> Vec<T> {
+    const CHUNKS: u64 = 64;
+    let chunks = CHUNKS.min(sims.max(1));
+    (0..chunks)
+        .into_par_iter()
+        .map(|i| f(sims * i / chunks..sims * (i + 1) / chunks))
+        .collect()
+}
+
+/// The `q`-quantile of sorted values (nearest rank), `None` when empty.
+pub fn quantile(sorted: &[u32], q: f64) -> Option<u32> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let i = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+    Some(sorted[i])
+}
+
+/// The Wilson score interval (95 %) of `x` successes in `n` trials.
+pub fn wilson(x: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (n, p) = (n as f64, x as f64 / n as f64);
+    let z = crate::sim::tally::Z95;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
+    let lo = if x == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if x as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    (lo, hi)
+}
+
+/// A plain verdict on a chance, with the thresholds shown in every report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// 80 % or more.
+    Likely,
+    /// From 20 % to 80 %.
+    Possible,
+    /// From 1 % to 20 %.
+    LongShot,
+    /// Under 1 %.
+    OutOfReach,
+}
+
+impl Verdict {
+    /// The thresholds, as words for reports.
+    pub const THRESHOLDS: &'static str =
+        "likely: 80 % or more; possible: 20 to 80 %; long shot: 1 to 20 %; out of reach: under 1 %";
+
+    /// The verdict on chance `p`.
+    pub fn of(p: f64) -> Verdict {
+        if p >= 0.8 {
+            Verdict::Likely
+        } else if p >= 0.2 {
+            Verdict::Possible
+        } else if p >= 0.01 {
+            Verdict::LongShot
+        } else {
+            Verdict::OutOfReach
+        }
+    }
+
+    /// The verdict in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Likely => "likely",
+            Verdict::Possible => "possible",
+            Verdict::LongShot => "long shot",
+            Verdict::OutOfReach => "out of reach",
+        }
+    }
+}
+
+/// The chance of getting one post, wished first, at each place in the order of choice that a
+/// candidate like me could have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Curve {
+    /// The post.
+    pub post: PostId,
+    /// Simulations.
+    pub sims: u64,
+    /// The places: candidates like me, in the order of choice.
+    pub points: Vec<CurvePoint>,
+}
+
+/// One place of a [`Curve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurvePoint {
+    /// The index in the order of choice (0: called first).
+    pub call: u32,
+    /// The exam rank of the candidate called there.
+    pub rank: u32,
+    /// Their seniority.
+    pub seniority: u32,
+    /// Simulations where a candidate called there, wishing the post first, gets it.
+    pub got: u64,
+}
+
+/// The curve of `post` over the places of candidates like `you` (see the module's docs), from
+/// `sims` whole simulations of `setup` (everyone drawn, nobody replaced). The same counts for
+/// any number of threads.
+///
+/// `setup` must run on the lazy engine without positions ([`Setup::lazy_supported`]).
+pub fn target_curve(setup: &Setup, you: &You, post: PostId, seed: u64, sims: u64) -> Curve {
+    let instance = &setup.instance;
+    let sector = instance.post(post).sector.map(|s| s.0);
+    let calls: Vec<(u32, &Candidate)> = setup
+        .order
+        .sequence()
+        .iter()
+        .enumerate()
+        .map(|(t, &c)| (t as u32, instance.candidate(c)))
+        .filter(|(_, c)| you.is_like(c))
+        .collect();
+    let runner = Runner::new(setup, Engine::Lazy, false);
+    let n = setup.order.len();
+    // Without must-fill sectors the chance at `t` is the share of simulations where the post
+    // filled at `t` or later: a histogram of `full_at` and its suffix sums. With them, each
+    // place is checked in each simulation.
+    let counts = chunked(sims, |range| {
+        let mut fills = vec![0u64; n + 1];
+        let mut got = vec![0u64; calls.len()];
+        let mut simulator = runner.simulator();
+        for k in range {
+            let record = simulator.simulate(seed, k);
+            let full_at = record.full_at[post.index()];
+            if record.tight.is_empty() {
+                fills[(full_at as usize).min(n)] += 1;
+            } else {
+                for (g, &(t, _)) in got.iter_mut().zip(&calls) {
+                    let tight = record.tight[t as usize];
+                    let free = tight == 0 || sector.is_some_and(|s| s < 64 && tight >> s & 1 == 1);
+                    *g += u64::from(full_at >= t && free);
+                }
+            }
+        }
+        (fills, got)
+    });
+    let mut fills = vec![0u64; n + 1];
+    let mut got = vec![0u64; calls.len()];
+    for (f, g) in counts {
+        fills.iter_mut().zip(&f).for_each(|(a, b)| *a += b);
+        got.iter_mut().zip(&g).for_each(|(a, b)| *a += b);
+    }
+    // Suffix sums: at_least[t] = simulations with full_at >= t.
+    let mut at_least = vec![0u64; n + 2];
+    for t in (0..=n).rev() {
+        at_least[t] = at_least[t + 1] + fills[t];
+    }
+    let points = calls
+        .iter()
+        .zip(&got)
+        .map(|(&(t, c), &g)| CurvePoint {
+            call: t,
+            rank: c.rank,
+            seniority: c.seniority,
+            got: g + at_least[t as usize],
+        })
+        .collect();
+    Curve { post, sims, points }
+}
+
+impl Curve {
+    /// The last place, in the order of choice, up to which the chance is at least `p`
+    /// everywhere: "the rank needed for a `p` chance". `None` when even the first place is
+    /// below it.
+    pub fn needed(&self, p: f64) -> Option<&CurvePoint> {
+        let below = self
+            .points
+            .iter()
+            .position(|pt| (pt.got as f64) < p * self.sims as f64);
+        match below {
+            Some(0) => None,
+            Some(i) => Some(&self.points[i - 1]),
+            None => self.points.last(),
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! `amphi wishlist`'s core: my odds against exact enumeration, the target curve against my
+//! odds at each place, and the curve on the shipped data.
+
+use amphi::model::{Candidate, Instance, PhaseId, Post, PostId, SectorId, WishLists};
+use amphi::prefs::Model;
+use amphi::priority::{Order, TieBreak};
+use amphi::rules::{AllocConfig, Rule};
+use amphi::sim::{BandSpec, Setup};
+use amphi::wishlist::{self, Verdict, You};
+
+fn setup_of(placed: &wishlist::Placed, mine: &[PostId], model: &Model) -> Setup {
+    let lists = placed.instance.candidate_ids().map(|c| {
+        if c == placed.me {
+            mine.to_vec()
+        } else {
+            Vec::new()
+        }
+    });
+    Setup::new(
+        placed.instance.clone(),
+        WishLists::from_lists(lists.collect::<Vec<_>>()),
+        placed.order.clone(),
+        model,
+        &BandSpec::Equal(1),
+    )
+}
+
+/// Every order of `items`, with its Plackett–Luce probability under `weights`.
+fn orders(items: &[usize], weights: &[f64]) -> Vec<(Vec<usize>, f64)> {
+    if items.is_empty() {
+        return vec![(Vec::new(), 1.0)];
+    }
+    let total: f64 = items.iter().map(|&i| weights[i]).sum();
+    let mut all = Vec::new();
+    for (k, &first) in items.iter().enumerate() {
+        let rest: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != k)
+            .map(|(_, &i)| i)
+            .collect();
+        for (mut tail, p) in orders(&rest, weights) {
+            tail.insert(0, first);
+            all.push((tail, p * weights[first] / total));
+        }
+    }
+    all
+}
+
+/// `|observed - p| < 4.5 standard errors of a share over `n` draws` (plus a hair).
+#[track_caller]
+fn close(what: &str, x: u64, n: u64, p: f64) {
+    let observed = x as f64 / n as f64;
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    assert!(
+        (observed - p).abs() < 4.5 * se + 1e-9,
+        "{what}: observed {observed:.4}, exact {p:.4} (se {se:.4})"
+    );
+}
+
+/// Posts A (1 seat), B (1 seat) and C (2 seats), worth 1, 0.5 and 0, leaving worth -0.5.
+/// Candidates ranked 1, 2 and 4 draw their lists; I am ranked 3 and list B then A. Exact
+/// enumeration over the 24 orders (posts and leaving) of each of the three others gives my
+/// chance of each wish, of none, and the law of each wished post's rang limite.
+#[test]
+fn odds_match_exact_enumeration() {
+    let mut instance = Instance::default();
+    for (name, seats) in [("A", 1), ("B", 1), ("C", 2)] {
+        instance.posts.push(Post::new(name, seats));
+    }
+    for rank in [1, 2, 4] {
+        instance
+            .candidates
+            .push(Candidate::new(format!("c{rank}"), rank));
+    }
+    let mut model = Model::uniform();
+    model.posts = [("A", 1.0), ("B", 0.5), ("C", 0.0)]
+        .map(|(p, v)| (p.to_owned(), v))
+        .into();
+    model.outside_option = Some(-0.5);
+    let you = You {
+        rank: 3,
+        ..You::default()
+    };
+    let placed = wishlist::place_you(&instance, &you, TieBreak::Reject).unwrap();
+    assert_eq!((placed.call, placed.replaced.as_deref()), (2, None));
+    let (a, b) = (PostId(0), PostId(1));
+    let mine = [b, a];
+    let setup = setup_of(&placed, &mine, &model);
+
+    // Exact: items 0, 1, 2 are the posts, 3 is leaving.
+    let weights = [1f64.exp(), 0.5f64.exp(), 1.0, (-0.5f64).exp()];
+    let all = orders(&[0, 1, 2, 3], &weights);
+    let list = |order: &[usize]| -> Vec<PostId> {
+        order
+            .iter()
+            .take_while(|&&i| i != 3)
+            .map(|&i| PostId(i as u32))
+            .collect()
+    };
+    let (mut got, mut none) = ([0.0; 2], 0.0);
+    let mut rang = [[0.0f64; 5]; 2];
+    let others: Vec<usize> = (0..placed.instance.candidates.len())
+        .filter(|&c| c != placed.me.index())
+        .collect();
+    for (o1, p1) in &all {
+        for (o2, p2) in &all {
+            for (o3, p3) in &all {
+                let p = p1 * p2 * p3;
+                let mut lists = vec![Vec::new(); 4];
+                for (&c, o) in others.iter().zip([o1, o2, o3]) {
+                    lists[c] = list(o);
+                }
+                lists[placed.me.index()] = mine.to_vec();
+                let outcome = Rule::SerialDictatorship.allocate(
+                    &placed.instance,
+                    &placed.order,
+                    &WishLists::from_lists(&lists),
+                    &AllocConfig::default(),
+                );
+                match outcome.placement(placed.me).post {
+                    Some(x) if x == b => got[0] += p,
+                    Some(x) if x == a => got[1] += p,
+                    _ => none += p,
+                }
+                for (w, post) in mine.iter().enumerate() {
+                    let r = outcome.posts[post.index()].last.map_or(0, |l| l.rank);
+                    rang[w][r as usize] += p;
+                }
+            }
+        }
+    }
+    let sims = 40_000;
+    let odds = wishlist::odds(&setup, placed.me, &mine, 3, sims);
+    assert_eq!(odds.sims, sims);
+    close("B", odds.got[0], sims, got[0]);
+    close("A", odds.got[1], sims, got[1]);
+    close("none", odds.none, sims, none);
+    assert_eq!(odds.forced, 0);
+    assert_eq!(odds.got[0] + odds.got[1] + odds.none, sims);
+    for (w, (exact, simulated)) in rang.iter().zip(&odds.rangs).enumerate() {
+        let taken = simulated.len() as u64;
+        close(&format!("wish {w} nobody"), sims - taken, sims, exact[0]);
+        for r in 1..=4u32 {
+            let x = simulated.iter().filter(|&&q| q == r).count() as u64;
+            close(&format!("wish {w} rang {r}"), x, sims, exact[r as usize]);
+        }
+    }
+    // The same counts with one thread or two.
+    let on = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| wishlist::odds(&setup, placed.me, &mine, 3, 2000))
+    };
+    assert_eq!(on(1), on(2));
+}
+
+/// A subdivision where a must-fill sector forces the last called: the target curve at each
+/// place equals, simulation for simulation, my odds when I take that place with the target as
+/// my only wish (the candidates before me draw the same in both runs).
+#[test]
+fn the_target_curve_is_my_odds_at_each_place() {
+    let mut instance = Instance::default();
+    let socle = PhaseId(instance.phases.intern("socle"));
+    let amb = SectorId(instance.sectors.intern("amb"));
+    let mut model = Model::uniform();
+    for (i, (name, seats, sector)) in [
+        ("URG-1", 2, false),
+        ("URG-2", 2, false),
+        ("AMB-1", 2, true),
+        ("AMB-2", 2, true),
+        ("GER", 3, false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut post = Post::new(name, seats);
+        post.sector = sector.then_some(amb);
+        post.open_phases = vec![socle];
+        instance.posts.push(post);
+        model.posts.insert(name.to_owned(), 1.0 - 0.4 * i as f64);
+    }
+    for i in 0..10u32 {
+        let mut c = Candidate::new(format!("i{i}"), 10 + 7 * i);
+        c.phase = Some(socle);
+        instance.candidates.push(c);
+    }
+    let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+    let nobody = WishLists::from_lists(vec![Vec::<PostId>::new(); 10]);
+    let whole = Setup::new(instance.clone(), nobody, order, &model, &BandSpec::Equal(1));
+    let like = You {
+        phase: Some(socle),
+        ..You::default()
+    };
+    let sims = 3000;
+    for target in [PostId(0), PostId(2), PostId(4)] {
+        let curve = wishlist::target_curve(&whole, &like, target, 11, sims);
+        assert_eq!(curve.points.len(), 10);
+        for pt in &curve.points {
+            let you = You {
+                rank: pt.rank,
+                ..like.clone()
+            };
+            let placed = wishlist::place_you(&instance, &you, TieBreak::Reject).unwrap();
+            assert_eq!(placed.call as u32, pt.call);
+            let setup = setup_of(&placed, &[target], &model);
+            let odds = wishlist::odds(&setup, placed.me, &[target], 11, sims);
+            assert_eq!(odds.got[0], pt.got, "post {target:?} at call {}", pt.call);
+        }
+        // The first called is free (4 seats in the sector for 10 candidates) and always gets
+        // the target.
+        assert_eq!(curve.points[0].got, sims, "{target:?}");
+    }
+}
+
+/// On the shipped 2023 table, a better rank never lowers the chance of a post wished first.
+#[test]
+fn the_rank_curve_is_monotone_on_the_shipped_data() {
+    let loaded = amphi::io::load_instance(
+        &amphi::io::InstanceSource::National {
+            data: "data".into(),
+            year: 2023,
+            candidates: None,
+        },
+        TieBreak::Reject,
+    )
+    .unwrap();
+    let model = amphi::io::read_model(std::path::Path::new("data/model.json")).unwrap();
+    let setup = Setup::new(
+        loaded.instance,
+        loaded.explicit,
+        loaded.order,
+        &model,
+        &BandSpec::Equal(1),
+    );
+    for code in ["OPH@Lyon", "MGE@Limoges", "CPR@Bordeaux"] {
+        let post = wishlist::find_post(&setup.instance, code).unwrap();
+        let curve = wishlist::target_curve(&setup, &You::default(), post, 1, 300);
+        let ordinary = setup.instance.candidates.iter().filter(|c| !c.cesp).count();
+        assert_eq!(curve.points.len(), ordinary, "non-CESP candidates");
+        assert!(
+            curve.points.windows(2).all(|w| w[0].got >= w[1].got),
+            "{code}"
+        );
+        assert_eq!(
+            curve.points[0].got, 300,
+            "{code}: the first called always gets it"
+        );
+        let p80 = curve.needed(0.8).map(|pt| pt.rank);
+        assert!(p80.is_some(), "{code}");
+    }
+}
+
+#[test]
+fn verdicts_and_helpers() {
+    assert_eq!(Verdict::of(0.8), Verdict::Likely);
+    assert_eq!(Verdict::of(0.7999), Verdict::Possible);
+    assert_eq!(Verdict::of(0.2), Verdict::Possible);
+    assert_eq!(Verdict::of(0.01), Verdict::LongShot);
+    assert_eq!(Verdict::of(0.0099), Verdict::OutOfReach);
+    assert_eq!(wishlist::quantile(&[1, 2, 3, 4], 0.5), Some(2));
+    assert_eq!(wishlist::quantile(&[1, 2, 3, 4], 0.95), Some(4));
+    assert_eq!(wishlist::quantile(&[], 0.5), None);
+    let (lo, hi) = wishlist::wilson(0, 100);
+    assert_eq!(lo, 0.0);
+    assert!((hi - 0.037).abs() < 0.001, "{hi}");
+    let mut instance = Instance::default();
+    instance.posts.push(Post::new("OPH@Lyon", 1));
+    assert_eq!(wishlist::find_post(&instance, "oph@lyon"), Ok(PostId(0)));
+    assert_eq!(
+        wishlist::find_post(&instance, "OPH@Lyn"),
+        Err("\"OPH@Lyn\" is not a post of this instance (did you mean \"OPH@Lyon\"?)".to_owned())
+    );
+}
