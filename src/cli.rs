@@ -61,6 +61,14 @@ pub enum Command {
     /// Prints two tables and writes rules.csv, rank_profile.csv, rules.json and
     /// rank_profile.svg.
     Rules(RulesArgs),
+    /// Test a wish list: with your rank (and seniority, for a semester choice) and your
+    /// wishes, the chance of getting each wish, of getting none, and each wished post's rang
+    /// limite; everyone else's list is drawn from the preference model. With --target POST,
+    /// the chance of getting that post, wished first, by exam rank.
+    ///
+    /// Prints a summary with plain verdicts and advice, and writes wishlist.csv, left.csv
+    /// (what is left when you are called), target.csv, target.svg and wishlist.json.
+    Wishlist(WishlistArgs),
 }
 
 /// Output format of the summary.
@@ -657,6 +665,152 @@ impl RulesArgs {
             out: self.out,
             format: self.format,
             ties,
+        })
+    }
+}
+
+/// `amphi wishlist`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WishlistArgs {
+    /// The instance and the model of everyone else's lists.
+    #[command(flatten)]
+    pub instance: InstanceArgs,
+    /// Your exam rank (ECN/EDN).
+    #[arg(long, value_name = "R")]
+    pub rank: Option<u32>,
+    /// Your validated semesters in the current phase (semester choice).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seniority: u32,
+    /// Your priority class (0 for most).
+    #[arg(long, value_name = "P", default_value_t = 0)]
+    pub priority: u32,
+    /// Your phase (semester choice), as in candidates.csv.
+    #[arg(long, value_name = "NAME")]
+    pub phase: Option<String>,
+    /// Your DES code (semester choice), as in candidates.csv.
+    #[arg(long, value_name = "CODE")]
+    pub des: Option<String>,
+    /// You signed a public-service contract (CESP): you choose among CESP posts.
+    #[arg(long)]
+    pub cesp: bool,
+    /// A wish, best first: a post id such as OPH@Lyon (national: DES@subdivision). Repeat it.
+    #[arg(long, value_name = "POST", conflicts_with = "list")]
+    pub wish: Vec<String>,
+    /// Your wishes in a CSV file with a `post` column, one per line, best first.
+    #[arg(long, value_name = "FILE")]
+    pub list: Option<PathBuf>,
+    /// A post whose chance, wished first, to print by exam rank. Repeat it.
+    #[arg(long, value_name = "POST")]
+    pub target: Vec<String>,
+    /// How many simulations.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub sims: u64,
+    /// Master seed: simulation k draws from a generator seeded by (seed, k).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0: one per core). The results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Posts listed in "what is left when you are called".
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    pub top: usize,
+    /// Folder to write wishlist.csv, left.csv, target.csv, target.svg and wishlist.json into.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out/wishlist")]
+    pub out: PathBuf,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// A validated `amphi wishlist` configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WishlistConfig {
+    /// The instance.
+    pub input: InstanceSource,
+    /// The model file; `None` for the noise-only model.
+    pub model: Option<PathBuf>,
+    /// Tie policy.
+    pub ties: TieBreak,
+    /// Your rank; `None` with targets only.
+    pub rank: Option<u32>,
+    /// Your seniority.
+    pub seniority: u32,
+    /// Your priority class.
+    pub priority: u32,
+    /// Your phase, by name.
+    pub phase: Option<String>,
+    /// Your DES, by code.
+    pub des: Option<String>,
+    /// CESP signatory.
+    pub cesp: bool,
+    /// Your wishes, as given on the command line.
+    pub wishes: Vec<String>,
+    /// Your wishes' file.
+    pub list: Option<PathBuf>,
+    /// Target posts.
+    pub targets: Vec<String>,
+    /// Simulations.
+    pub sims: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Posts in "what is left".
+    pub top: usize,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Summary format.
+    pub format: Format,
+}
+
+impl WishlistArgs {
+    /// Checks the flags.
+    pub fn into_config(self) -> Result<WishlistConfig, String> {
+        let InstanceChoice { input, model, ties } = self.instance.resolve()?;
+        if self.sims == 0 {
+            return Err("--sims must be 1 or more".to_owned());
+        }
+        if self.sims > MAX_SIMS {
+            return Err(format!(
+                "--sims: {} is more than {MAX_SIMS}, the most a run counts",
+                self.sims
+            ));
+        }
+        let has_list = !self.wish.is_empty() || self.list.is_some();
+        if !has_list && self.target.is_empty() {
+            return Err(
+                "nothing to do: give your wishes (--wish POST, repeated, or --list FILE) or a \
+                 --target POST"
+                    .to_owned(),
+            );
+        }
+        if has_list && self.rank.is_none() {
+            return Err(
+                "--rank is needed with your wishes: where are you in the order?".to_owned(),
+            );
+        }
+        if self.rank == Some(0) {
+            return Err("--rank: 0 is not a rank (ranks start at 1)".to_owned());
+        }
+        Ok(WishlistConfig {
+            input,
+            model,
+            ties,
+            rank: self.rank,
+            seniority: self.seniority,
+            priority: self.priority,
+            phase: self.phase,
+            des: self.des,
+            cesp: self.cesp,
+            wishes: self.wish,
+            list: self.list,
+            targets: self.target,
+            sims: self.sims,
+            seed: self.seed,
+            threads: self.threads,
+            top: self.top,
+            out: self.out,
+            format: self.format,
         })
     }
 }

@@ -3,7 +3,7 @@
 use amphi::calibrate::{CalibrateConfig, evaluate};
 use amphi::cli::{
     AllocateConfig, CalibrateArgs, Cli, Command, CompareArgs, EngineChoice, Format, MergeArgs,
-    ReportArgs, RulesConfig, SimulateConfig,
+    ReportArgs, RulesConfig, SimulateConfig, WishlistConfig,
 };
 use amphi::compare::CompareConfig;
 use amphi::outcome::Summary;
@@ -55,6 +55,13 @@ fn main() -> ExitCode {
         },
         Command::Rules(args) => match args.into_config() {
             Ok(config) => rules(&config),
+            Err(message) => {
+                eprintln!("amphi: error: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        Command::Wishlist(args) => match args.into_config() {
+            Ok(config) => wishlist(&config),
             Err(message) => {
                 eprintln!("amphi: error: {message}");
                 return ExitCode::from(2);
@@ -554,6 +561,219 @@ fn rules(config: &RulesConfig) -> anyhow::Result<()> {
     ];
     let summary = report.summary_text();
     write_and_print(&config.out, &files, config.format, &summary, "rules.json")
+}
+
+fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
+    use amphi::model::{PostId, WishLists};
+    use amphi::report::{OddsInput, WishlistReport, WishlistRun, YouRow};
+    use amphi::wishlist::{self, You};
+    let model = match &config.model {
+        Some(path) => io::read_model(path)?,
+        None => Model::uniform(),
+    };
+    let model_name = config.model.as_ref().map_or_else(
+        || "a model where only the noise orders lists".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let io::Loaded {
+        source,
+        instance,
+        explicit,
+        order,
+        mut warnings,
+        ..
+    } = io::load_instance(&config.input, config.ties)?;
+    warnings.extend(model.coverage_warnings(&instance));
+    for warning in &warnings {
+        eprintln!("amphi: warning: {warning}");
+    }
+    let tag = |flag: &str, name: &Option<String>, vocab: &amphi::model::Vocab| {
+        name.as_ref()
+            .map(|n| {
+                vocab.get(n).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{flag}: \"{n}\" is not in the instance{} (known: {})",
+                        amphi::wishlist::did_you_mean(n, vocab.names()),
+                        if vocab.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            vocab.names().join(", ")
+                        }
+                    )
+                })
+            })
+            .transpose()
+    };
+    let you = You {
+        rank: config.rank.unwrap_or(1),
+        seniority: config.seniority,
+        priority: config.priority,
+        phase: tag("--phase", &config.phase, &instance.phases)?.map(amphi::model::PhaseId),
+        des: tag("--des", &config.des, &instance.des)?.map(amphi::model::DesId),
+        cesp: config.cesp,
+    };
+    let me_as_candidate = you.candidate(wishlist::YOU);
+    let resolve = |flag: &str, code: &str| -> anyhow::Result<PostId> {
+        let post =
+            wishlist::find_post(&instance, code).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
+        if let Some(why) = wishlist::why_closed(&instance, post, &me_as_candidate) {
+            anyhow::bail!("{flag}: \"{code}\" is not open to you: {why}");
+        }
+        if instance.post(post).seats == 0 {
+            anyhow::bail!("{flag}: \"{code}\" has no seat in this instance");
+        }
+        Ok(post)
+    };
+    let mut wishes: Vec<PostId> = Vec::new();
+    for code in &config.wishes {
+        let post = resolve("--wish", code)?;
+        if wishes.contains(&post) {
+            anyhow::bail!("--wish: \"{code}\" is wished twice");
+        }
+        wishes.push(post);
+    }
+    if let Some(path) = &config.list {
+        wishes = io::read_wish_list(path, &instance)?;
+        for &post in &wishes {
+            if let Some(why) = wishlist::why_closed(&instance, post, &me_as_candidate) {
+                anyhow::bail!(
+                    "{}: \"{}\" is not open to you: {why}",
+                    path.display(),
+                    instance.post(post).name
+                );
+            }
+        }
+    }
+    let targets: Vec<PostId> = config
+        .targets
+        .iter()
+        .map(|code| resolve("--target", code))
+        .collect::<anyhow::Result<_>>()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("could not start the worker threads")?;
+    let run = WishlistRun {
+        source,
+        model: model_name,
+        sims: config.sims,
+        seed: config.seed,
+        posts: instance.posts.len(),
+        seats: instance.total_seats(),
+    };
+    let mut report;
+    let started = Instant::now();
+    if !wishes.is_empty() {
+        let placed =
+            wishlist::place_you(&instance, &you, config.ties).map_err(anyhow::Error::msg)?;
+        let lists: Vec<Vec<PostId>> = placed
+            .instance
+            .candidate_ids()
+            .map(|c| {
+                if c == placed.me {
+                    wishes.clone()
+                } else if c.index() < explicit.len() {
+                    explicit.of(c).to_vec()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let setup = Setup::new(
+            placed.instance.clone(),
+            WishLists::from_lists(&lists),
+            placed.order.clone(),
+            &model,
+            &sim::BandSpec::Equal(1),
+        );
+        let odds =
+            pool.install(|| wishlist::odds(&setup, placed.me, &wishes, config.seed, config.sims));
+        let inst = &setup.instance;
+        let me = inst.candidate(placed.me);
+        let open_to_me: Vec<PostId> = inst
+            .post_ids()
+            .filter(|&p| inst.post(p).seats > 0 && inst.post(p).is_open_to(me))
+            .collect();
+        let u = &setup.utilities;
+        let values: Vec<f64> = inst
+            .post_ids()
+            .map(|p| {
+                u.types
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (_, share))| share * u.values[k][p.index()])
+                    .sum()
+            })
+            .collect();
+        report = WishlistReport::new(
+            run,
+            Some(YouRow {
+                rank: you.rank,
+                seniority: you.seniority,
+                priority: you.priority,
+                phase: config.phase.clone(),
+                des: config.des.clone(),
+                cesp: you.cesp,
+                call: placed.call + 1,
+                candidates: inst.candidates.len(),
+                replaced: placed.replaced.clone(),
+            }),
+        );
+        report.add_odds(&OddsInput {
+            instance: inst,
+            wishes: &wishes,
+            open_to_me: &open_to_me,
+            values: &values,
+            odds: &odds,
+        });
+    } else {
+        report = WishlistReport::new(run, None);
+    }
+    if !targets.is_empty() {
+        let setup = Setup::new(
+            instance.clone(),
+            explicit.clone(),
+            order.clone(),
+            &model,
+            &sim::BandSpec::Equal(1),
+        );
+        for &post in &targets {
+            let curve = pool
+                .install(|| wishlist::target_curve(&setup, &you, post, config.seed, config.sims));
+            if curve.points.is_empty() {
+                anyhow::bail!(
+                    "--target: no candidate of the instance is like you (same priority, \
+                     seniority, CESP status, phase and DES), so the curve has no place to show"
+                );
+            }
+            report.add_target(&setup.instance, &curve);
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let runs = config.sims * (u64::from(!wishes.is_empty()) + targets.len() as u64);
+    eprintln!(
+        "amphi: {runs} simulations in {seconds:.2} s: {:.0} per second on {} threads",
+        runs as f64 / seconds.max(1e-9),
+        pool.current_num_threads()
+    );
+    let mut files = Vec::new();
+    if !wishes.is_empty() {
+        files.push(("wishlist.csv", report.wishes_csv()));
+        files.push(("left.csv", report.left_csv()));
+    }
+    if !targets.is_empty() {
+        files.push(("target.csv", report.targets_csv()));
+        files.push(("target.svg", report.targets_svg().into_bytes()));
+    }
+    files.push(("wishlist.json", report.json()));
+    let summary = report.summary_text(config.top);
+    write_and_print(
+        &config.out,
+        &files,
+        config.format,
+        &summary,
+        "wishlist.json",
+    )
 }
 
 /// Writes `files` into `out` atomically, all or none; returns their paths.

@@ -58,10 +58,12 @@ impl You {
         c
     }
 
-    /// Whether `c` is in the same class as me: same CESP status, phase and DES (so the same
-    /// posts are open), and an ordinary candidate.
+    /// Whether `c` is like me but for the rank: same priority and seniority, same CESP
+    /// status, phase and DES (so the same posts are open), and an ordinary candidate.
     pub fn is_like(&self, c: &Candidate) -> bool {
-        c.cesp == self.cesp
+        c.priority == self.priority
+            && c.seniority == self.seniority
+            && c.cesp == self.cesp
             && c.phase == self.phase
             && c.des == self.des
             && c.supernumerary == Supernumerary::No
@@ -81,6 +83,11 @@ pub struct Placed {
     pub replaced: Option<String>,
     /// My index in the order of choice (0: called first).
     pub call: usize,
+}
+
+/// ` (did you mean "X"?)` for the known name closest to `name`, or nothing.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> String {
+    crate::io::suggest::did_you_mean(name, known)
 }
 
 /// The name I go by in an instance.

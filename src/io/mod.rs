@@ -6,6 +6,7 @@ mod national;
 mod shard;
 pub(crate) mod suggest;
 mod table;
+mod wish_list;
 mod write;
 
 pub use groups::{parse_groups, read_groups};
@@ -21,4 +22,5 @@ pub use national::{
 pub(crate) use national::{cesp_seats, rang_basis_warning};
 pub use shard::{merge_shards, read_model, read_shard};
 pub(crate) use suggest::did_you_mean;
+pub use wish_list::{parse_wish_list, read_wish_list};
 pub use write::{write_all_atomic, write_atomic};

@@ -9,6 +9,7 @@ mod html;
 mod rules;
 mod simulate;
 pub mod svg;
+mod wishlist;
 
 pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_text};
 pub use calibrate::{CalibrationReport, Holdout};
@@ -16,3 +17,7 @@ pub use compare::{CompareInfo, CompareReport};
 pub use html::compare_html;
 pub use rules::{RuleRow, RulesReport, RulesRun};
 pub use simulate::{BandRow, CellRow, DesBandRow, SimulationReport, Value};
+pub use wishlist::{
+    LeftRow, Needed, OddsInput, TargetPoint, TargetReport, WishRow, WishlistReport, WishlistRun,
+    YouRow,
+};

@@ -1,0 +1,778 @@
+//! The outputs of `amphi wishlist`: the summary on stdout, wishlist.csv, left.csv,
+//! target.csv, target.svg and wishlist.json.
+//!
+//! Chances are shares of simulations with their 95 % Wilson interval.
+
+use crate::model::{Instance, PostId};
+use crate::report::Value;
+use crate::report::simulate::csv_bytes;
+use crate::report::svg::{self, Axes, Series};
+use crate::wishlist::{Curve, Odds, Verdict, quantile, wilson};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Below this chance of getting no post from the list, no safety is suggested.
+pub const SAFETY_THRESHOLD: f64 = 0.05;
+
+/// A post is suggested for safety when it is open at my call in at least this share of
+/// simulations ("likely").
+pub const SAFE_OPEN: f64 = 0.8;
+
+/// Who I am and where I stand.
+#[derive(Debug, Clone, Serialize)]
+pub struct YouRow {
+    /// Exam rank.
+    pub rank: u32,
+    /// Seniority.
+    pub seniority: u32,
+    /// Priority class.
+    pub priority: u32,
+    /// Phase, if any.
+    pub phase: Option<String>,
+    /// DES, if any.
+    pub des: Option<String>,
+    /// CESP signatory.
+    pub cesp: bool,
+    /// My place in the order of choice, from 1.
+    pub call: usize,
+    /// Candidates in the order of choice, me included.
+    pub candidates: usize,
+    /// The candidate whose place I took, if any.
+    pub replaced: Option<String>,
+}
+
+/// The run, in a few words.
+#[derive(Debug, Clone, Serialize)]
+pub struct WishlistRun {
+    /// Where the instance came from.
+    pub source: String,
+    /// The model, in words (its file).
+    pub model: String,
+    /// Simulations.
+    pub sims: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Posts and seats of the instance.
+    pub posts: usize,
+    /// Seats.
+    pub seats: u64,
+}
+
+/// One wish.
+#[derive(Debug, Clone, Serialize)]
+pub struct WishRow {
+    /// Its place in my list, from 1.
+    pub position: usize,
+    /// The post's id.
+    pub post: String,
+    /// Its label.
+    pub label: String,
+    /// Its seats.
+    pub seats: u32,
+    /// The chance that I get exactly this wish.
+    pub exactly: Value,
+    /// The chance that I get this wish or a better one.
+    pub or_better: Value,
+    /// The chance that it still has a seat when I am called.
+    pub open_at_call: Value,
+    /// The verdict on `open_at_call`.
+    pub verdict: String,
+    /// The share of simulations where someone took it.
+    pub taken: f64,
+    /// The share where it filled.
+    pub filled: f64,
+    /// Its rang limite (rank of the last admitted, me included) where someone took it:
+    /// 5, 25, 50, 75 and 95 % quantiles.
+    pub rang_limite: [Option<u32>; 5],
+}
+
+/// A post open to me, and whether it is left when I am called.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftRow {
+    /// The post's id.
+    pub post: String,
+    /// Its label.
+    pub label: String,
+    /// Its kinds, `|`-separated.
+    pub kind: String,
+    /// Its seats.
+    pub seats: u32,
+    /// The chance that it still has a seat when I am called.
+    pub open_at_call: Value,
+    /// Its free seats when I am called, on average.
+    pub mean_seats_left: f64,
+    /// Whether it is on my list.
+    pub wished: bool,
+    /// Its value under the model (the mean over latent types): how sought it is.
+    pub value: f64,
+}
+
+/// The chance of a target, wished first, by place.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetReport {
+    /// The post's id.
+    pub post: String,
+    /// Its label.
+    pub label: String,
+    /// Simulations.
+    pub sims: u64,
+    /// The last rank (and place) up to which the chance is at least 50, 80, 90 and 95 %.
+    pub needed: Vec<Needed>,
+    /// Every place.
+    pub points: Vec<TargetPoint>,
+}
+
+/// "The rank needed for a `chance` chance".
+#[derive(Debug, Clone, Serialize)]
+pub struct Needed {
+    /// The chance asked.
+    pub chance: f64,
+    /// The last rank up to which it holds; `None` when not even the first place has it.
+    pub rank: Option<u32>,
+    /// That place in the order of choice, from 1.
+    pub call: Option<u32>,
+}
+
+/// One place of a target's curve.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetPoint {
+    /// The place in the order of choice, from 1.
+    pub call: u32,
+    /// The exam rank there.
+    pub rank: u32,
+    /// The chance of getting the target there, wished first.
+    pub chance: Value,
+}
+
+/// Everything `amphi wishlist` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct WishlistReport {
+    /// The run.
+    pub run: WishlistRun,
+    /// Me; `None` with targets only.
+    pub you: Option<YouRow>,
+    /// My wishes, in my order.
+    pub wishes: Vec<WishRow>,
+    /// The chance of getting no post at all.
+    pub none: Option<Value>,
+    /// The chance that a must-fill sector forces me into a post I did not list.
+    pub forced: Option<Value>,
+    /// Posts open to me, in input order.
+    pub left: Vec<LeftRow>,
+    /// The verdicts' thresholds.
+    pub thresholds: String,
+    /// Advice, one sentence each.
+    pub advice: Vec<String>,
+    /// Target curves.
+    pub targets: Vec<TargetReport>,
+}
+
+fn share(x: u64, n: u64) -> Value {
+    let (lo, hi) = wilson(x, n);
+    Value {
+        value: (n > 0).then(|| x as f64 / n as f64),
+        lo: Some(lo),
+        hi: Some(hi),
+    }
+}
+
+/// The chance a [`Value`] holds (0 when empty).
+fn chance(v: &Value) -> f64 {
+    v.value.unwrap_or(0.0)
+}
+
+/// What the odds of one run say.
+pub struct OddsInput<'a> {
+    /// The instance, me included.
+    pub instance: &'a Instance,
+    /// My wishes.
+    pub wishes: &'a [PostId],
+    /// The posts open to me.
+    pub open_to_me: &'a [PostId],
+    /// Each post's value under the model (for me), to rank safety suggestions.
+    pub values: &'a [f64],
+    /// The counts.
+    pub odds: &'a Odds,
+}
+
+impl WishlistReport {
+    /// A report with no wishes and no targets yet.
+    pub fn new(run: WishlistRun, you: Option<YouRow>) -> WishlistReport {
+        WishlistReport {
+            run,
+            you,
+            wishes: Vec::new(),
+            none: None,
+            forced: None,
+            left: Vec::new(),
+            thresholds: Verdict::THRESHOLDS.to_owned(),
+            advice: Vec::new(),
+            targets: Vec::new(),
+        }
+    }
+
+    /// Adds my odds, the posts left at my call and the advice.
+    pub fn add_odds(&mut self, input: &OddsInput) {
+        let OddsInput {
+            instance,
+            wishes,
+            open_to_me,
+            values,
+            odds,
+        } = input;
+        let n = odds.sims;
+        let mut cumulative = 0;
+        for (i, &w) in wishes.iter().enumerate() {
+            let post = instance.post(w);
+            cumulative += odds.got[i];
+            let open = share(odds.open_at_call[w.index()], n);
+            let rangs = &odds.rangs[i];
+            self.wishes.push(WishRow {
+                position: i + 1,
+                post: post.name.clone(),
+                label: post.label.clone(),
+                seats: post.seats,
+                exactly: share(odds.got[i], n),
+                or_better: share(cumulative, n),
+                verdict: Verdict::of(chance(&open)).as_str().to_owned(),
+                open_at_call: open,
+                taken: rangs.len() as f64 / n.max(1) as f64,
+                filled: odds.filled[i] as f64 / n.max(1) as f64,
+                rang_limite: [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(rangs, q)),
+            });
+        }
+        self.none = Some(share(odds.none, n));
+        self.forced = Some(share(odds.forced, n));
+        self.left = open_to_me
+            .iter()
+            .map(|&p| {
+                let post = instance.post(p);
+                LeftRow {
+                    post: post.name.clone(),
+                    label: post.label.clone(),
+                    kind: post.kinds.join("|"),
+                    seats: post.seats,
+                    open_at_call: share(odds.open_at_call[p.index()], n),
+                    mean_seats_left: odds.seats_left[p.index()] as f64 / n.max(1) as f64,
+                    wished: wishes.contains(&p),
+                    value: values[p.index()],
+                }
+            })
+            .collect();
+        self.advice = advice(instance, wishes, open_to_me, values, odds, self);
+    }
+
+    /// Adds a target's curve.
+    pub fn add_target(&mut self, instance: &Instance, curve: &Curve) {
+        let post = instance.post(curve.post);
+        let needed = [0.5, 0.8, 0.9, 0.95]
+            .into_iter()
+            .map(|p| {
+                let pt = curve.needed(p);
+                Needed {
+                    chance: p,
+                    rank: pt.map(|pt| pt.rank),
+                    call: pt.map(|pt| pt.call + 1),
+                }
+            })
+            .collect();
+        self.targets.push(TargetReport {
+            post: post.name.clone(),
+            label: post.label.clone(),
+            sims: curve.sims,
+            needed,
+            points: curve
+                .points
+                .iter()
+                .map(|pt| TargetPoint {
+                    call: pt.call + 1,
+                    rank: pt.rank,
+                    chance: share(pt.got, curve.sims),
+                })
+                .collect(),
+        });
+    }
+
+    /// The summary on stdout. `top`: how many posts left at my call to list.
+    pub fn summary_text(&self, top: usize) -> String {
+        let mut s = String::new();
+        let run = &self.run;
+        let _ = writeln!(
+            s,
+            "{}: {} posts, {} seats; everyone else's list drawn from {}",
+            run.source, run.posts, run.seats, run.model
+        );
+        if let Some(you) = &self.you {
+            let mut who = format!("you: rank {}", you.rank);
+            if you.seniority > 0 {
+                let _ = write!(who, ", seniority {}", you.seniority);
+            }
+            if you.priority > 0 {
+                let _ = write!(who, ", priority {}", you.priority);
+            }
+            for tag in [&you.phase, &you.des].into_iter().flatten() {
+                let _ = write!(who, ", {tag}");
+            }
+            if you.cesp {
+                who.push_str(", CESP");
+            }
+            let _ = write!(who, "; called {} of {}", ordinal(you.call), you.candidates);
+            match &you.replaced {
+                Some(name) => {
+                    let _ = write!(who, " (in place of candidate {name})");
+                }
+                None => who.push_str(" (one more candidate)"),
+            }
+            let _ = writeln!(s, "{who}");
+        }
+        let _ = writeln!(s, "{} simulations, seed {}", run.sims, run.seed);
+        if !self.wishes.is_empty() {
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "{:>3}  {:<22} {:>5}  {:>20}  {:>12}  {:>20}  verdict",
+                "",
+                "your wishes",
+                "seats",
+                "you get exactly it",
+                "it or better",
+                "open when called"
+            );
+            for w in &self.wishes {
+                let _ = writeln!(
+                    s,
+                    "{:>3}  {:<22} {:>5}  {:>20}  {:>12}  {:>20}  {}",
+                    w.position,
+                    clip(&w.post, 22),
+                    w.seats,
+                    pct_interval(&w.exactly),
+                    pct(&w.or_better),
+                    pct_interval(&w.open_at_call),
+                    w.verdict
+                );
+            }
+            if let Some(none) = &self.none {
+                let _ = writeln!(
+                    s,
+                    "     {:<28} {:>20}",
+                    "none of your wishes",
+                    pct_interval(none)
+                );
+            }
+            if let Some(forced) = self.forced.as_ref().filter(|f| chance(f) > 0.0) {
+                let _ = writeln!(
+                    s,
+                    "     {:<28} {:>20}",
+                    "forced into a must-fill post you did not list",
+                    pct_interval(forced)
+                );
+            }
+            let _ = writeln!(
+                s,
+                "verdicts, on the chance that the post is still open when you are called: {}",
+                self.thresholds
+            );
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "rang limite of your wished posts (exam rank of the last admitted, you included), \
+                 where someone took it:"
+            );
+            let _ = writeln!(
+                s,
+                "  {:<22} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+                "post", "taken", "filled", "5 %", "25 %", "median", "75 %", "95 %"
+            );
+            for w in &self.wishes {
+                let q = |i: usize| w.rang_limite[i].map_or("-".to_owned(), |r| r.to_string());
+                let _ = writeln!(
+                    s,
+                    "  {:<22} {:>6.1}% {:>6.1}% {:>7} {:>7} {:>7} {:>7} {:>7}",
+                    clip(&w.post, 22),
+                    100.0 * w.taken,
+                    100.0 * w.filled,
+                    q(0),
+                    q(1),
+                    q(2),
+                    q(3),
+                    q(4)
+                );
+            }
+            if top > 0 {
+                // The most sought posts that are open at my call at least half the time.
+                let mut left: Vec<&LeftRow> = self
+                    .left
+                    .iter()
+                    .filter(|l| chance(&l.open_at_call) >= 0.5)
+                    .collect();
+                left.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.post.cmp(&b.post)));
+                let shown: Vec<&&LeftRow> = left.iter().take(top).collect();
+                let _ = writeln!(s);
+                let _ = writeln!(
+                    s,
+                    "what is left when you are called: the most sought posts (under the model) \
+                     open then in at least half of the simulations ({} of the {} open to you; \
+                     all in left.csv)",
+                    left.len(),
+                    self.left.len()
+                );
+                let _ = writeln!(
+                    s,
+                    "  {:<22} {:<24} {:>5} {:>10} {:>11}",
+                    "post", "kind", "seats", "open", "seats left"
+                );
+                for l in shown {
+                    let _ = writeln!(
+                        s,
+                        "  {:<22} {:<24} {:>5} {:>10} {:>11.1}{}",
+                        clip(&l.post, 22),
+                        clip(&l.kind, 24),
+                        l.seats,
+                        pct(&l.open_at_call),
+                        l.mean_seats_left,
+                        if l.wished { "  (wished)" } else { "" }
+                    );
+                }
+            }
+        }
+        for t in &self.targets {
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "chance of getting {} wished first, by exam rank ({} simulations; candidates \
+                 like you, each in their own place):",
+                t.post, t.sims
+            );
+            for n in &t.needed {
+                let _ = writeln!(
+                    s,
+                    "  a {:.0} % chance: {}",
+                    100.0 * n.chance,
+                    match (n.rank, n.call) {
+                        (Some(r), Some(c)) if r == c => format!("rank {r} or better"),
+                        (Some(r), Some(c)) => format!(
+                            "rank {r} or better (called {} or earlier)",
+                            ordinal(c as usize)
+                        ),
+                        _ => "not even the first place has it".to_owned(),
+                    }
+                );
+            }
+            let _ = writeln!(s, "  {:>8} {:>8} {:>22}", "rank", "called", "chance");
+            // Where the chance moves: from the last place above 99.5 % to the first below
+            // 0.5 %.
+            let at = |p: f64| {
+                t.points
+                    .iter()
+                    .position(|pt| chance(&pt.chance) < p)
+                    .unwrap_or(t.points.len().saturating_sub(1))
+            };
+            let (from, to) = (at(0.995).saturating_sub(1), at(0.005));
+            for pt in sample(&t.points[from..=to.max(from)], 12) {
+                let _ = writeln!(
+                    s,
+                    "  {:>8} {:>8} {:>22}",
+                    pt.rank,
+                    pt.call,
+                    pct_interval(&pt.chance)
+                );
+            }
+        }
+        if !self.advice.is_empty() {
+            let _ = writeln!(s);
+            let _ = writeln!(s, "advice:");
+            for a in &self.advice {
+                let _ = writeln!(s, "  - {a}");
+            }
+        }
+        s
+    }
+
+    /// wishlist.csv: one row per wish.
+    pub fn wishes_csv(&self) -> Vec<u8> {
+        let header = [
+            "position",
+            "post",
+            "label",
+            "seats",
+            "exactly",
+            "exactly_lo",
+            "exactly_hi",
+            "or_better",
+            "or_better_lo",
+            "or_better_hi",
+            "open_at_call",
+            "open_at_call_lo",
+            "open_at_call_hi",
+            "verdict",
+            "taken",
+            "filled",
+            "rang_limite_q05",
+            "rang_limite_q25",
+            "rang_limite_q50",
+            "rang_limite_q75",
+            "rang_limite_q95",
+        ];
+        let rows = self.wishes.iter().map(|w| {
+            let mut row = vec![
+                w.position.to_string(),
+                w.post.clone(),
+                w.label.clone(),
+                w.seats.to_string(),
+            ];
+            for v in [&w.exactly, &w.or_better, &w.open_at_call] {
+                row.extend(cells(v));
+            }
+            row.push(w.verdict.clone());
+            row.push(format!("{:.4}", w.taken));
+            row.push(format!("{:.4}", w.filled));
+            row.extend(
+                w.rang_limite
+                    .iter()
+                    .map(|q| q.map_or(String::new(), |r| r.to_string())),
+            );
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// left.csv: every post open to me.
+    pub fn left_csv(&self) -> Vec<u8> {
+        let header = [
+            "post",
+            "label",
+            "kind",
+            "seats",
+            "open_at_call",
+            "open_at_call_lo",
+            "open_at_call_hi",
+            "mean_seats_left",
+            "wished",
+            "value",
+        ];
+        let rows = self.left.iter().map(|l| {
+            let mut row = vec![
+                l.post.clone(),
+                l.label.clone(),
+                l.kind.clone(),
+                l.seats.to_string(),
+            ];
+            row.extend(cells(&l.open_at_call));
+            row.push(format!("{:.3}", l.mean_seats_left));
+            row.push(if l.wished { "yes" } else { "no" }.to_owned());
+            row.push(format!("{:.4}", l.value));
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// target.csv: every place of every target.
+    pub fn targets_csv(&self) -> Vec<u8> {
+        let header = ["post", "call", "rank", "chance", "chance_lo", "chance_hi"];
+        let rows = self.targets.iter().flat_map(|t| {
+            t.points.iter().map(move |pt| {
+                let mut row = vec![t.post.clone(), pt.call.to_string(), pt.rank.to_string()];
+                row.extend(cells(&pt.chance));
+                row
+            })
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// target.svg: the chance of each target by exam rank.
+    pub fn targets_svg(&self) -> String {
+        const COLORS: [&str; 6] = [
+            "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+        ];
+        let max_rank = self
+            .targets
+            .iter()
+            .flat_map(|t| t.points.iter().map(|p| p.rank))
+            .max()
+            .unwrap_or(1);
+        let series: Vec<Series> = self
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Series {
+                name: t.post.clone(),
+                color: COLORS[i % COLORS.len()],
+                points: t
+                    .points
+                    .iter()
+                    .map(|p| {
+                        let v = chance(&p.chance);
+                        (
+                            f64::from(p.rank),
+                            v,
+                            p.chance.lo.unwrap_or(v),
+                            p.chance.hi.unwrap_or(v),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        svg::line_chart(
+            "Chance of getting the post, wished first, by exam rank",
+            &Axes {
+                x_label: "exam rank".to_owned(),
+                y_label: "chance".to_owned(),
+                x: (1.0, f64::from(max_rank)),
+                y: (0.0, 1.0),
+                y_percent: true,
+            },
+            &series,
+        )
+    }
+
+    /// wishlist.json: everything.
+    pub fn json(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a report serializes");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// The advice that is true under serial dictatorship: never reorder; wishes out of reach;
+/// safety when the chance of getting none is high.
+fn advice(
+    instance: &Instance,
+    wishes: &[PostId],
+    open_to_me: &[PostId],
+    values: &[f64],
+    odds: &Odds,
+    report: &WishlistReport,
+) -> Vec<String> {
+    let mut advice = vec![
+        "Keep your list in your true order of preference: under serial dictatorship (and under \
+         deferred acceptance, since 2024) no reordering can get you a post you prefer, so amphi \
+         never suggests one. Only which posts you list matters."
+            .to_owned(),
+    ];
+    let n = odds.sims.max(1);
+    let out: Vec<&str> = report
+        .wishes
+        .iter()
+        .filter(|w| chance(&w.open_at_call) < 0.01)
+        .map(|w| w.post.as_str())
+        .collect();
+    if !out.is_empty() {
+        advice.push(format!(
+            "Out of reach (open when you are called in under 1 % of simulations): {}. Listing \
+             them costs nothing, but do not count on them.",
+            out.join(", ")
+        ));
+    }
+    let none = odds.none as f64 / n as f64;
+    if none >= SAFETY_THRESHOLD {
+        let wished_des: Vec<_> = wishes
+            .iter()
+            .filter_map(|&w| instance.post(w).des)
+            .collect();
+        let wished_sub: Vec<_> = wishes
+            .iter()
+            .filter_map(|&w| instance.post(w).subdivision)
+            .collect();
+        let mut safe: Vec<PostId> = open_to_me
+            .iter()
+            .copied()
+            .filter(|p| !wishes.contains(p))
+            .filter(|p| odds.open_at_call[p.index()] as f64 >= SAFE_OPEN * n as f64)
+            .collect();
+        // Closest to the list first (same DES, then same subdivision), then the most
+        // attractive under the model.
+        let closeness = |p: PostId| {
+            let post = instance.post(p);
+            let des = post.des.is_some_and(|d| wished_des.contains(&d));
+            let sub = post.subdivision.is_some_and(|s| wished_sub.contains(&s));
+            u8::from(!des) * 2 + u8::from(!sub)
+        };
+        safe.sort_by(|&a, &b| {
+            closeness(a)
+                .cmp(&closeness(b))
+                .then(values[b.index()].total_cmp(&values[a.index()]))
+                .then(a.cmp(&b))
+        });
+        if safe.is_empty() {
+            advice.push(format!(
+                "You get none of your wishes in {:.1} % of simulations, and no other post open \
+                 to you is open when you are called in {:.0} % of them or more.",
+                100.0 * none,
+                100.0 * SAFE_OPEN
+            ));
+        } else {
+            let list: Vec<String> = safe
+                .iter()
+                .take(5)
+                .map(|&p| {
+                    format!(
+                        "{} (open {:.0} %)",
+                        instance.post(p).name,
+                        100.0 * odds.open_at_call[p.index()] as f64 / n as f64
+                    )
+                })
+                .collect();
+            advice.push(format!(
+                "You get none of your wishes in {:.1} % of simulations (at least {:.0} %: worth \
+                 adding safety). Posts open when you are called in {:.0} % of simulations or \
+                 more, closest to your list first (same DES, then same subdivision, then the \
+                 most sought): {}. Add the ones you would accept, after the wishes you prefer.",
+                100.0 * none,
+                100.0 * SAFETY_THRESHOLD,
+                100.0 * SAFE_OPEN,
+                list.join(", ")
+            ));
+        }
+    }
+    advice
+}
+
+fn cells(v: &Value) -> [String; 3] {
+    let f = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.4}"));
+    [f(v.value), f(v.lo), f(v.hi)]
+}
+
+fn pct(v: &Value) -> String {
+    v.value
+        .map_or("-".to_owned(), |x| format!("{:.1} %", 100.0 * x))
+}
+
+fn pct_interval(v: &Value) -> String {
+    match (v.value, v.lo, v.hi) {
+        (Some(x), Some(lo), Some(hi)) => {
+            format!("{:.1} % [{:.1}, {:.1}]", 100.0 * x, 100.0 * lo, 100.0 * hi)
+        }
+        _ => pct(v),
+    }
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "st",
+        (2, x) if x != 12 => "nd",
+        (3, x) if x != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// About `count` points spread evenly over `points`, the first and the last included.
+fn sample<T>(points: &[T], count: usize) -> Vec<&T> {
+    if points.len() <= count {
+        return points.iter().collect();
+    }
+    let last = points.len() - 1;
+    let mut picked: Vec<usize> = (0..count).map(|i| i * last / (count - 1)).collect();
+    picked.dedup();
+    picked.into_iter().map(|i| &points[i]).collect()
+}
