@@ -105,6 +105,7 @@ pub mod model;
 pub mod outcome;
 pub mod prefs;
 pub mod priority;
+pub mod replay;
 pub mod report;
 pub mod rules;
 pub mod scenario;
