@@ -488,17 +488,48 @@ impl<'a> Day<'a> {
                 || self.instance.candidate(candidate).supernumerary == Supernumerary::NonValidant)
     }
 
-    /// Every pick the next interne may make: posts in input order, then a pass. Empty once
-    /// the day is over.
+    /// The tight sectors that bind `candidate` if called now: open to them, with a post open
+    /// to them that has a free seat. As in serial dictatorship, a tight sector whose seats
+    /// left are all in posts closed to them does not bind them (a sector's seats are pooled).
+    /// A sector, once tight, stays tight until filled, so this holds for the internes further
+    /// down too as long as the seats open to them last.
+    pub fn binding(&self, candidate: CandidateId) -> Vec<SectorState> {
+        let mut tight = Vec::new();
+        self.must_fill.tight_for(candidate, &mut tight);
+        let reachable = self.instance.post_ids().any(|p| {
+            self.instance
+                .post(p)
+                .sector
+                .is_some_and(|s| tight.contains(&s))
+                && self.free[p.index()] > 0
+                && self.instance.is_open_to(p, candidate)
+        });
+        if !reachable {
+            return Vec::new();
+        }
+        tight.iter().map(|&s| self.sector_state(s)).collect()
+    }
+
+    /// The posts `candidate` could take if called now, in input order: open to them, with a
+    /// free seat (unless they are a non-validant supernumerary), and in a binding sector when
+    /// one binds them.
+    pub fn choices(&self, candidate: CandidateId) -> Vec<PostId> {
+        let bound = self.binding(candidate);
+        self.instance
+            .post_ids()
+            .filter(|&p| self.may_take(candidate, p) && in_sectors(self.instance, &bound, p))
+            .collect()
+    }
+
+    /// Every pick the next interne may make: posts in input order, then a pass unless a
+    /// must-fill sector binds them. Empty once the day is over.
     pub fn valid_picks(&self) -> Vec<Pick> {
         let Some(turn) = &self.turn else {
             return Vec::new();
         };
-        let c = turn.candidate;
         let mut picks: Vec<Pick> = self
-            .instance
-            .post_ids()
-            .filter(|&p| self.may_take(c, p) && self.allowed_by_must_fill(turn, Pick::Post(p)))
+            .choices(turn.candidate)
+            .into_iter()
             .map(Pick::Post)
             .collect();
         if turn.bound.is_empty() {
@@ -551,14 +582,7 @@ impl<'a> Day<'a> {
                 call,
                 pick,
                 bound: turn.bound.clone(),
-                allowed: self
-                    .instance
-                    .post_ids()
-                    .filter(|&p| {
-                        self.may_take(candidate, p)
-                            && self.allowed_by_must_fill(turn, Pick::Post(p))
-                    })
-                    .collect(),
+                allowed: self.choices(candidate),
             });
         }
         Ok(())
@@ -627,38 +651,18 @@ impl<'a> Day<'a> {
     /// Whether the must-fill rule allows `pick` at `turn`.
     fn allowed_by_must_fill(&self, turn: &Turn, pick: Pick) -> bool {
         turn.bound.is_empty()
-            || pick.post().is_some_and(|p| {
-                self.instance
-                    .post(p)
-                    .sector
-                    .is_some_and(|s| turn.bound.iter().any(|b| b.sector == s))
-            })
+            || pick
+                .post()
+                .is_some_and(|p| in_sectors(self.instance, &turn.bound, p))
     }
 
-    /// The next interne's turn. As in serial dictatorship, the tight sectors open to them bind
-    /// them only when one of their posts open to them has a free seat (a sector's seats are
-    /// pooled, and may all be in posts closed to them).
+    /// The next interne's turn.
     fn compute_turn(&self) -> Option<Turn> {
         let &candidate = self.order.sequence().get(self.taken.len())?;
-        let mut tight = Vec::new();
-        self.must_fill.tight_for(candidate, &mut tight);
-        let reachable = self.instance.post_ids().any(|p| {
-            self.instance
-                .post(p)
-                .sector
-                .is_some_and(|s| tight.contains(&s))
-                && self.free[p.index()] > 0
-                && self.instance.is_open_to(p, candidate)
-        });
-        let bound = if reachable {
-            tight.iter().map(|&s| self.sector_state(s)).collect()
-        } else {
-            Vec::new()
-        };
         Some(Turn {
             candidate,
             call: self.order.call(candidate),
-            bound,
+            bound: self.binding(candidate),
         })
     }
 
@@ -672,6 +676,15 @@ impl<'a> Day<'a> {
             expected: self.turn.as_ref().map(|t| (t.candidate, t.call)),
         }
     }
+}
+
+/// Whether `post` is in one of `sectors`, or `sectors` is empty (nothing binds).
+fn in_sectors(instance: &Instance, sectors: &[SectorState], post: PostId) -> bool {
+    sectors.is_empty()
+        || instance
+            .post(post)
+            .sector
+            .is_some_and(|s| sectors.iter().any(|b| b.sector == s))
 }
 
 /// Why `post` is not open to `candidate`, if it is not (CESP first, then phase, then DES).

@@ -190,17 +190,6 @@ fn open_to(instance: &Instance, p: PostId) -> String {
     format!("{} / {}{cesp}", all(phases), all(des))
 }
 
-/// The posts `c` may take now, and the free seats in them.
-fn may_take(day: &Day<'_>, c: CandidateId) -> (Vec<PostId>, u64) {
-    let instance = day.instance();
-    let posts: Vec<PostId> = instance
-        .post_ids()
-        .filter(|&p| day.may_take(c, p))
-        .collect();
-    let seats = posts.iter().map(|&p| u64::from(day.seats_left(p))).sum();
-    (posts, seats)
-}
-
 /// `A, B, C` or the first `max` then `... (N in all)`.
 fn names(instance: &Instance, posts: &[PostId], max: usize) -> String {
     let shown: Vec<&str> = posts
@@ -363,41 +352,35 @@ pub fn board_text(day: &Day<'_>, next: usize) -> String {
             rw = table.rank,
             tw = table.tags,
         );
-        for (i, &c) in coming.iter().enumerate() {
+        for &c in &coming {
             let candidate = instance.candidate(c);
-            let (posts, seats) = may_take(day, c);
-            let now = match day.next_turn() {
-                Some(turn) if i == 0 && !turn.bound.is_empty() => {
-                    let allowed: Vec<PostId> = day
-                        .valid_picks()
-                        .into_iter()
-                        .filter_map(Pick::post)
-                        .collect();
-                    let sectors: Vec<&str> = turn
-                        .bound
-                        .iter()
-                        .map(|s| instance.sectors.name(s.sector.0))
-                        .collect();
-                    format!(
-                        "must take a post of {} (must-fill): {}",
-                        sectors.join(", "),
-                        names(instance, &allowed, 8)
-                    )
-                }
-                _ if posts.is_empty() => "no post".to_owned(),
-                _ => {
-                    let extra = if candidate.supernumerary == Supernumerary::NonValidant {
-                        ", full posts included (supernumerary non-validant)"
-                    } else {
-                        ""
-                    };
-                    format!(
-                        "{}, {}{extra}: {}",
-                        count(posts.len() as u64, "post", "posts"),
-                        count(seats, "seat", "seats"),
-                        names(instance, &posts, 8)
-                    )
-                }
+            let bound = day.binding(c);
+            let posts = day.choices(c);
+            let now = if !bound.is_empty() {
+                let sectors: Vec<&str> = bound
+                    .iter()
+                    .map(|s| instance.sectors.name(s.sector.0))
+                    .collect();
+                format!(
+                    "must take a post of {} (must-fill): {}",
+                    sectors.join(", "),
+                    names(instance, &posts, 8)
+                )
+            } else if posts.is_empty() {
+                "no post".to_owned()
+            } else {
+                let seats: u64 = posts.iter().map(|&p| u64::from(day.seats_left(p))).sum();
+                let extra = if candidate.supernumerary == Supernumerary::NonValidant {
+                    ", full posts included (supernumerary non-validant)"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}, {}{extra}: {}",
+                    count(posts.len() as u64, "post", "posts"),
+                    count(seats, "seat", "seats"),
+                    names(instance, &posts, 8)
+                )
             };
             let _ = writeln!(
                 out,
@@ -616,7 +599,7 @@ struct NextJson<'a> {
     supernumerary: &'static str,
     /// Posts they may take now.
     may_take: Vec<&'a str>,
-    /// For the next to choose: the sectors that bind them now.
+    /// The must-fill sectors that bind them now.
     must_fill: Vec<SectorJson<'a>>,
 }
 
@@ -696,21 +679,10 @@ pub fn replay_json(day: &Day<'_>, info: &ReplayInfo<'_>) -> Vec<u8> {
         .iter()
         .skip(day.taken().len())
         .take(info.next)
-        .enumerate()
-        .map(|(i, &c)| {
+        .map(|&c| {
             let candidate = instance.candidate(c);
-            let bound = match day.next_turn() {
-                Some(turn) if i == 0 => turn.bound.iter().map(sector_json).collect(),
-                _ => Vec::new(),
-            };
-            let may_take = if i == 0 {
-                day.valid_picks()
-                    .into_iter()
-                    .filter_map(Pick::post)
-                    .collect()
-            } else {
-                may_take(day, c).0
-            };
+            let bound = day.binding(c).iter().map(sector_json).collect();
+            let may_take = day.choices(c);
             NextJson {
                 call: day.order().call(c),
                 candidate: &candidate.name,
