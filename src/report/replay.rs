@@ -439,31 +439,34 @@ fn sectors_cell(instance: &Instance, sectors: &[SectorState]) -> String {
 /// cell.
 pub fn replay_csv(day: &Day<'_>, times: &[String]) -> Vec<u8> {
     let instance = day.instance();
-    to_csv(day.taken().iter().enumerate().map(|(i, t)| {
-        let c = instance.candidate(t.candidate);
-        let post = t.pick.post().map(|p| instance.post(p));
-        PickRowOut {
-            pick: t.number,
-            time: times.get(i).map_or("", String::as_str),
-            candidate: &c.name,
-            rank: c.rank,
-            seniority: c.seniority,
-            priority: c.priority,
-            phase: c.phase.map_or("", |p| instance.phases.name(p.0)),
-            des: c.des.map_or("", |d| instance.des.name(d.0)),
-            supernumerary: c.supernumerary.as_str(),
-            post: post.map_or("", |p| &p.name),
-            label: post.map_or("", |p| &p.label),
-            seats_left: t.seats_left,
-            must_fill: t
-                .bound
-                .iter()
-                .map(|s| instance.sectors.name(s.sector.0))
-                .collect::<Vec<_>>()
-                .join("|"),
-            tight_after: sectors_cell(instance, &t.tight_after),
-        }
-    }))
+    to_csv(
+        &REPLAY_COLUMNS,
+        day.taken().iter().enumerate().map(|(i, t)| {
+            let c = instance.candidate(t.candidate);
+            let post = t.pick.post().map(|p| instance.post(p));
+            PickRowOut {
+                pick: t.number,
+                time: times.get(i).map_or("", String::as_str),
+                candidate: &c.name,
+                rank: c.rank,
+                seniority: c.seniority,
+                priority: c.priority,
+                phase: c.phase.map_or("", |p| instance.phases.name(p.0)),
+                des: c.des.map_or("", |d| instance.des.name(d.0)),
+                supernumerary: c.supernumerary.as_str(),
+                post: post.map_or("", |p| &p.name),
+                label: post.map_or("", |p| &p.label),
+                seats_left: t.seats_left,
+                must_fill: t
+                    .bound
+                    .iter()
+                    .map(|s| instance.sectors.name(s.sector.0))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                tight_after: sectors_cell(instance, &t.tight_after),
+            }
+        }),
+    )
 }
 
 /// One row of posts_left.csv.
@@ -488,44 +491,89 @@ struct PostLeftRow<'a> {
 /// posts_left.csv: the board, one row per post in input order.
 pub fn posts_left_csv(day: &Day<'_>) -> Vec<u8> {
     let instance = day.instance();
-    to_csv(instance.post_ids().map(|p| {
-        let post = instance.post(p);
-        let fill = day.outcome().fill(p);
-        PostLeftRow {
-            post: &post.name,
-            label: &post.label,
-            des: post.des.map_or("", |d| instance.des.name(d.0)),
-            subdivision: post
-                .subdivision
-                .map_or("", |s| instance.subdivisions.name(s.0)),
-            must_fill: post.sector.map_or("", |s| instance.sectors.name(s.0)),
-            open_phases: post
-                .open_phases
-                .iter()
-                .map(|ph| instance.phases.name(ph.0))
-                .collect::<Vec<_>>()
-                .join("|"),
-            open_des: post
-                .open_des
-                .iter()
-                .map(|d| instance.des.name(d.0))
-                .collect::<Vec<_>>()
-                .join("|"),
-            cesp: post.cesp,
-            seats: post.seats,
-            left: day.seats_left(p),
-            filled: fill.filled,
-            supernumerary: fill.supernumerary,
-            last_pick: fill.last.map(|l| l.call),
-            last_candidate: fill
-                .last
-                .map_or("", |l| &instance.candidate(l.candidate).name),
-        }
-    }))
+    to_csv(
+        &POSTS_LEFT_COLUMNS,
+        instance.post_ids().map(|p| {
+            let post = instance.post(p);
+            let fill = day.outcome().fill(p);
+            PostLeftRow {
+                post: &post.name,
+                label: &post.label,
+                des: post.des.map_or("", |d| instance.des.name(d.0)),
+                subdivision: post
+                    .subdivision
+                    .map_or("", |s| instance.subdivisions.name(s.0)),
+                must_fill: post.sector.map_or("", |s| instance.sectors.name(s.0)),
+                open_phases: post
+                    .open_phases
+                    .iter()
+                    .map(|ph| instance.phases.name(ph.0))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                open_des: post
+                    .open_des
+                    .iter()
+                    .map(|d| instance.des.name(d.0))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                cesp: post.cesp,
+                seats: post.seats,
+                left: day.seats_left(p),
+                filled: fill.filled,
+                supernumerary: fill.supernumerary,
+                last_pick: fill.last.map(|l| l.call),
+                last_candidate: fill
+                    .last
+                    .map_or("", |l| &instance.candidate(l.candidate).name),
+            }
+        }),
+    )
 }
 
-fn to_csv<R: Serialize>(rows: impl IntoIterator<Item = R>) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+/// Columns of replay.csv, in the order of [`PickRowOut`]'s fields.
+const REPLAY_COLUMNS: [&str; 14] = [
+    "pick",
+    "time",
+    "candidate",
+    "rank",
+    "seniority",
+    "priority",
+    "phase",
+    "des",
+    "supernumerary",
+    "post",
+    "label",
+    "seats_left",
+    "must_fill",
+    "tight_after",
+];
+
+/// Columns of posts_left.csv, in the order of [`PostLeftRow`]'s fields.
+const POSTS_LEFT_COLUMNS: [&str; 14] = [
+    "post",
+    "label",
+    "des",
+    "subdivision",
+    "must_fill",
+    "open_phases",
+    "open_des",
+    "cesp",
+    "seats",
+    "left",
+    "filled",
+    "supernumerary",
+    "last_pick",
+    "last_candidate",
+];
+
+/// A CSV file with its header, even when there is no row (before the first pick).
+fn to_csv<R: Serialize>(header: &[&str], rows: impl IntoIterator<Item = R>) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    writer
+        .write_record(header)
+        .expect("writing into memory cannot fail");
     for row in rows {
         writer
             .serialize(row)
