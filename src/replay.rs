@@ -22,6 +22,30 @@
 //! The must-fill bookkeeping is the rule's own.
 //!
 //! A pick is numbered by the turn it is made at, so pick `k` is the `k`-th interne's call.
+//!
+//! ```
+//! use amphi::model::{Candidate, CandidateId, Instance, Post, PostId};
+//! use amphi::priority::{Order, TieBreak};
+//! use amphi::replay::{BadPick, Day, Pick};
+//!
+//! let mut instance = Instance::default();
+//! instance.posts = vec![Post::new("URG", 1), Post::new("MED", 1)];
+//! instance.candidates = vec![Candidate::new("I1", 1), Candidate::new("I2", 2)];
+//! let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+//! let mut day = Day::new(&instance, &order);
+//!
+//! let (i1, i2, urg) = (CandidateId(0), CandidateId(1), PostId(0));
+//! assert!(matches!(day.pick(i2, Pick::Post(urg)), Err(BadPick::OutOfTurn { .. })));
+//! day.pick(i1, Pick::Post(urg)).unwrap();
+//! let full = day.pick(i2, Pick::Post(urg)).unwrap_err();
+//! assert_eq!(
+//!     full.message(&instance),
+//!     "is full: its last seat went to I1 at pick 1; I2 (call 2) must pick a post with a free seat"
+//! );
+//! assert_eq!(day.valid_picks(), [Pick::Post(PostId(1)), Pick::Pass]);
+//! day.pick(i2, Pick::Pass).unwrap();
+//! assert!(day.is_over());
+//! ```
 
 use crate::model::{CandidateId, Instance, PostId, SectorId, Supernumerary};
 use crate::outcome::{Admitted, Outcome, Placement, PostFill, Status};
