@@ -69,6 +69,14 @@ pub enum Command {
     /// Prints a summary with plain verdicts and advice, and writes wishlist.csv, left.csv
     /// (what is left when you are called), target.csv, target.svg and wishlist.json.
     Wishlist(WishlistArgs),
+    /// Replay a choice day pick by pick, in the order of choice: check each pick (out of turn,
+    /// post not open to the interne, post full, must-fill rule broken) and show the posts left
+    /// after each pick, or at a given pick.
+    ///
+    /// Reads picks.csv (candidate, post, and optionally time; an empty post is a pass), one
+    /// row per pick in the order they were made. With --follow, watches the file for picks
+    /// appended during the day. Writes replay.csv and posts_left.csv.
+    Replay(ReplayArgs),
 }
 
 /// Output format of the summary.
@@ -832,4 +840,122 @@ fn parse_rules(list: Option<&str>) -> Result<Vec<Rule>, String> {
         return Err("--rules: no rule given".to_owned());
     }
     Ok(rules)
+}
+
+/// Flags of `amphi replay`.
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// Folder holding candidates.csv, posts.csv and picks.csv (each may be overridden below).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Candidates: id, rank, and optionally seniority, priority, phase, des, cesp, ...
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
+    /// Posts: id, seats, and optionally label, must_fill, open_phases, open_des, cesp, ...
+    #[arg(long, value_name = "FILE")]
+    pub posts: Option<PathBuf>,
+    /// The picks, one row per pick in the order made: candidate, post (empty: a pass), and
+    /// optionally time.
+    #[arg(long, value_name = "FILE")]
+    pub picks: Option<PathBuf>,
+    /// Stop after pick N (0: before the first) and show only the board at that moment.
+    #[arg(long, value_name = "N")]
+    pub at: Option<usize>,
+    /// After the last line, keep watching the file and replay picks appended to it, until
+    /// every interne has chosen.
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: how often to look at the file, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 500, requires = "follow")]
+    pub poll_ms: u64,
+    /// With --follow: stop after this many seconds without a new line.
+    #[arg(long, value_name = "S", requires = "follow")]
+    pub idle_timeout: Option<f64>,
+    /// How many of the next internes to call the board lists.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub next: usize,
+    /// Folder to write replay.csv and posts_left.csv into.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out/replay")]
+    pub out: PathBuf,
+    /// Output format on stdout: the picks and the board, or one JSON document at the end.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
+    #[arg(long, value_enum, default_value_t)]
+    pub ties: Ties,
+}
+
+/// How `amphi replay --follow` watches the picks file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Follow {
+    /// Time between two looks at the file.
+    pub poll: std::time::Duration,
+    /// Stop after this long without a new line; `None`: wait until the day is over.
+    pub idle_timeout: Option<std::time::Duration>,
+}
+
+/// A validated `amphi replay` configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayConfig {
+    /// candidates.csv
+    pub candidates: PathBuf,
+    /// posts.csv
+    pub posts: PathBuf,
+    /// picks.csv
+    pub picks: PathBuf,
+    /// Stop after this pick and show the board then.
+    pub at: Option<usize>,
+    /// Watch the file for new picks.
+    pub follow: Option<Follow>,
+    /// Next internes the board lists.
+    pub next: usize,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Output format.
+    pub format: Format,
+    /// Tie policy of the order of choice.
+    pub ties: TieBreak,
+}
+
+impl ReplayArgs {
+    /// Checks the flags and resolves the input files.
+    pub fn into_config(self) -> Result<ReplayConfig, String> {
+        let pick = |flag: Option<PathBuf>, name: &str| {
+            flag.or_else(|| self.dir.as_ref().map(|d| d.join(format!("{name}.csv"))))
+                .ok_or_else(|| {
+                    format!("no {name} file: give a folder (amphi replay DIR) or --{name} FILE")
+                })
+        };
+        let candidates = pick(self.candidates.clone(), "candidates")?;
+        let posts = pick(self.posts.clone(), "posts")?;
+        let picks = pick(self.picks.clone(), "picks")?;
+        if self.poll_ms == 0 {
+            return Err("--poll-ms must be 1 or more".to_owned());
+        }
+        let idle_timeout = match self.idle_timeout {
+            Some(s) if !(s.is_finite() && s > 0.0 && s <= 1e9) => {
+                return Err(format!(
+                    "--idle-timeout: {s} is not a number of seconds (expected more than 0)"
+                ));
+            }
+            s => s.map(std::time::Duration::from_secs_f64),
+        };
+        Ok(ReplayConfig {
+            candidates,
+            posts,
+            picks,
+            at: self.at,
+            follow: self.follow.then_some(Follow {
+                poll: std::time::Duration::from_millis(self.poll_ms),
+                idle_timeout,
+            }),
+            next: self.next,
+            out: self.out,
+            format: self.format,
+            ties: match self.ties {
+                Ties::Error => TieBreak::Reject,
+                Ties::Id => TieBreak::ById,
+            },
+        })
+    }
 }

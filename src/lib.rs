@@ -51,6 +51,11 @@
 //!   cycles, gains from misreporting under immediate acceptance. `sim/lists.rs` draws wish lists
 //!   of a given length from the model, and [`sim::rule_runs`] runs every rule on the same lists
 //!   (`amphi rules`, reported by `report/rules.rs`).
+//! - [`replay`]: the choice day pick by pick ([`replay::Day`]): each pick checked against serial
+//!   dictatorship's rules (turn, open posts, seats, must-fill sectors; the rule's own
+//!   bookkeeping), the posts left after it, and the outcome of a valid day, serial
+//!   dictatorship's on the picks. `io/picks.rs` reads picks.csv, whole or as it grows;
+//!   `report/replay.rs` shows the picks and the board.
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
 //! - [`prefs`]: the preference model (DES and subdivision attractiveness, home bonus, Gumbel
 //!   noise, outside option, latent types) as read from JSON, and resolved into post weights.
@@ -84,7 +89,7 @@
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`, `metrics`) never touches files or the terminal and never panics on data that
+//!   `calibrate`, `metrics`, `replay`) never touches files or the terminal and never panics on data that
 //!   [`io`] accepted.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same
@@ -105,6 +110,7 @@ pub mod model;
 pub mod outcome;
 pub mod prefs;
 pub mod priority;
+pub mod replay;
 pub mod report;
 pub mod rules;
 pub mod scenario;

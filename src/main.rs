@@ -67,6 +67,13 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Command::Replay(args) => match args.into_config() {
+            Ok(config) => replay(&config),
+            Err(message) => {
+                eprintln!("amphi: error: {message}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -813,4 +820,148 @@ fn progress_bar(count: u64) -> indicatif::ProgressBar {
         .expect("a valid template"),
     );
     bar
+}
+
+/// `amphi replay`: the picks of picks.csv applied one by one to the day, each line printed as
+/// it is accepted; with --follow, the file watched for new lines until the day is over. A bad
+/// pick stops the replay: the board and the files show the day up to the pick before it.
+fn replay(config: &amphi::cli::ReplayConfig) -> anyhow::Result<()> {
+    use amphi::replay::Day;
+    use std::io::Write as _;
+    let input = io::read_instance(&config.candidates, &config.posts, None, config.ties)?;
+    let mut warnings = input.warnings.clone();
+    for warning in &warnings {
+        eprintln!("amphi: warning: {warning}");
+    }
+    let instance = &input.instance;
+    let name = |path: &Path| path.display().to_string();
+    let mut reader = io::PicksReader::new(
+        &name(&config.picks),
+        instance,
+        &name(&config.candidates),
+        &name(&config.posts),
+    );
+    let mut day = Day::new(instance, &input.order);
+    let mut times: Vec<String> = Vec::new();
+    let live = config.format == Format::Text && config.at.is_none();
+    let mut table: Option<report::PickTable> = None;
+    let mut error: Option<amphi::Error> = None;
+    let reached = |day: &Day<'_>| config.at.is_some_and(|n| day.taken().len() >= n);
+    let files = |day: &Day<'_>, times: &[String]| {
+        [
+            ("replay.csv", report::replay_csv(day, times)),
+            ("posts_left.csv", report::posts_left_csv(day)),
+        ]
+    };
+    let mut last_line = Instant::now();
+    'day: loop {
+        let bytes = match std::fs::read(&config.picks) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                error = Some(amphi::Error::io(&config.picks, e));
+                break;
+            }
+        };
+        let rows = reader.feed(&bytes, config.follow.is_some());
+        for warning in reader.take_warnings() {
+            eprintln!("amphi: warning: {warning}");
+            warnings.push(warning);
+        }
+        let accepted = day.taken().len();
+        if !rows.is_empty() {
+            last_line = Instant::now();
+        }
+        for row in rows {
+            if reached(&day) {
+                break 'day;
+            }
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    error = Some(e.into());
+                    break 'day;
+                }
+            };
+            match day.pick(row.candidate, row.pick) {
+                Ok(_) => {
+                    if live {
+                        let taken = day.taken().last().expect("a pick was just accepted");
+                        let table = table.get_or_insert_with(|| {
+                            let table =
+                                report::PickTable::new(instance, reader.has_time() == Some(true));
+                            print!("{}", table.header());
+                            table
+                        });
+                        print!("{}", table.line(&day, taken, &row.time));
+                    }
+                    times.push(row.time);
+                }
+                Err(bad) => {
+                    error = Some(reader.bad_pick(&row, &bad, instance).into());
+                    break 'day;
+                }
+            }
+        }
+        let _ = std::io::stdout().flush();
+        let Some(follow) = config.follow else { break };
+        if day.is_over() || reached(&day) {
+            break;
+        }
+        if day.taken().len() > accepted {
+            // The files show the board as the day goes.
+            write_files(&config.out, &files(&day, &times))?;
+        }
+        if let Some(idle) = follow.idle_timeout
+            && last_line.elapsed() >= idle
+        {
+            eprintln!(
+                "amphi: no new line in {} for {} s: stopping after pick {} of {}",
+                name(&config.picks),
+                idle.as_secs_f64(),
+                day.taken().len(),
+                instance.candidates.len()
+            );
+            break;
+        }
+        std::thread::sleep(follow.poll);
+    }
+    if error.is_none()
+        && let Some(n) = config.at
+        && day.taken().len() < n
+    {
+        anyhow::bail!(
+            "--at {n}: {} holds only {} valid picks",
+            name(&config.picks),
+            day.taken().len()
+        );
+    }
+    let written = write_files(&config.out, &files(&day, &times))?;
+    let message = error.as_ref().map(|e| e.to_string());
+    match config.format {
+        Format::Text => {
+            if live && table.is_some() {
+                println!();
+            }
+            print!("{}", report::board_text(&day, config.next));
+            println!("\nwrote {}", written.join(", "));
+        }
+        Format::Json => {
+            let info = report::ReplayInfo {
+                times: &times,
+                at: config.at,
+                next: config.next,
+                warnings: &warnings,
+                files: &written,
+                error: message.as_deref(),
+            };
+            print!(
+                "{}",
+                String::from_utf8_lossy(&report::replay_json(&day, &info))
+            );
+        }
+    }
+    match error {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }

@@ -450,7 +450,7 @@ struct Wish {
 
 /// The name in column `i`, looked up in `index`; an unknown name is an error that suggests the
 /// closest known one.
-fn lookup<T: Copy>(
+pub(super) fn lookup<T: Copy>(
     cells: &Cells<'_>,
     i: usize,
     index: &HashMap<String, T>,

@@ -3,6 +3,7 @@
 mod groups;
 mod input;
 mod national;
+mod picks;
 mod shard;
 pub(crate) mod suggest;
 mod table;
@@ -20,6 +21,7 @@ pub use national::{
     read_national, read_scenario,
 };
 pub(crate) use national::{cesp_seats, rang_basis_warning};
+pub use picks::{PICK_COLUMNS, PickRow, PicksReader};
 pub use shard::{merge_shards, read_model, read_shard};
 pub(crate) use suggest::did_you_mean;
 pub use wish_list::{parse_wish_list, read_wish_list};

@@ -75,9 +75,12 @@ impl Table {
                 .with_value(h));
         }
         let mut rows = Vec::new();
+        let mut lines = LineCounter::default();
         for record in records {
             let record = record.map_err(|e| csv_error(file, e))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record
+                .position()
+                .map_or(0, |p| lines.line_at(bytes, p.byte()));
             if record.len() != headers.len() {
                 return Err(InputError::file(
                     file,
@@ -223,6 +226,31 @@ impl<'a> Cells<'a> {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect()
+    }
+}
+
+/// The line of a record from its byte offset. The csv reader's own line count is one short
+/// after a CRLF line end (the record is taken to start at the `\n` of the line before), so the
+/// line is counted here: line ends before the record's first byte, after skipping the line
+/// end it may start on. Offsets come in increasing order, so the count goes on from the last.
+#[derive(Debug, Default)]
+struct LineCounter {
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
+        let mut start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let from = self.offset.min(start);
+        self.line += bytes[from..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = start;
+        self.line + 1
     }
 }
 

@@ -6,6 +6,7 @@ mod allocation;
 mod calibrate;
 mod compare;
 mod html;
+mod replay;
 mod rules;
 mod simulate;
 pub mod svg;
@@ -15,6 +16,7 @@ pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_t
 pub use calibrate::{CalibrationReport, Holdout};
 pub use compare::{CompareInfo, CompareReport};
 pub use html::compare_html;
+pub use replay::{PickTable, ReplayInfo, board_text, posts_left_csv, replay_csv, replay_json};
 pub use rules::{RuleRow, RulesReport, RulesRun};
 pub use simulate::{BandRow, CellRow, DesBandRow, SimulationReport, Value};
 pub use wishlist::{

@@ -19,7 +19,7 @@ mod immediate_acceptance;
 mod priorities;
 mod random_serial_dictatorship;
 mod rank_maximal;
-mod serial_dictatorship;
+pub(crate) mod serial_dictatorship;
 mod top_trading_cycles;
 mod welfare;
 

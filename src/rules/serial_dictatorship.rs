@@ -79,7 +79,7 @@ pub(super) fn allocate(
             if let Some(s) = instance.post(choice.post).sector
                 && !candidate.supernumerary.is_supernumerary()
             {
-                must_fill.left[s.index()] -= 1;
+                must_fill.seat_taken(s);
             }
         }
     }
@@ -186,8 +186,10 @@ fn first_wish(list: &[PostId], keep: impl Fn(PostId) -> bool) -> Option<(PostId,
 }
 
 /// The bookkeeping of must-fill sectors: seats left in each, and the candidates still to be
-/// called to whom each is open.
-struct MustFill {
+/// called to whom each is open. Shared with [`crate::replay`], which checks a choice day against
+/// this rule.
+#[derive(Debug, Clone)]
+pub(crate) struct MustFill {
     /// Seats left in each sector (a sum of `u32` seats, so wider).
     left: Vec<u64>,
     /// Candidates still to be called (supernumeraries aside) to whom the sector is open.
@@ -197,7 +199,7 @@ struct MustFill {
 }
 
 impl MustFill {
-    fn new(instance: &Instance) -> MustFill {
+    pub(crate) fn new(instance: &Instance) -> MustFill {
         let n = instance.sectors.len();
         let mut posts = vec![Vec::new(); n];
         let mut left = vec![0; n];
@@ -232,18 +234,42 @@ impl MustFill {
     }
 
     /// Fills `tight` with the sectors open to `c` that are tight now.
-    fn tight_for(&self, c: CandidateId, tight: &mut Vec<SectorId>) {
+    pub(crate) fn tight_for(&self, c: CandidateId, tight: &mut Vec<SectorId>) {
         tight.clear();
-        tight.extend(self.open[c.index()].iter().copied().filter(|s| {
-            let left = self.left[s.index()];
-            left > 0 && left >= u64::from(self.remaining[s.index()])
-        }));
+        tight.extend(
+            self.open[c.index()]
+                .iter()
+                .copied()
+                .filter(|&s| self.is_tight(s)),
+        );
+    }
+
+    /// Whether sector `s` is tight: seats left, and at least as many as the candidates still to
+    /// be called to whom it is open.
+    pub(crate) fn is_tight(&self, s: SectorId) -> bool {
+        let left = self.left[s.index()];
+        left > 0 && left >= u64::from(self.remaining[s.index()])
+    }
+
+    /// Seats left in sector `s`.
+    pub(crate) fn left(&self, s: SectorId) -> u64 {
+        self.left[s.index()]
+    }
+
+    /// Candidates still to be called (supernumeraries aside) to whom sector `s` is open.
+    pub(crate) fn remaining(&self, s: SectorId) -> u32 {
+        self.remaining[s.index()]
     }
 
     /// Marks `c` as called: they no longer count as still to choose.
-    fn called(&mut self, c: CandidateId) {
+    pub(crate) fn called(&mut self, c: CandidateId) {
         for s in &self.open[c.index()] {
             self.remaining[s.index()] -= 1;
         }
+    }
+
+    /// Records that a seat of sector `s` was taken (by a candidate who is not supernumerary).
+    pub(crate) fn seat_taken(&mut self, s: SectorId) {
+        self.left[s.index()] -= 1;
     }
 }

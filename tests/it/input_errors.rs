@@ -237,6 +237,20 @@ fn semicolons_bom_crlf_and_padding_are_accepted() {
 }
 
 #[test]
+fn line_numbers_count_crlf_line_ends_and_blank_lines() {
+    check(
+        File::Candidates("id,rank\r\nI1,10\r\n\r\nI2,x\r\n"),
+        "candidates.csv:4: column \"rank\": \"x\" is not an exam rank (expected a whole number, 1 \
+         or more)",
+    );
+    check(
+        File::Posts("id;label;seats\r\nA;\"two\r\nlines\";1\r\nB;b;-1\r\n"),
+        "posts.csv:4: column \"seats\": \"-1\" is not a count of seats (expected a whole number, \
+         0 or more)",
+    );
+}
+
+#[test]
 fn quoted_fields_keep_their_delimiters() {
     let input = parse(
         CANDIDATES,

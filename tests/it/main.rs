@@ -7,6 +7,7 @@ mod example;
 mod input_errors;
 mod metrics;
 mod properties;
+mod replay;
 mod rules;
 mod rules_cli;
 mod scenario;

@@ -1,0 +1,769 @@
+//! The outputs of `amphi replay`: one line per pick as the amphi shows it, the board (posts
+//! left, must-fill sectors, the next internes to call), replay.csv, posts_left.csv and the JSON
+//! document.
+
+use crate::model::{CandidateId, Instance, PostId, Supernumerary};
+use crate::replay::{Day, Pick, SectorState, Taken};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The table of picks printed as the day goes: a header, then one line per pick. Its widths
+/// come from the instance, so that lines printed one at a time line up.
+#[derive(Debug, Clone)]
+pub struct PickTable {
+    time: bool,
+    pick: usize,
+    interne: usize,
+    rank: usize,
+    tags: usize,
+    post: usize,
+}
+
+impl PickTable {
+    /// The table for `instance`, with a `time` column or not.
+    pub fn new(instance: &Instance, time: bool) -> PickTable {
+        let max = |widths: &mut dyn Iterator<Item = usize>, min: usize| {
+            widths.max().unwrap_or(0).max(min)
+        };
+        PickTable {
+            time,
+            pick: instance.candidates.len().to_string().len().max(4),
+            interne: max(
+                &mut instance.candidates.iter().map(|c| c.name.chars().count()),
+                7,
+            ),
+            rank: max(
+                &mut instance.candidates.iter().map(|c| c.rank.to_string().len()),
+                4,
+            ),
+            tags: max(
+                &mut instance
+                    .candidate_ids()
+                    .map(|c| tags(instance, c).chars().count()),
+                11,
+            ),
+            post: max(
+                &mut instance.posts.iter().map(|p| p.name.chars().count()),
+                4,
+            ),
+        }
+    }
+
+    /// The header line.
+    pub fn header(&self) -> String {
+        let time = if self.time { "time   " } else { "" };
+        format!(
+            "{:>pw$}  {time}{:<iw$}  {:>rw$}  sen.  {:<tw$}  {:<ow$}  left   note\n",
+            "pick",
+            "interne",
+            "rank",
+            "phase / DES",
+            "post",
+            pw = self.pick,
+            iw = self.interne,
+            rw = self.rank,
+            tw = self.tags,
+            ow = self.post,
+        )
+    }
+
+    /// The line of one pick, `time` being its `time` cell.
+    pub fn line(&self, day: &Day<'_>, taken: &Taken, time: &str) -> String {
+        let instance = day.instance();
+        let c = instance.candidate(taken.candidate);
+        let time = if self.time {
+            format!("{time:<5}  ")
+        } else {
+            String::new()
+        };
+        let (post, left) = match taken.pick {
+            Pick::Post(p) => (
+                instance.post(p).name.as_str(),
+                format!(
+                    "{}/{}",
+                    taken.seats_left.unwrap_or(0),
+                    instance.post(p).seats
+                ),
+            ),
+            Pick::Pass => ("pass", String::new()),
+        };
+        let notes = notes(day, taken).join("; ");
+        let line = format!(
+            "{:>pw$}  {time}{:<iw$}  {:>rw$}  {:>4}  {:<tw$}  {:<ow$}  {left:<5}  {notes}",
+            taken.number,
+            c.name,
+            c.rank,
+            c.seniority,
+            tags(instance, taken.candidate),
+            post,
+            pw = self.pick,
+            iw = self.interne,
+            rw = self.rank,
+            tw = self.tags,
+            ow = self.post,
+        );
+        format!("{}\n", line.trim_end())
+    }
+}
+
+/// What the amphi says about a pick besides the post: supernumerary, priority, the must-fill
+/// rule that bound the interne, a post now full, sectors now tight, a pass.
+fn notes(day: &Day<'_>, taken: &Taken) -> Vec<String> {
+    let instance = day.instance();
+    let c = instance.candidate(taken.candidate);
+    let mut notes = Vec::new();
+    if c.priority > 0 {
+        notes.push(format!("priority class {}", c.priority));
+    }
+    match c.supernumerary {
+        Supernumerary::No => {}
+        Supernumerary::Validant => notes.push("supernumerary validant: no seat used".to_owned()),
+        Supernumerary::NonValidant => {
+            notes.push("supernumerary non-validant: no seat used".to_owned())
+        }
+    }
+    if !taken.bound.is_empty() {
+        let sectors: Vec<String> = taken.bound.iter().map(|s| sector(instance, s)).collect();
+        notes.push(format!("must-fill: {}", sectors.join(", ")));
+    }
+    match taken.pick {
+        Pick::Pass => notes.push("leaves without a post".to_owned()),
+        Pick::Post(_) if taken.seats_left == Some(0) && !c.supernumerary.is_supernumerary() => {
+            notes.push("post now full".to_owned())
+        }
+        Pick::Post(_) => {}
+    }
+    let before = day.tight_before(taken.number);
+    for s in &taken.tight_after {
+        if !before.iter().any(|b| b.sector == s.sector) {
+            notes.push(format!("now tight: {}", sector(instance, s)));
+        }
+    }
+    notes
+}
+
+/// `ambulatoire-socle (2 seats left for 2 internes)`.
+fn sector(instance: &Instance, s: &SectorState) -> String {
+    format!(
+        "{} ({} left for {})",
+        instance.sectors.name(s.sector.0),
+        count(s.left, "seat", "seats"),
+        count(u64::from(s.remaining), "interne", "internes")
+    )
+}
+
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `socle / MGE`, `- / PSY`, with ` / CESP` for a CESP signatory.
+fn tags(instance: &Instance, c: CandidateId) -> String {
+    let c = instance.candidate(c);
+    let phase = c.phase.map_or("-", |p| instance.phases.name(p.0));
+    let des = c.des.map_or("-", |d| instance.des.name(d.0));
+    let cesp = if c.cesp { " / CESP" } else { "" };
+    format!("{phase} / {des}{cesp}")
+}
+
+/// Whom a post is open to: `socle|approfondissement / MGE`, `all / PSY|MGE`, with ` / CESP`
+/// for a CESP post.
+fn open_to(instance: &Instance, p: PostId) -> String {
+    let post = instance.post(p);
+    let phases: Vec<&str> = post
+        .open_phases
+        .iter()
+        .map(|ph| instance.phases.name(ph.0))
+        .collect();
+    let des: Vec<&str> = post
+        .open_des
+        .iter()
+        .map(|d| instance.des.name(d.0))
+        .collect();
+    let all = |names: Vec<&str>| {
+        if names.is_empty() {
+            "all".to_owned()
+        } else {
+            names.join("|")
+        }
+    };
+    let cesp = if post.cesp { " / CESP" } else { "" };
+    format!("{} / {}{cesp}", all(phases), all(des))
+}
+
+/// `A, B, C` or the first `max` then `... (N in all)`.
+fn names(instance: &Instance, posts: &[PostId], max: usize) -> String {
+    let shown: Vec<&str> = posts
+        .iter()
+        .take(max)
+        .map(|&p| instance.post(p).name.as_str())
+        .collect();
+    if posts.len() > max {
+        format!("{}, ... ({} in all)", shown.join(", "), posts.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The board as the amphi shows it at this moment of `day`: where the day stands, the posts
+/// with seats left (and the full ones), the must-fill sectors, and the `next` internes to call
+/// with what they may take now.
+pub fn board_text(day: &Day<'_>, next: usize) -> String {
+    let instance = day.instance();
+    let mut out = String::new();
+    let picks = day.taken().len();
+    let n = instance.candidates.len();
+    if day.is_over() {
+        let passes = day.taken().iter().filter(|t| t.pick == Pick::Pass).count();
+        let _ = writeln!(
+            out,
+            "the day is over: {} ({})",
+            count(picks as u64, "pick", "picks"),
+            count(passes as u64, "pass", "passes")
+        );
+    } else if picks == 0 {
+        let _ = writeln!(
+            out,
+            "before the first pick: {} to choose",
+            count(n as u64, "interne", "internes")
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "after pick {picks} of {n}: {} still to choose",
+            count((n - picks) as u64, "interne", "internes")
+        );
+    }
+
+    let open: Vec<PostId> = instance
+        .post_ids()
+        .filter(|&p| day.seats_left(p) > 0)
+        .collect();
+    let full: Vec<PostId> = instance
+        .post_ids()
+        .filter(|&p| day.seats_left(p) == 0)
+        .collect();
+    let seats_left: u64 = open.iter().map(|&p| u64::from(day.seats_left(p))).sum();
+    let _ = writeln!(
+        out,
+        "\nposts with seats left: {} of {}, {} of {}",
+        open.len(),
+        count(instance.posts.len() as u64, "post", "posts"),
+        seats_left,
+        count(instance.total_seats(), "seat", "seats")
+    );
+    if !open.is_empty() {
+        let pw = open
+            .iter()
+            .map(|&p| instance.post(p).name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        let lw = open
+            .iter()
+            .map(|&p| format!("{}/{}", day.seats_left(p), instance.post(p).seats).len())
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        let sw = open
+            .iter()
+            .map(|&p| {
+                instance
+                    .post(p)
+                    .sector
+                    .map_or(0, |s| instance.sectors.name(s.0).chars().count())
+            })
+            .max()
+            .unwrap_or(0)
+            .max(9);
+        let ow = open
+            .iter()
+            .map(|&p| open_to(instance, p).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(21);
+        let _ = writeln!(
+            out,
+            "  {:<pw$}  {:>lw$}  {:<sw$}  {:<ow$}  label",
+            "post", "left", "must-fill", "open to (phase / DES)"
+        );
+        for &p in &open {
+            let post = instance.post(p);
+            let _ = writeln!(
+                out,
+                "  {:<pw$}  {:>lw$}  {:<sw$}  {:<ow$}  {}",
+                post.name,
+                format!("{}/{}", day.seats_left(p), post.seats),
+                post.sector.map_or("", |s| instance.sectors.name(s.0)),
+                open_to(instance, p),
+                post.label
+            );
+        }
+    }
+    if !full.is_empty() {
+        let _ = writeln!(out, "full: {}", names(instance, &full, usize::MAX));
+    }
+
+    let sectors = day.sectors();
+    if !sectors.is_empty() {
+        let _ = writeln!(out, "\nmust-fill sectors:");
+        let w = sectors
+            .iter()
+            .map(|s| instance.sectors.name(s.sector.0).chars().count())
+            .max()
+            .unwrap_or(0);
+        for s in &sectors {
+            let state = if s.left == 0 {
+                ": filled"
+            } else if s.is_tight() {
+                ": tight"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {:<w$}  {} left, {} still to choose who may take them{state}",
+                instance.sectors.name(s.sector.0),
+                count(s.left, "seat", "seats"),
+                count(u64::from(s.remaining), "interne", "internes"),
+            );
+        }
+    }
+
+    let coming: Vec<CandidateId> = day
+        .order()
+        .sequence()
+        .iter()
+        .skip(picks)
+        .take(next)
+        .copied()
+        .collect();
+    if !coming.is_empty() {
+        let _ = writeln!(out, "\nnext to choose:");
+        let table = PickTable::new(instance, false);
+        let _ = writeln!(
+            out,
+            "  {:>cw$}  {:<iw$}  {:>rw$}  sen.  {:<tw$}  may take now",
+            "call",
+            "interne",
+            "rank",
+            "phase / DES",
+            cw = table.pick,
+            iw = table.interne,
+            rw = table.rank,
+            tw = table.tags,
+        );
+        for &c in &coming {
+            let candidate = instance.candidate(c);
+            let bound = day.binding(c);
+            let posts = day.choices(c);
+            let now = if !bound.is_empty() {
+                let sectors: Vec<&str> = bound
+                    .iter()
+                    .map(|s| instance.sectors.name(s.sector.0))
+                    .collect();
+                format!(
+                    "must take a post of {} (must-fill): {}",
+                    sectors.join(", "),
+                    names(instance, &posts, 8)
+                )
+            } else if posts.is_empty() {
+                "no post".to_owned()
+            } else {
+                let seats: u64 = posts.iter().map(|&p| u64::from(day.seats_left(p))).sum();
+                let extra = if candidate.supernumerary == Supernumerary::NonValidant {
+                    ", full posts included (supernumerary non-validant)"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}, {}{extra}: {}",
+                    count(posts.len() as u64, "post", "posts"),
+                    count(seats, "seat", "seats"),
+                    names(instance, &posts, 8)
+                )
+            };
+            let _ = writeln!(
+                out,
+                "  {:>cw$}  {:<iw$}  {:>rw$}  {:>4}  {:<tw$}  {now}",
+                day.order().call(c),
+                candidate.name,
+                candidate.rank,
+                candidate.seniority,
+                tags(instance, c),
+                cw = table.pick,
+                iw = table.interne,
+                rw = table.rank,
+                tw = table.tags,
+            );
+        }
+    }
+    out
+}
+
+/// One row of replay.csv.
+#[derive(Serialize)]
+struct PickRowOut<'a> {
+    pick: u32,
+    time: &'a str,
+    candidate: &'a str,
+    rank: u32,
+    seniority: u32,
+    priority: u32,
+    phase: &'a str,
+    des: &'a str,
+    supernumerary: &'static str,
+    post: &'a str,
+    label: &'a str,
+    seats_left: Option<u32>,
+    must_fill: String,
+    tight_after: String,
+}
+
+/// `sector:left/remaining|...`.
+fn sectors_cell(instance: &Instance, sectors: &[SectorState]) -> String {
+    sectors
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{}/{}",
+                instance.sectors.name(s.sector.0),
+                s.left,
+                s.remaining
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// replay.csv: one row per accepted pick, with what it left. `times` holds each pick's `time`
+/// cell.
+pub fn replay_csv(day: &Day<'_>, times: &[String]) -> Vec<u8> {
+    let instance = day.instance();
+    to_csv(
+        &REPLAY_COLUMNS,
+        day.taken().iter().enumerate().map(|(i, t)| {
+            let c = instance.candidate(t.candidate);
+            let post = t.pick.post().map(|p| instance.post(p));
+            PickRowOut {
+                pick: t.number,
+                time: times.get(i).map_or("", String::as_str),
+                candidate: &c.name,
+                rank: c.rank,
+                seniority: c.seniority,
+                priority: c.priority,
+                phase: c.phase.map_or("", |p| instance.phases.name(p.0)),
+                des: c.des.map_or("", |d| instance.des.name(d.0)),
+                supernumerary: c.supernumerary.as_str(),
+                post: post.map_or("", |p| &p.name),
+                label: post.map_or("", |p| &p.label),
+                seats_left: t.seats_left,
+                must_fill: t
+                    .bound
+                    .iter()
+                    .map(|s| instance.sectors.name(s.sector.0))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                tight_after: sectors_cell(instance, &t.tight_after),
+            }
+        }),
+    )
+}
+
+/// One row of posts_left.csv.
+#[derive(Serialize)]
+struct PostLeftRow<'a> {
+    post: &'a str,
+    label: &'a str,
+    des: &'a str,
+    subdivision: &'a str,
+    must_fill: &'a str,
+    open_phases: String,
+    open_des: String,
+    cesp: bool,
+    seats: u32,
+    left: u32,
+    filled: u32,
+    supernumerary: u32,
+    last_pick: Option<u32>,
+    last_candidate: &'a str,
+}
+
+/// posts_left.csv: the board, one row per post in input order.
+pub fn posts_left_csv(day: &Day<'_>) -> Vec<u8> {
+    let instance = day.instance();
+    to_csv(
+        &POSTS_LEFT_COLUMNS,
+        instance.post_ids().map(|p| {
+            let post = instance.post(p);
+            let fill = day.outcome().fill(p);
+            PostLeftRow {
+                post: &post.name,
+                label: &post.label,
+                des: post.des.map_or("", |d| instance.des.name(d.0)),
+                subdivision: post
+                    .subdivision
+                    .map_or("", |s| instance.subdivisions.name(s.0)),
+                must_fill: post.sector.map_or("", |s| instance.sectors.name(s.0)),
+                open_phases: post
+                    .open_phases
+                    .iter()
+                    .map(|ph| instance.phases.name(ph.0))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                open_des: post
+                    .open_des
+                    .iter()
+                    .map(|d| instance.des.name(d.0))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                cesp: post.cesp,
+                seats: post.seats,
+                left: day.seats_left(p),
+                filled: fill.filled,
+                supernumerary: fill.supernumerary,
+                last_pick: fill.last.map(|l| l.call),
+                last_candidate: fill
+                    .last
+                    .map_or("", |l| &instance.candidate(l.candidate).name),
+            }
+        }),
+    )
+}
+
+/// Columns of replay.csv, in the order of [`PickRowOut`]'s fields.
+const REPLAY_COLUMNS: [&str; 14] = [
+    "pick",
+    "time",
+    "candidate",
+    "rank",
+    "seniority",
+    "priority",
+    "phase",
+    "des",
+    "supernumerary",
+    "post",
+    "label",
+    "seats_left",
+    "must_fill",
+    "tight_after",
+];
+
+/// Columns of posts_left.csv, in the order of [`PostLeftRow`]'s fields.
+const POSTS_LEFT_COLUMNS: [&str; 14] = [
+    "post",
+    "label",
+    "des",
+    "subdivision",
+    "must_fill",
+    "open_phases",
+    "open_des",
+    "cesp",
+    "seats",
+    "left",
+    "filled",
+    "supernumerary",
+    "last_pick",
+    "last_candidate",
+];
+
+/// A CSV file with its header, even when there is no row (before the first pick).
+fn to_csv<R: Serialize>(header: &[&str], rows: impl IntoIterator<Item = R>) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    writer
+        .write_record(header)
+        .expect("writing into memory cannot fail");
+    for row in rows {
+        writer
+            .serialize(row)
+            .expect("serializing a flat row into memory cannot fail");
+    }
+    writer
+        .into_inner()
+        .expect("flushing into memory cannot fail")
+}
+
+#[derive(Serialize)]
+struct ReplayJson<'a> {
+    candidates: usize,
+    posts: usize,
+    seats: u64,
+    picks_made: usize,
+    at: Option<usize>,
+    day_over: bool,
+    picks: Vec<PickJson<'a>>,
+    posts_left: Vec<PostJson<'a>>,
+    sectors: Vec<SectorJson<'a>>,
+    next: Vec<NextJson<'a>>,
+    warnings: &'a [String],
+    files: &'a [String],
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PickJson<'a> {
+    pick: u32,
+    time: &'a str,
+    candidate: &'a str,
+    rank: u32,
+    seniority: u32,
+    supernumerary: &'static str,
+    post: Option<&'a str>,
+    seats_left: Option<u32>,
+    must_fill: Vec<SectorJson<'a>>,
+    tight_after: Vec<SectorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PostJson<'a> {
+    post: &'a str,
+    label: &'a str,
+    seats: u32,
+    left: u32,
+    must_fill: Option<&'a str>,
+    open_phases: Vec<&'a str>,
+    open_des: Vec<&'a str>,
+    cesp: bool,
+}
+
+#[derive(Serialize)]
+struct SectorJson<'a> {
+    sector: &'a str,
+    left: u64,
+    remaining: u32,
+    tight: bool,
+}
+
+#[derive(Serialize)]
+struct NextJson<'a> {
+    call: u32,
+    candidate: &'a str,
+    rank: u32,
+    seniority: u32,
+    phase: Option<&'a str>,
+    des: Option<&'a str>,
+    cesp: bool,
+    supernumerary: &'static str,
+    /// Posts they may take now.
+    may_take: Vec<&'a str>,
+    /// The must-fill sectors that bind them now.
+    must_fill: Vec<SectorJson<'a>>,
+}
+
+/// What the JSON document reports besides the day.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplayInfo<'a> {
+    /// Each pick's `time` cell.
+    pub times: &'a [String],
+    /// The pick given to `--at`, if any.
+    pub at: Option<usize>,
+    /// How many of the next internes to list.
+    pub next: usize,
+    /// Warnings raised while reading.
+    pub warnings: &'a [String],
+    /// Files written.
+    pub files: &'a [String],
+    /// The error that stopped the replay, if any.
+    pub error: Option<&'a str>,
+}
+
+/// The replay as one JSON document: the picks, the board, the next internes.
+pub fn replay_json(day: &Day<'_>, info: &ReplayInfo<'_>) -> Vec<u8> {
+    let instance = day.instance();
+    let sector_json = |s: &SectorState| SectorJson {
+        sector: instance.sectors.name(s.sector.0),
+        left: s.left,
+        remaining: s.remaining,
+        tight: s.is_tight(),
+    };
+    let picks = day
+        .taken()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let c = instance.candidate(t.candidate);
+            PickJson {
+                pick: t.number,
+                time: info.times.get(i).map_or("", String::as_str),
+                candidate: &c.name,
+                rank: c.rank,
+                seniority: c.seniority,
+                supernumerary: c.supernumerary.as_str(),
+                post: t.pick.post().map(|p| instance.post(p).name.as_str()),
+                seats_left: t.seats_left,
+                must_fill: t.bound.iter().map(sector_json).collect(),
+                tight_after: t.tight_after.iter().map(sector_json).collect(),
+            }
+        })
+        .collect();
+    let posts_left = instance
+        .post_ids()
+        .map(|p| {
+            let post = instance.post(p);
+            PostJson {
+                post: &post.name,
+                label: &post.label,
+                seats: post.seats,
+                left: day.seats_left(p),
+                must_fill: post.sector.map(|s| instance.sectors.name(s.0)),
+                open_phases: post
+                    .open_phases
+                    .iter()
+                    .map(|ph| instance.phases.name(ph.0))
+                    .collect(),
+                open_des: post
+                    .open_des
+                    .iter()
+                    .map(|d| instance.des.name(d.0))
+                    .collect(),
+                cesp: post.cesp,
+            }
+        })
+        .collect();
+    let next = day
+        .order()
+        .sequence()
+        .iter()
+        .skip(day.taken().len())
+        .take(info.next)
+        .map(|&c| {
+            let candidate = instance.candidate(c);
+            let bound = day.binding(c).iter().map(sector_json).collect();
+            let may_take = day.choices(c);
+            NextJson {
+                call: day.order().call(c),
+                candidate: &candidate.name,
+                rank: candidate.rank,
+                seniority: candidate.seniority,
+                phase: candidate.phase.map(|p| instance.phases.name(p.0)),
+                des: candidate.des.map(|d| instance.des.name(d.0)),
+                cesp: candidate.cesp,
+                supernumerary: candidate.supernumerary.as_str(),
+                may_take: may_take
+                    .into_iter()
+                    .map(|p| instance.post(p).name.as_str())
+                    .collect(),
+                must_fill: bound,
+            }
+        })
+        .collect();
+    let doc = ReplayJson {
+        candidates: instance.candidates.len(),
+        posts: instance.posts.len(),
+        seats: instance.total_seats(),
+        picks_made: day.taken().len(),
+        at: info.at,
+        day_over: day.is_over(),
+        picks,
+        posts_left,
+        sectors: day.sectors().iter().map(sector_json).collect(),
+        next,
+        warnings: info.warnings,
+        files: info.files,
+        error: info.error,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&doc).expect("a replay serializes");
+    bytes.push(b'\n');
+    bytes
+}
