@@ -77,6 +77,10 @@ pub enum Command {
     /// row per pick in the order they were made. With --follow, watches the file for picks
     /// appended during the day. Writes replay.csv and posts_left.csv.
     Replay(ReplayArgs),
+    /// Generate made-up instances: `amphi generate semester` writes the semester choice of
+    /// one subdivision (internes of four promotions, accredited posts, a must-fill sector, a
+    /// preference model) and a README listing every assumption.
+    Generate(GenerateArgs),
 }
 
 /// Output format of the summary.
@@ -957,5 +961,53 @@ impl ReplayArgs {
                 Ties::Id => TieBreak::ById,
             },
         })
+    }
+}
+
+/// Flags of `amphi generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// What to generate.
+    #[command(subcommand)]
+    pub what: GenerateWhat,
+}
+
+/// What `amphi generate` can make.
+#[derive(Debug, Subcommand)]
+pub enum GenerateWhat {
+    /// A made-up semester choice of one subdivision: candidates.csv, posts.csv, model.json,
+    /// generate.json and a README.md listing every assumption.
+    Semester(SemesterArgs),
+}
+
+/// Flags of `amphi generate semester`.
+#[derive(Debug, clap::Args)]
+pub struct SemesterArgs {
+    /// Internes of the subdivision, supernumerary ones included (40 to 5000).
+    #[arg(long, value_name = "N")]
+    pub internes: u32,
+    /// Seed of every draw: the same seed writes the same bytes.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write the files into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The subdivision's name (its CHU is "CHU de NAME").
+    #[arg(long, value_name = "NAME")]
+    pub subdivision: Option<String>,
+    /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+impl SemesterArgs {
+    /// Checks the flags and builds the spec.
+    pub fn into_spec(self) -> Result<(crate::generate::SemesterSpec, PathBuf, Format), String> {
+        let mut spec = crate::generate::SemesterSpec::new(self.internes, self.seed);
+        if let Some(name) = self.subdivision {
+            spec.subdivision = name;
+        }
+        spec.check()?;
+        Ok((spec, self.out, self.format))
     }
 }

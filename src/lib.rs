@@ -81,6 +81,9 @@
 //!   calibrate`'s in `report/calibrate.rs`, `amphi compare`'s tables in `report/compare.rs`
 //!   and its HTML page in `report/html.rs`, drawn with the small SVG charts of
 //!   `report/svg.rs`.
+//! - [`generate`]: made-up but realistic semester choices of one subdivision (promotions,
+//!   ranks, accredited posts, a must-fill sector, a preference model), every assumption
+//!   listed; `io/generated.rs` writes their files (`amphi generate semester`).
 //! - [`cli`]: clap flags and their validated configurations.
 //! - [`error`]: the library's error type.
 //!
@@ -104,6 +107,7 @@ pub mod calibrate;
 pub mod cli;
 pub mod compare;
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod metrics;
 pub mod model;

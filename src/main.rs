@@ -74,6 +74,15 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Command::Generate(args) => match args.what {
+            amphi::cli::GenerateWhat::Semester(args) => match args.into_spec() {
+                Ok((spec, out, format)) => generate_semester(&spec, &out, format),
+                Err(message) => {
+                    eprintln!("amphi: error: {message}");
+                    return ExitCode::from(2);
+                }
+            },
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -964,4 +973,32 @@ fn replay(config: &amphi::cli::ReplayConfig) -> anyhow::Result<()> {
         Some(e) => Err(e.into()),
         None => Ok(()),
     }
+}
+
+fn generate_semester(
+    spec: &amphi::generate::SemesterSpec,
+    out: &Path,
+    format: Format,
+) -> anyhow::Result<()> {
+    let generated = amphi::generate::generate(spec).map_err(anyhow::Error::msg)?;
+    let written: Vec<String> = io::write_generated(out, &generated)
+        .context("could not write the instance")?
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    match format {
+        Format::Text => {
+            print!("{}", io::generated_summary_text(&generated));
+            println!("\nwrote {}", written.join(", "));
+        }
+        Format::Json => {
+            let mut value = io::generate_value(&generated);
+            value["files"] = serde_json::json!(written);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).expect("serializable")
+            );
+        }
+    }
+    Ok(())
 }

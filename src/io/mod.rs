@@ -1,5 +1,6 @@
 //! The only readers and writers of files: CSV input with positioned errors, atomic output.
 
+mod generated;
 mod groups;
 mod input;
 mod national;
@@ -10,6 +11,10 @@ mod table;
 mod wish_list;
 mod write;
 
+pub use generated::{
+    GENERATED_FILES, candidates_csv, command_line, generate_json, generate_value, generated_files,
+    generated_summary_text, posts_csv, readme, write_generated,
+};
 pub use groups::{parse_groups, read_groups};
 pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,

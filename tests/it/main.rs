@@ -4,6 +4,7 @@ mod calibrate;
 mod cli;
 mod compare;
 mod example;
+mod generate;
 mod input_errors;
 mod metrics;
 mod properties;

@@ -53,6 +53,35 @@ pub fn unindent(text: &str) -> String {
         + "\n"
 }
 
+/// Reads the candidates.csv and posts.csv of generated files (as `amphi::io::generated_files`
+/// names them) through the ordinary readers, ties refused, no wishes.
+pub fn parse_generated(files: &[(&str, Vec<u8>)]) -> Input {
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.0 == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .1
+            .as_slice()
+    };
+    parse_input(
+        Source {
+            name: "candidates.csv",
+            bytes: file("candidates.csv"),
+        },
+        Source {
+            name: "posts.csv",
+            bytes: file("posts.csv"),
+        },
+        Source {
+            name: "wishes.csv",
+            bytes: b"candidate,order,post\n",
+        },
+        TieBreak::Reject,
+    )
+    .unwrap_or_else(|e| panic!("the readers refuse a generated instance: {e}"))
+}
+
 /// Allocates by serial dictatorship.
 pub fn allocate(input: &Input, config: &AllocConfig) -> Outcome {
     Rule::SerialDictatorship.allocate(&input.instance, &input.order, &input.wishes, config)
