@@ -688,8 +688,12 @@ pub struct WishlistArgs {
     #[command(flatten)]
     pub instance: InstanceArgs,
     /// Your exam rank (ECN/EDN).
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", conflicts_with = "place")]
     pub rank: Option<u32>,
+    /// Instead of --rank: take the place of the K-th called of the candidates like you (same
+    /// priority, seniority, phase, DES and CESP status): "if I choose 50th".
+    #[arg(long, value_name = "K")]
+    pub place: Option<u32>,
     /// Your validated semesters in the current phase (semester choice).
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seniority: u32,
@@ -714,6 +718,11 @@ pub struct WishlistArgs {
     /// A post whose chance, wished first, to print by exam rank. Repeat it.
     #[arg(long, value_name = "POST")]
     pub target: Vec<String>,
+    /// The two-semester view: two kinds of stage your phase requires, one each semester
+    /// (e.g. urgences,ambulatory): your odds now and next semester for either order. Your
+    /// wishes must include posts of both kinds.
+    #[arg(long, value_name = "KIND,KIND")]
+    pub two_semesters: Option<String>,
     /// How many simulations.
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub sims: u64,
@@ -743,8 +752,10 @@ pub struct WishlistConfig {
     pub model: Option<PathBuf>,
     /// Tie policy.
     pub ties: TieBreak,
-    /// Your rank; `None` with targets only.
+    /// Your rank; `None` with targets only, or with a place.
     pub rank: Option<u32>,
+    /// Your place among the candidates like you, from 1.
+    pub place: Option<u32>,
     /// Your seniority.
     pub seniority: u32,
     /// Your priority class.
@@ -761,6 +772,8 @@ pub struct WishlistConfig {
     pub list: Option<PathBuf>,
     /// Target posts.
     pub targets: Vec<String>,
+    /// The two kinds of the two-semester view.
+    pub two_semesters: Option<[String; 2]>,
     /// Simulations.
     pub sims: u64,
     /// Master seed.
@@ -796,19 +809,46 @@ impl WishlistArgs {
                     .to_owned(),
             );
         }
-        if has_list && self.rank.is_none() {
+        if has_list && self.rank.is_none() && self.place.is_none() {
             return Err(
-                "--rank is needed with your wishes: where are you in the order?".to_owned(),
+                "--rank (or --place) is needed with your wishes: where are you in the order?"
+                    .to_owned(),
             );
+        }
+        if self.place == Some(0) {
+            return Err("--place: 0 is not a place (the first called is 1)".to_owned());
         }
         if self.rank == Some(0) {
             return Err("--rank: 0 is not a rank (ranks start at 1)".to_owned());
         }
+        let two_semesters = match &self.two_semesters {
+            None => None,
+            Some(spec) => {
+                let kinds: Vec<&str> = spec.split(',').map(str::trim).collect();
+                match kinds[..] {
+                    [a, b] if !a.is_empty() && !b.is_empty() && a != b => {
+                        if !has_list {
+                            return Err(
+                                "--two-semesters needs your wishes (--wish or --list)".to_owned()
+                            );
+                        }
+                        Some([a.to_owned(), b.to_owned()])
+                    }
+                    _ => {
+                        return Err(format!(
+                            "--two-semesters: \"{spec}\" is not two different kinds separated \
+                             by a comma (e.g. urgences,ambulatory)"
+                        ));
+                    }
+                }
+            }
+        };
         Ok(WishlistConfig {
             input,
             model,
             ties,
             rank: self.rank,
+            place: self.place,
             seniority: self.seniority,
             priority: self.priority,
             phase: self.phase,
@@ -817,6 +857,7 @@ impl WishlistArgs {
             wishes: self.wish,
             list: self.list,
             targets: self.target,
+            two_semesters,
             sims: self.sims,
             seed: self.seed,
             threads: self.threads,

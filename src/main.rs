@@ -603,12 +603,12 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
     for warning in &warnings {
         eprintln!("amphi: warning: {warning}");
     }
-    let tag = |flag: &str, name: &Option<String>, vocab: &amphi::model::Vocab| {
+    let tag = |flag: &str, what: &str, name: &Option<String>, vocab: &amphi::model::Vocab| {
         name.as_ref()
             .map(|n| {
                 vocab.get(n).ok_or_else(|| {
                     anyhow::anyhow!(
-                        "{flag}: \"{n}\" is not in the instance{} (known: {})",
+                        "{flag}: \"{n}\" is not a {what} of the instance{} (known: {})",
                         amphi::wishlist::did_you_mean(n, vocab.names()),
                         if vocab.is_empty() {
                             "none".to_owned()
@@ -624,10 +624,28 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
         rank: config.rank.unwrap_or(1),
         seniority: config.seniority,
         priority: config.priority,
-        phase: tag("--phase", &config.phase, &instance.phases)?.map(amphi::model::PhaseId),
-        des: tag("--des", &config.des, &instance.des)?.map(amphi::model::DesId),
+        phase: tag("--phase", "phase", &config.phase, &instance.phases)?.map(amphi::model::PhaseId),
+        des: tag("--des", "DES", &config.des, &instance.des)?.map(amphi::model::DesId),
         cesp: config.cesp,
     };
+    let mut you = you;
+    if let Some(k) = config.place {
+        let like: Vec<u32> = order
+            .sequence()
+            .iter()
+            .map(|&c| instance.candidate(c))
+            .filter(|c| you.is_like(c))
+            .map(|c| c.rank)
+            .collect();
+        match like.get(k as usize - 1) {
+            Some(&rank) => you.rank = rank,
+            None => anyhow::bail!(
+                "--place: {k} is past the {} candidates like you (same priority, seniority, \
+                 phase, DES and CESP status)",
+                like.len()
+            ),
+        }
+    }
     let me_as_candidate = you.candidate(wishlist::YOU);
     let resolve = |flag: &str, code: &str| -> anyhow::Result<PostId> {
         let post =
@@ -742,6 +760,38 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
             values: &values,
             odds: &odds,
         });
+        if let Some([a, b]) = &config.two_semesters {
+            for kind in [a, b] {
+                if !inst.posts.iter().any(|p| p.kinds.contains(kind)) {
+                    let mut known: Vec<&String> =
+                        inst.posts.iter().flat_map(|p| &p.kinds).collect();
+                    known.sort();
+                    known.dedup();
+                    anyhow::bail!(
+                        "--two-semesters: no post is of kind \"{kind}\"{} (kinds: {})",
+                        wishlist::did_you_mean(kind, known.iter().copied()),
+                        known
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+            }
+            let two = pool
+                .install(|| {
+                    wishlist::two_semesters(
+                        &placed,
+                        &model,
+                        &wishes,
+                        [a.as_str(), b.as_str()],
+                        config.seed,
+                        config.sims,
+                    )
+                })
+                .map_err(|e| anyhow::anyhow!("--two-semesters: {e}"))?;
+            report.add_two_semesters(inst, &two);
+        }
     } else {
         report = WishlistReport::new(run, None);
     }
@@ -766,7 +816,10 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
-    let runs = config.sims * (u64::from(!wishes.is_empty()) + targets.len() as u64);
+    let runs = config.sims
+        * (u64::from(!wishes.is_empty())
+            + targets.len() as u64
+            + 4 * u64::from(config.two_semesters.is_some()));
     eprintln!(
         "amphi: {runs} simulations in {seconds:.2} s: {:.0} per second on {} threads",
         runs as f64 / seconds.max(1e-9),

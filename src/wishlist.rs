@@ -501,3 +501,214 @@ impl Curve {
         }
     }
 }
+
+/// The two-semester view: the order in which I do two stages that my phase requires (the
+/// emergency stage and the ambulatory stage of the first year of médecine générale: "urgences
+/// now and ambulatory next, or the other way?").
+///
+/// Model, for each plan (kind A now and B next, then B now and A next):
+///
+/// - **This semester** is the instance as given. The candidates like me (my cohort: same
+///   priority, seniority, phase and DES) must do one stage of each kind over the two
+///   semesters, so they choose among posts of kind A or B; the others as usual. My list is my
+///   wishes of this semester's kind.
+/// - **Next semester** offers the same posts to the same candidates, everyone one semester
+///   more senior, so the order of choice is unchanged. A member of my cohort who got a post of
+///   kind A now chooses among posts of kind B, and the other way; one who got neither chooses
+///   among both. Everyone else draws a new list. My list is my wishes of the other kind.
+///
+/// Only the candidates called before me matter to my outcome in either semester (the order is
+/// the same), so lists are drawn for them alone; the must-fill rule still counts everyone.
+/// Both plans use the same random numbers (simulation `k` draws from the generator of
+/// `(seed, k)` in each), so the difference between them is paired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwoSemesters {
+    /// Simulations.
+    pub sims: u64,
+    /// The two kinds, A and B.
+    pub kinds: [String; 2],
+    /// My wishes of each kind, in my order.
+    pub wishes: [Vec<PostId>; 2],
+    /// Plan 0: A now, B next. Plan 1: B now, A next. `[plan][semester]`.
+    pub plans: [[SemesterOdds; 2]; 2],
+}
+
+/// My outcome in one semester of one plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SemesterOdds {
+    /// Which kind I wanted then (0 for A, 1 for B).
+    pub kind: usize,
+    /// Per wish of that kind: simulations where I got it.
+    pub got: Vec<u64>,
+    /// Simulations where I got a post not on that list (a must-fill sector forced me).
+    pub other: u64,
+    /// Simulations where I got nothing.
+    pub none: u64,
+}
+
+/// Runs the two-semester view (see [`TwoSemesters`]) for me in `placed`. `kinds` are the two
+/// tags; `wishes` my whole list, which must hold posts of both kinds.
+pub fn two_semesters(
+    placed: &Placed,
+    model: &crate::prefs::Model,
+    wishes: &[PostId],
+    kinds: [&str; 2],
+    seed: u64,
+    sims: u64,
+) -> Result<TwoSemesters, String> {
+    use crate::model::WishLists;
+    use crate::rules::{AllocConfig, Rule};
+    use crate::sim::rng::{gumbel, sim_rng, unit};
+    let instance = &placed.instance;
+    let u = crate::prefs::Utilities::new(model, instance);
+    let of_kind = |p: PostId, k: usize| instance.post(p).kinds.iter().any(|t| t == kinds[k]);
+    let mine: [Vec<PostId>; 2] =
+        [0, 1].map(|k| wishes.iter().copied().filter(|&p| of_kind(p, k)).collect());
+    for k in 0..2 {
+        if mine[k].is_empty() {
+            return Err(format!(
+                "none of your wishes is a post of kind \"{}\": list the posts of both kinds you \
+                 would take, best first",
+                kinds[k]
+            ));
+        }
+    }
+    let me = instance.candidate(placed.me).clone();
+    let you = You {
+        rank: me.rank,
+        seniority: me.seniority,
+        priority: me.priority,
+        phase: me.phase,
+        des: me.des,
+        cesp: me.cesp,
+    };
+    // The candidates called before me, and the posts each may choose among: [all, A, B, A or B]
+    // for my cohort, the open posts for the others.
+    let before = &placed.order.sequence()[..placed.call];
+    let choices: Vec<[Vec<PostId>; 4]> = before
+        .iter()
+        .map(|&c| {
+            let cand = instance.candidate(c);
+            let open: Vec<PostId> = instance
+                .post_ids()
+                .filter(|&p| instance.post(p).seats > 0 && instance.post(p).is_open_to(cand))
+                .collect();
+            let keep =
+                |f: &dyn Fn(PostId) -> bool| open.iter().copied().filter(|&p| f(p)).collect();
+            [
+                open.clone(),
+                keep(&|p| of_kind(p, 0)),
+                keep(&|p| of_kind(p, 1)),
+                keep(&|p| of_kind(p, 0) || of_kind(p, 1)),
+            ]
+        })
+        .collect();
+    let cohort: Vec<bool> = before
+        .iter()
+        .map(|&c| you.is_like(instance.candidate(c)))
+        .collect();
+    let shares: Vec<f64> = u.types.iter().map(|t| t.1).collect();
+    let n = instance.candidates.len();
+    let per_sim = |k: u64| -> [[Option<PostId>; 2]; 2] {
+        let mut result = [[None; 2]; 2];
+        for (plan, row) in result.iter_mut().enumerate() {
+            let mut rng = sim_rng(seed, k);
+            // What each member of the cohort did this semester: 0 for A, 1 for B, 2 neither.
+            let mut done = vec![2usize; before.len()];
+            for (semester, slot) in row.iter_mut().enumerate() {
+                let kind = if semester == 0 { plan } else { 1 - plan };
+                let mut lists = vec![Vec::new(); n];
+                lists[placed.me.index()] = mine[kind].clone();
+                for (i, &c) in before.iter().enumerate() {
+                    let set = match (cohort[i], semester, done[i]) {
+                        (false, _, _) => 0,
+                        (true, 1, 0) => 2,
+                        (true, 1, 1) => 1,
+                        (true, _, _) => 3,
+                    };
+                    let mut draw = 0.0;
+                    let t = if shares.len() > 1 {
+                        let x = unit(&mut rng);
+                        shares
+                            .iter()
+                            .position(|s| {
+                                draw += s;
+                                x < draw
+                            })
+                            .unwrap_or(shares.len() - 1)
+                    } else {
+                        0
+                    };
+                    let home = instance.candidate(c).home;
+                    let floor = u.outside.map(|o| o + u.noise * gumbel(&mut rng));
+                    let mut scored: Vec<(f64, PostId)> = choices[i][set]
+                        .iter()
+                        .map(|&p| (u.value(t, p, home) + u.noise * gumbel(&mut rng), p))
+                        .filter(|&(v, _)| floor.is_none_or(|f| v > f))
+                        .collect();
+                    scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    lists[c.index()] = scored.into_iter().map(|(_, p)| p).collect();
+                }
+                let outcome = Rule::SerialDictatorship.allocate(
+                    instance,
+                    &placed.order,
+                    &WishLists::from_lists(&lists),
+                    &AllocConfig::default(),
+                );
+                for (i, &c) in before.iter().enumerate() {
+                    if cohort[i] && semester == 0 {
+                        done[i] = match outcome.placement(c).post {
+                            Some(p) if of_kind(p, 0) => 0,
+                            Some(p) if of_kind(p, 1) => 1,
+                            _ => 2,
+                        };
+                    }
+                }
+                *slot = outcome.placement(placed.me).post;
+            }
+        }
+        result
+    };
+    let blank = |plan: usize, semester: usize| {
+        let kind = if semester == 0 { plan } else { 1 - plan };
+        SemesterOdds {
+            kind,
+            got: vec![0; mine[kind].len()],
+            other: 0,
+            none: 0,
+        }
+    };
+    let empty = || [[blank(0, 0), blank(0, 1)], [blank(1, 0), blank(1, 1)]];
+    let parts = chunked(sims, |range| {
+        let mut plans = empty();
+        for k in range {
+            for (plan, got) in per_sim(k).iter().enumerate() {
+                for (semester, post) in got.iter().enumerate() {
+                    let odds = &mut plans[plan][semester];
+                    match post {
+                        None => odds.none += 1,
+                        Some(p) => match mine[odds.kind].iter().position(|w| w == p) {
+                            Some(i) => odds.got[i] += 1,
+                            None => odds.other += 1,
+                        },
+                    }
+                }
+            }
+        }
+        plans
+    });
+    let mut plans = empty();
+    for part in parts {
+        for (a, b) in plans.iter_mut().flatten().zip(part.iter().flatten()) {
+            a.got.iter_mut().zip(&b.got).for_each(|(x, y)| *x += y);
+            a.other += b.other;
+            a.none += b.none;
+        }
+    }
+    Ok(TwoSemesters {
+        sims,
+        kinds: kinds.map(str::to_owned),
+        wishes: mine,
+        plans,
+    })
+}

@@ -20,6 +20,6 @@ pub use replay::{PickTable, ReplayInfo, board_text, posts_left_csv, replay_csv, 
 pub use rules::{RuleRow, RulesReport, RulesRun};
 pub use simulate::{BandRow, CellRow, DesBandRow, SimulationReport, Value};
 pub use wishlist::{
-    LeftRow, Needed, OddsInput, TargetPoint, TargetReport, WishRow, WishlistReport, WishlistRun,
-    YouRow,
+    LeftRow, Needed, OddsInput, PlanRow, TargetPoint, TargetReport, TwoReport, TwoSemesterRow,
+    WishRow, WishlistReport, WishlistRun, YouRow,
 };

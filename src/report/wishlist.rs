@@ -165,6 +165,47 @@ pub struct WishlistReport {
     pub advice: Vec<String>,
     /// Target curves.
     pub targets: Vec<TargetReport>,
+    /// The two-semester view, when asked for.
+    pub two_semesters: Option<TwoReport>,
+}
+
+/// The two-semester view: each plan, each semester.
+#[derive(Debug, Clone, Serialize)]
+pub struct TwoReport {
+    /// Simulations.
+    pub sims: u64,
+    /// The two kinds.
+    pub kinds: [String; 2],
+    /// Two plans: the first kind now, then the other way.
+    pub plans: Vec<PlanRow>,
+}
+
+/// One plan of the two-semester view.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRow {
+    /// The plan in words.
+    pub plan: String,
+    /// This semester, then the next.
+    pub semesters: Vec<TwoSemesterRow>,
+}
+
+/// One semester of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct TwoSemesterRow {
+    /// The kind of stage I take then.
+    pub kind: String,
+    /// My wishes of that kind, in order.
+    pub wishes: Vec<String>,
+    /// The chance of each of them.
+    pub got: Vec<Value>,
+    /// The chance of my first wish of that kind.
+    pub first: Value,
+    /// Of one of my first three of that kind.
+    pub top3: Value,
+    /// Of a post I did not list for that semester (a must-fill sector forced me).
+    pub other: Value,
+    /// Of no post.
+    pub none: Value,
 }
 
 fn share(x: u64, n: u64) -> Value {
@@ -208,7 +249,44 @@ impl WishlistReport {
             thresholds: Verdict::THRESHOLDS.to_owned(),
             advice: Vec::new(),
             targets: Vec::new(),
+            two_semesters: None,
         }
+    }
+
+    /// Adds the two-semester view.
+    pub fn add_two_semesters(&mut self, instance: &Instance, two: &crate::wishlist::TwoSemesters) {
+        let n = two.sims;
+        let plans = (0..2)
+            .map(|plan| {
+                let (a, b) = (&two.kinds[plan], &two.kinds[1 - plan]);
+                PlanRow {
+                    plan: format!("{a} now, {b} next"),
+                    semesters: two.plans[plan]
+                        .iter()
+                        .map(|odds| {
+                            let top3: u64 = odds.got.iter().take(3).sum();
+                            TwoSemesterRow {
+                                kind: two.kinds[odds.kind].clone(),
+                                wishes: two.wishes[odds.kind]
+                                    .iter()
+                                    .map(|&p| instance.post(p).name.clone())
+                                    .collect(),
+                                got: odds.got.iter().map(|&x| share(x, n)).collect(),
+                                first: share(odds.got[0], n),
+                                top3: share(top3, n),
+                                other: share(odds.other, n),
+                                none: share(odds.none, n),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        self.two_semesters = Some(TwoReport {
+            sims: n,
+            kinds: two.kinds.clone(),
+            plans,
+        });
     }
 
     /// Adds my odds, the posts left at my call and the advice.
@@ -475,6 +553,48 @@ impl WishlistReport {
                     pt.rank,
                     pt.call,
                     pct_interval(&pt.chance)
+                );
+            }
+        }
+        if let Some(two) = &self.two_semesters {
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "two semesters, {} and {} in either order ({} simulations, the same random \
+                 numbers for both plans; the same posts next semester, everyone one semester \
+                 more senior, your cohort taking the stage it has not done):",
+                two.kinds[0], two.kinds[1], two.sims
+            );
+            let _ = writeln!(
+                s,
+                "  {:<34} {:<6} {:<26} {:>10} {:>10} {:>12} {:>8}",
+                "plan", "when", "your stage", "1st wish", "top 3", "not listed", "none"
+            );
+            for plan in &two.plans {
+                for (i, sem) in plan.semesters.iter().enumerate() {
+                    let _ = writeln!(
+                        s,
+                        "  {:<34} {:<6} {:<26} {:>10} {:>10} {:>12} {:>8}",
+                        if i == 0 { plan.plan.as_str() } else { "" },
+                        if i == 0 { "now" } else { "next" },
+                        clip(&format!("{} ({} wishes)", sem.kind, sem.wishes.len()), 26),
+                        pct(&sem.first),
+                        pct(&sem.top3),
+                        pct(&sem.other),
+                        pct(&sem.none)
+                    );
+                }
+            }
+            for k in 0..2 {
+                let kind = &two.kinds[k];
+                let now = &two.plans[k].semesters[0];
+                let next = &two.plans[1 - k].semesters[1];
+                let _ = writeln!(
+                    s,
+                    "  your first {kind} wish ({}): {} taken now, {} taken next semester",
+                    now.wishes[0],
+                    pct_interval(&now.first),
+                    pct_interval(&next.first)
                 );
             }
         }

@@ -18,3 +18,4 @@ mod simulate;
 mod simulate_cli;
 mod support;
 mod wishlist;
+mod wishlist_cli;

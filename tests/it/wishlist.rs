@@ -274,3 +274,83 @@ fn verdicts_and_helpers() {
         Err("\"OPH@Lyn\" is not a post of this instance (did you mean \"OPH@Lyon\"?)".to_owned())
     );
 }
+
+/// Three first-years of one cohort: c1 and c2 (ranks 1 and 2), then me (rank 3). Urgences U1,
+/// U2 and ambulatory A1, A2, A3, one seat each; urgences are worth far more than ambulatory,
+/// U1 more than U2, A1 more than A2 more than A3 (gaps of 30 noise scales: no chance of
+/// another order). My wishes: U1, U2, A1, A2, A3.
+///
+/// - Urgences now: c1 and c2 take U1 and U2, so I get none of my urgences wishes; next
+///   semester they take A1 and A2 and I get A3, my third ambulatory wish.
+/// - Ambulatory now: c1 and c2 take U1 and U2 and I take A1; next semester they take A1 and
+///   A2 and I take U1.
+#[test]
+fn two_semesters_by_hand() {
+    let mut instance = Instance::default();
+    let socle = PhaseId(instance.phases.intern("socle"));
+    let mut model = Model::uniform();
+    model.kinds = [("urgences", 90.0), ("ambulatory", 0.0)]
+        .map(|(k, v)| (k.to_owned(), v))
+        .into();
+    for (name, kind, value) in [
+        ("U1", "urgences", 30.0),
+        ("U2", "urgences", 0.0),
+        ("A1", "ambulatory", 60.0),
+        ("A2", "ambulatory", 30.0),
+        ("A3", "ambulatory", 0.0),
+    ] {
+        let mut post = Post::new(name, 1);
+        post.kinds = vec![kind.to_owned()];
+        post.open_phases = vec![socle];
+        instance.posts.push(post);
+        model.posts.insert(name.to_owned(), value);
+    }
+    for rank in [1, 2] {
+        let mut c = Candidate::new(format!("c{rank}"), rank);
+        c.phase = Some(socle);
+        instance.candidates.push(c);
+    }
+    let you = You {
+        rank: 3,
+        phase: Some(socle),
+        ..You::default()
+    };
+    let placed = wishlist::place_you(&instance, &you, TieBreak::Reject).unwrap();
+    let wishes: Vec<PostId> = (0..5).map(PostId).collect();
+    let sims = 500;
+    let two = wishlist::two_semesters(
+        &placed,
+        &model,
+        &wishes,
+        ["urgences", "ambulatory"],
+        4,
+        sims,
+    )
+    .unwrap();
+    assert_eq!(
+        two.wishes,
+        [vec![PostId(0), PostId(1)], (2..5).map(PostId).collect()]
+    );
+    let [urgences_first, ambulatory_first] = &two.plans;
+    assert_eq!(urgences_first[0].none, sims, "urgences now: none left");
+    assert_eq!(urgences_first[1].got, vec![0, 0, sims], "then A3");
+    assert_eq!(
+        ambulatory_first[0].got,
+        vec![sims, 0, 0],
+        "ambulatory now: A1"
+    );
+    assert_eq!(ambulatory_first[1].got, vec![sims, 0], "then U1");
+    let err = wishlist::two_semesters(
+        &placed,
+        &model,
+        &wishes[..2],
+        ["urgences", "ambulatory"],
+        4,
+        10,
+    )
+    .unwrap_err();
+    assert!(
+        err.starts_with("none of your wishes is a post of kind \"ambulatory\""),
+        "{err}"
+    );
+}
