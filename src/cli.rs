@@ -723,6 +723,10 @@ pub struct WishlistArgs {
     /// wishes must include posts of both kinds.
     #[arg(long, value_name = "KIND,KIND")]
     pub two_semesters: Option<String>,
+    /// Simulations of the two-semester view (each allocates four semesters with full lists,
+    /// so it is slower than the rest).
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub two_semester_sims: u64,
     /// How many simulations.
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub sims: u64,
@@ -774,6 +778,8 @@ pub struct WishlistConfig {
     pub targets: Vec<String>,
     /// The two kinds of the two-semester view.
     pub two_semesters: Option<[String; 2]>,
+    /// Simulations of the two-semester view.
+    pub two_semester_sims: u64,
     /// Simulations.
     pub sims: u64,
     /// Master seed.
@@ -792,8 +798,8 @@ impl WishlistArgs {
     /// Checks the flags.
     pub fn into_config(self) -> Result<WishlistConfig, String> {
         let InstanceChoice { input, model, ties } = self.instance.resolve()?;
-        if self.sims == 0 {
-            return Err("--sims must be 1 or more".to_owned());
+        if self.sims == 0 || self.two_semester_sims == 0 {
+            return Err("--sims and --two-semester-sims must be 1 or more".to_owned());
         }
         if self.sims > MAX_SIMS {
             return Err(format!(
@@ -858,6 +864,7 @@ impl WishlistArgs {
             list: self.list,
             targets: self.target,
             two_semesters,
+            two_semester_sims: self.two_semester_sims,
             sims: self.sims,
             seed: self.seed,
             threads: self.threads,

@@ -57,12 +57,14 @@
 //!   dictatorship's on the picks. `io/picks.rs` reads picks.csv, whole or as it grows;
 //!   `report/replay.rs` shows the picks and the board.
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
-//! - [`prefs`]: the preference model (DES and subdivision attractiveness, home bonus, Gumbel
-//!   noise, outside option, latent types) as read from JSON, and resolved into post weights.
+//! - [`prefs`]: the preference model (DES, subdivision, kind and post attractiveness, home
+//!   bonus, Gumbel noise, outside option, latent types) as read from JSON, and resolved into
+//!   post weights.
 //! - [`sim`]: the Monte Carlo runner. `sim/mod.rs` holds the [`sim::Setup`], the
 //!   [`sim::Runner`] and its per-thread [`sim::Simulator`], and [`sim::run`] (rayon, one
 //!   generator per simulation); `sim/lazy.rs` the engine that draws each
-//!   candidate's best open post without building lists; `sim/full.rs` the reference engine that
+//!   candidate's best open post without building lists (must-fill sectors and
+//!   supernumeraries included, and early stops); `sim/full.rs` the reference engine that
 //!   sorts full lists and calls [`rules`]; `sim/sampler.rs` the alias tables and Fenwick trees;
 //!   `sim/tally.rs` the integer accumulators and their estimates; `sim/frame.rs` the
 //!   description of a run that shard files carry; `sim/rng.rs` the seeding.
@@ -73,6 +75,11 @@
 //!   per simulation for both ([`compare::Paired`]) so that differences are paired.
 //! - [`calibrate`]: fits a model's DES and subdivision values and outside option to a year's
 //!   observed rangs limites (common random numbers, log-ratio steps), and measures a fit.
+//! - [`wishlist`]: one candidate's odds (`amphi wishlist`): where they stand
+//!   ([`wishlist::place_you`]), the chance of each wish with runs that stop after their call
+//!   ([`sim::Stop`]), the chance of a target by place in the order of choice, and the
+//!   two-semester view; `io/wish_list.rs` reads a list file, `report/wishlist.rs` the
+//!   summary, verdicts, advice and files.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`), the national table of a year, the instance a simulation runs on and scenario files (`io/national.rs`),
 //!   models and shard files (`io/shard.rs`), and atomic writes.
@@ -92,7 +99,7 @@
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`, `metrics`, `replay`) never touches files or the terminal and never panics on data that
+//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`) never touches files or the terminal and never panics on data that
 //!   [`io`] accepted.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same

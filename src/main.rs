@@ -786,7 +786,7 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
                         &wishes,
                         [a.as_str(), b.as_str()],
                         config.seed,
-                        config.sims,
+                        config.two_semester_sims,
                     )
                 })
                 .map_err(|e| anyhow::anyhow!("--two-semesters: {e}"))?;
@@ -816,13 +816,15 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
-    let runs = config.sims
-        * (u64::from(!wishes.is_empty())
-            + targets.len() as u64
-            + 4 * u64::from(config.two_semesters.is_some()));
+    let runs = config.sims * (u64::from(!wishes.is_empty()) + targets.len() as u64);
+    let semesters = 4 * config.two_semester_sims * u64::from(config.two_semesters.is_some());
     eprintln!(
-        "amphi: {runs} simulations in {seconds:.2} s: {:.0} per second on {} threads",
-        runs as f64 / seconds.max(1e-9),
+        "amphi: {runs} simulations{} in {seconds:.2} s on {} threads",
+        if semesters > 0 {
+            format!(" and {semesters} semesters of the two-semester view")
+        } else {
+            format!(": {:.0} per second", runs as f64 / seconds.max(1e-9))
+        },
         pool.current_num_threads()
     );
     let mut files = Vec::new();

@@ -85,6 +85,8 @@ fn semester_wishlist_and_two_semesters() {
             "N1-002",
             "--two-semesters",
             "urgences,ambulatory",
+            "--two-semester-sims",
+            "300",
             "--target",
             "URG-007",
             "--sims",
