@@ -600,6 +600,16 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
         ..
     } = io::load_instance(&config.input, config.ties)?;
     warnings.extend(model.coverage_warnings(&instance));
+    if let io::InstanceSource::National { year, .. } = &config.input
+        && *year >= 2024
+    {
+        warnings.push(format!(
+            "from 2024 the national choice is deferred acceptance over 13 rankings, one per \
+             group of specialties; amphi ranks everyone once (your --rank stands for your rank \
+             in every group), and with one ranking deferred acceptance gives serial \
+             dictatorship's outcome, which is what is simulated for {year}"
+        ));
+    }
     for warning in &warnings {
         eprintln!("amphi: warning: {warning}");
     }
@@ -818,15 +828,19 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
     let seconds = started.elapsed().as_secs_f64();
     let runs = config.sims * (u64::from(!wishes.is_empty()) + targets.len() as u64);
     let semesters = 4 * config.two_semester_sims * u64::from(config.two_semesters.is_some());
-    eprintln!(
-        "amphi: {runs} simulations{} in {seconds:.2} s on {} threads",
-        if semesters > 0 {
-            format!(" and {semesters} semesters of the two-semester view")
-        } else {
-            format!(": {:.0} per second", runs as f64 / seconds.max(1e-9))
-        },
-        pool.current_num_threads()
-    );
+    if semesters > 0 {
+        eprintln!(
+            "amphi: {runs} simulations and {semesters} semesters of the two-semester view in \
+             {seconds:.2} s on {} threads",
+            pool.current_num_threads()
+        );
+    } else {
+        eprintln!(
+            "amphi: {runs} simulations in {seconds:.2} s: {:.0} per second on {} threads",
+            runs as f64 / seconds.max(1e-9),
+            pool.current_num_threads()
+        );
+    }
     let mut files = Vec::new();
     if !wishes.is_empty() {
         files.push(("wishlist.csv", report.wishes_csv()));

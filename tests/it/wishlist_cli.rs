@@ -5,7 +5,7 @@
 //! Golden files live in `tests/it/golden/`; refresh them with `AMPHI_BLESS=1 cargo test` after
 //! a deliberate change of output, and explain the change in the commit.
 
-use crate::support::{fails, golden, ok};
+use crate::support::{amphi, fails, golden, ok};
 use std::path::{Path, PathBuf};
 
 fn scratch(name: &str) -> PathBuf {
@@ -322,4 +322,32 @@ fn errors() {
         )
     );
     assert!(!out.exists(), "nothing written on error");
+}
+
+/// From 2024, a warning says that one ranking stands for the 13 group rankings.
+#[test]
+fn years_ranked_per_group_get_a_warning() {
+    let out = scratch("2024");
+    let output = amphi(&[
+        "wishlist",
+        "--year",
+        "2024",
+        "--rank",
+        "100",
+        "--wish",
+        "PED@Lyon",
+        "--sims",
+        "20",
+        "--out",
+        path(&out),
+    ]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "amphi: warning: from 2024 the national choice is deferred acceptance over 13 \
+             rankings, one per group of specialties;"
+        ),
+        "{stderr}"
+    );
 }
