@@ -717,10 +717,17 @@ impl WishlistReport {
             .map(|(i, t)| Series {
                 name: t.post.clone(),
                 color: COLORS[i % COLORS.len()],
+                // Inside a run of equal chances only its ends are drawn: the line is the same,
+                // and national curves (thousands of places, flat at 100 % and 0 %) stay small.
                 points: t
                     .points
                     .iter()
-                    .map(|p| {
+                    .enumerate()
+                    .filter(|&(i, p)| {
+                        let same = |j: usize| t.points[j].chance.value == p.chance.value;
+                        i == 0 || i + 1 == t.points.len() || !(same(i - 1) && same(i + 1))
+                    })
+                    .map(|(_, p)| {
                         let v = chance(&p.chance);
                         (
                             f64::from(p.rank),
