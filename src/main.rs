@@ -619,7 +619,7 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
                 vocab.get(n).ok_or_else(|| {
                     anyhow::anyhow!(
                         "{flag}: \"{n}\" is not a {what} of the instance{} (known: {})",
-                        amphi::wishlist::did_you_mean(n, vocab.names()),
+                        io::did_you_mean(n, vocab.names()),
                         if vocab.is_empty() {
                             "none".to_owned()
                         } else {
@@ -657,15 +657,20 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
         }
     }
     let me_as_candidate = you.candidate(wishlist::YOU);
+    // A wish or a target must be a post open to me, with seats.
+    let usable = |post: PostId| -> Result<(), String> {
+        if let Some(why) = wishlist::why_closed(&instance, post, &me_as_candidate) {
+            return Err(format!("is not open to you: {why}"));
+        }
+        if instance.post(post).seats == 0 {
+            return Err("has no seat in this instance".to_owned());
+        }
+        Ok(())
+    };
     let resolve = |flag: &str, code: &str| -> anyhow::Result<PostId> {
         let post =
             wishlist::find_post(&instance, code).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
-        if let Some(why) = wishlist::why_closed(&instance, post, &me_as_candidate) {
-            anyhow::bail!("{flag}: \"{code}\" is not open to you: {why}");
-        }
-        if instance.post(post).seats == 0 {
-            anyhow::bail!("{flag}: \"{code}\" has no seat in this instance");
-        }
+        usable(post).map_err(|why| anyhow::anyhow!("{flag}: \"{code}\" {why}"))?;
         Ok(post)
     };
     let mut wishes: Vec<PostId> = Vec::new();
@@ -679,13 +684,9 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
     if let Some(path) = &config.list {
         wishes = io::read_wish_list(path, &instance)?;
         for &post in &wishes {
-            if let Some(why) = wishlist::why_closed(&instance, post, &me_as_candidate) {
-                anyhow::bail!(
-                    "{}: \"{}\" is not open to you: {why}",
-                    path.display(),
-                    instance.post(post).name
-                );
-            }
+            usable(post).map_err(|why| {
+                anyhow::anyhow!("{}: \"{}\" {why}", path.display(), instance.post(post).name)
+            })?;
         }
     }
     let targets: Vec<PostId> = config
@@ -779,7 +780,7 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
                     known.dedup();
                     anyhow::bail!(
                         "--two-semesters: no post is of kind \"{kind}\"{} (kinds: {})",
-                        wishlist::did_you_mean(kind, known.iter().copied()),
+                        io::did_you_mean(kind, known.iter().copied()),
                         known
                             .iter()
                             .map(|k| k.as_str())

@@ -85,11 +85,6 @@ pub struct Placed {
     pub call: usize,
 }
 
-/// ` (did you mean "X"?)` for the known name closest to `name`, or nothing.
-pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> String {
-    crate::io::suggest::did_you_mean(name, known)
-}
-
 /// The name I go by in an instance.
 pub const YOU: &str = "you";
 

@@ -28,6 +28,6 @@ pub use national::{
 pub(crate) use national::{cesp_seats, rang_basis_warning};
 pub use picks::{PICK_COLUMNS, PickRow, PicksReader};
 pub use shard::{merge_shards, read_model, read_shard};
-pub(crate) use suggest::did_you_mean;
+pub use suggest::did_you_mean;
 pub use wish_list::{parse_wish_list, read_wish_list};
 pub use write::{write_all_atomic, write_atomic};

@@ -5,7 +5,7 @@
 /// Close means an edit distance (insertions, deletions, substitutions, case ignored) of at most
 /// a third of the name's length: a name of one or two characters is only matched up to case. Ties go to the name that sorts first, so the
 /// message does not depend on the order of `known`.
-pub(crate) fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> String {
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> String {
     let budget = name.chars().count() / 3;
     let lower = name.to_lowercase();
     known
