@@ -761,7 +761,30 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
                 cesp: you.cesp,
                 call: placed.call + 1,
                 candidates: inst.candidates.len(),
-                replaced: placed.replaced.clone(),
+                // Say who was replaced, with their phase, DES and CESP status when they were
+                // not like me.
+                replaced: placed.replaced.as_ref().map(|name| {
+                    match instance.candidates.iter().find(|c| &c.name == name) {
+                        Some(c) if !you.is_like(c) => {
+                            let mut tags: Vec<String> = [
+                                c.phase.map(|p| instance.phases.name(p.0).to_owned()),
+                                c.des.map(|d| instance.des.name(d.0).to_owned()),
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .collect();
+                            if c.cesp {
+                                tags.push("CESP".to_owned());
+                            }
+                            if tags.is_empty() {
+                                name.clone()
+                            } else {
+                                format!("{name}, {}", tags.join(" "))
+                            }
+                        }
+                        _ => name.clone(),
+                    }
+                }),
             }),
         );
         report.add_odds(&OddsInput {
