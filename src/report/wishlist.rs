@@ -790,6 +790,15 @@ fn advice(
             out.join(", ")
         ));
     }
+    let forced = odds.forced as f64 / n as f64;
+    if forced >= SAFETY_THRESHOLD {
+        advice.push(format!(
+            "In {:.1} % of simulations a must-fill sector is tight when you are called and none \
+             of your wishes in it is open: the rule then gives you a post of the sector you did \
+             not list. Listing the sector's posts you prefer, in your order, decides which one.",
+            100.0 * forced
+        ));
+    }
     let none = odds.none as f64 / n as f64;
     if none >= SAFETY_THRESHOLD {
         let wished_des: Vec<_> = wishes

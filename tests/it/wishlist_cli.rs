@@ -351,3 +351,37 @@ fn years_ranked_per_group_get_a_warning() {
         "{stderr}"
     );
 }
+
+/// The last first-year of médecine générale is always forced into the must-fill sector: the
+/// summary says so, and the advice explains why their urgences wishes never come.
+#[test]
+fn the_last_called_is_forced_and_told_why() {
+    let out = scratch("forced");
+    let mut args = vec!["wishlist"];
+    args.extend(SEMESTER);
+    args.extend([
+        "--seniority",
+        "0",
+        "--phase",
+        "socle",
+        "--des",
+        "MGE",
+        "--place",
+        "44",
+        "--wish",
+        "URG-004",
+        "--sims",
+        "200",
+        "--out",
+    ]);
+    args.push(path(&out));
+    let stdout = ok(&args);
+    assert!(
+        stdout.contains("forced into a must-fill post you did not list 100.0 % [98.1, 100.0]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("In 100.0 % of simulations a must-fill sector is tight when you are called")
+    );
+}
