@@ -12,8 +12,8 @@
 //! take their place and keep the others as they are. Otherwise I am one more candidate.
 //!
 //! The reverse question, [`target_curve`]: the chance of getting one post, wished first, for
-//! every place in the order of choice a candidate like me could have. One run of whole
-//! simulations gives it all: a candidate called at index `t` in place of the one there finds
+//! every place in the order of choice a candidate like me could have. One run gives it all,
+//! each simulation stopped once the post is full: a candidate called at index `t` in place of the one there finds
 //! the post open exactly when it filled at `t` or later ([`crate::sim::tally::Record::full_at`]),
 //! and is free to take it unless a must-fill sector that does not hold it is tight for them
 //! then.
@@ -417,8 +417,8 @@ pub struct CurvePoint {
 }
 
 /// The curve of `post` over the places of candidates like `you` (see the module's docs), from
-/// `sims` whole simulations of `setup` (everyone drawn, nobody replaced). The same counts for
-/// any number of threads.
+/// `sims` simulations of `setup` (everyone drawn, nobody replaced), each stopped once the post
+/// is full. The same counts for any number of threads.
 ///
 /// `setup` must run on the lazy engine without positions ([`Setup::lazy_supported`]).
 pub fn target_curve(setup: &Setup, you: &You, post: PostId, seed: u64, sims: u64) -> Curve {
@@ -432,7 +432,11 @@ pub fn target_curve(setup: &Setup, you: &You, post: PostId, seed: u64, sims: u64
         .map(|(t, &c)| (t as u32, instance.candidate(c)))
         .filter(|(_, c)| you.is_like(c))
         .collect();
-    let runner = Runner::new(setup, Engine::Lazy, false);
+    // Nothing after the post fills changes the curve: each simulation stops there.
+    let runner = Runner::new(setup, Engine::Lazy, false).with_stop(Stop {
+        after: 0,
+        watch: vec![post],
+    });
     let n = setup.order.len();
     // Without must-fill sectors the chance at `t` is the share of simulations where the post
     // filled at `t` or later: a histogram of `full_at` and its suffix sums. With them, each
@@ -447,10 +451,15 @@ pub fn target_curve(setup: &Setup, you: &You, post: PostId, seed: u64, sims: u64
             if record.tight.is_empty() {
                 fills[(full_at as usize).min(n)] += 1;
             } else {
+                // Places after the post filled are past the stop: their masks were not
+                // recorded, and they cannot get it anyway.
                 for (g, &(t, _)) in got.iter_mut().zip(&calls) {
+                    if full_at < t {
+                        break;
+                    }
                     let tight = record.tight[t as usize];
                     let free = tight == 0 || sector.is_some_and(|s| s < 64 && tight >> s & 1 == 1);
-                    *g += u64::from(full_at >= t && free);
+                    *g += u64::from(free);
                 }
             }
         }
