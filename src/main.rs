@@ -630,7 +630,8 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
             })
             .transpose()
     };
-    let you = You {
+    // The rank only matters with wishes: a target's curve runs over every place.
+    let mut you = You {
         rank: config.rank.unwrap_or(1),
         seniority: config.seniority,
         priority: config.priority,
@@ -638,7 +639,6 @@ fn wishlist(config: &WishlistConfig) -> anyhow::Result<()> {
         des: tag("--des", "DES", &config.des, &instance.des)?.map(amphi::model::DesId),
         cesp: config.cesp,
     };
-    let mut you = you;
     if let Some(k) = config.place {
         let like: Vec<u32> = order
             .sequence()
