@@ -5,8 +5,8 @@
 //!   [`amphi::compare::compare`] (both arms, first choices, top-3 positions, the paired sums),
 //!   as the command runs them, on 1 and 2 threads. Criterion reports pairs per second.
 
-use amphi::calibrate::national_setup;
 use amphi::compare::{CompareConfig, compare};
+use amphi::io::national_setup;
 use amphi::scenario::Scenario;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;

@@ -31,11 +31,10 @@
 //! (homes are drawn in proportion to seats).
 
 use crate::io::NationalYear;
-use crate::model::{Instance, PostId, WishLists};
+use crate::model::{Instance, PostId};
 use crate::prefs::Model;
-use crate::priority::Order;
 use crate::sim::tally::Record;
-use crate::sim::{BandSpec, Engine, Runner, Setup};
+use crate::sim::{Engine, Runner, Setup};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -266,13 +265,6 @@ fn moments(setup: &Setup, seed: u64, sims: u64) -> Moments {
     })
 }
 
-/// A setup of `instance` under `model`: candidates in rank order, every list drawn.
-pub fn national_setup(instance: &Instance, model: &Model) -> Setup {
-    let order = Order::from_sequence(instance.candidate_ids().collect());
-    let lists = WishLists::from_lists(vec![Vec::<PostId>::new(); instance.candidates.len()]);
-    Setup::new(instance.clone(), lists, order, model, &BandSpec::Equal(1))
-}
-
 /// Fits `start`'s attractiveness values and outside option to `year`'s rangs limites.
 /// `progress` is called after each iteration.
 ///
@@ -299,7 +291,7 @@ pub fn calibrate(
     let mut steps = Vec::new();
     let mut converged = false;
     for iteration in 1..=config.iterations {
-        let setup = national_setup(instance, &model);
+        let setup = crate::io::national_setup(instance, &model);
         let m = moments(&setup, config.seed, config.sims);
         let ceiling = (instance.candidates.len() as f64 + 1.0).ln();
         // Per target cell: (des, subdivision, error).
@@ -415,7 +407,7 @@ fn round_model(model: &mut Model) {
 pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64) -> Fit {
     let instance = &year.instance;
     let targets = Targets::of(year);
-    let setup = national_setup(instance, model);
+    let setup = crate::io::national_setup(instance, model);
     let cells: Vec<PostId> = targets.cells.iter().map(|c| c.0).collect();
     let ordinary = ordinary_posts(instance);
     // Per target cell, every simulated rang limite (0: nobody took it).

@@ -1,9 +1,6 @@
-//! The command line: clap's flat flags, turned once into validated configurations.
+//! The command line: clap's flags, and nothing else. Each command's `Config::from_args` (in
+//! [`crate::commands`]) turns its flags into a validated configuration.
 
-use crate::io::{InputPaths, InstanceSource};
-use crate::priority::TieBreak;
-use crate::rules::{AllocConfig, Rule};
-use crate::sim::BandSpec;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -135,70 +132,6 @@ pub struct AllocateArgs {
     pub top: usize,
 }
 
-/// A validated `amphi allocate` configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllocateConfig {
-    /// The three input files.
-    pub input: InputPaths,
-    /// Output folder.
-    pub out: PathBuf,
-    /// Summary format.
-    pub format: Format,
-    /// Settings of the rule.
-    pub alloc: AllocConfig,
-    /// Tie policy of the order of choice.
-    pub ties: TieBreak,
-    /// Most sought posts to list.
-    pub top: usize,
-}
-
-impl AllocateArgs {
-    /// Checks the flags and resolves the input files.
-    pub fn into_config(self) -> Result<AllocateConfig, String> {
-        let from_dir = self.dir.as_deref().map(InputPaths::in_dir);
-        let pick = |flag: Option<PathBuf>, dir_file: Option<PathBuf>, name: &str| {
-            flag.or(dir_file).ok_or_else(|| {
-                format!("no {name} file: give a folder (amphi allocate DIR) or --{name} FILE")
-            })
-        };
-        let input = InputPaths {
-            candidates: pick(
-                self.candidates,
-                from_dir.as_ref().map(|d| d.candidates.clone()),
-                "candidates",
-            )?,
-            posts: pick(
-                self.posts,
-                from_dir.as_ref().map(|d| d.posts.clone()),
-                "posts",
-            )?,
-            wishes: pick(
-                self.wishes,
-                from_dir.as_ref().map(|d| d.wishes.clone()),
-                "wishes",
-            )?,
-        };
-        Ok(AllocateConfig {
-            input,
-            out: self.out,
-            format: self.format,
-            alloc: AllocConfig {
-                fill_leftovers: self.fill_leftovers,
-                ..AllocConfig::default()
-            },
-            ties: match self.ties {
-                Ties::Error => TieBreak::Reject,
-                Ties::Id => TieBreak::ById,
-            },
-            top: self.top,
-        })
-    }
-}
-
-/// The most simulations one run (all shards together) may have: rang-limite histograms count in
-/// 32 bits.
-pub const MAX_SIMS: u64 = u32::MAX as u64;
-
 /// The instance flags of `amphi simulate` and `amphi rules`: a national year or files, the
 /// preference model, ties.
 #[derive(Debug, Clone, clap::Args)]
@@ -230,63 +163,6 @@ pub struct InstanceArgs {
     /// Two candidates with equal priority, seniority and rank: an error, or ordered by id.
     #[arg(long, value_enum, default_value_t)]
     pub ties: Ties,
-}
-
-/// An instance resolved from [`InstanceArgs`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InstanceChoice {
-    /// Where the instance comes from.
-    pub input: InstanceSource,
-    /// The model file; `None` for the noise-only model.
-    pub model: Option<PathBuf>,
-    /// Tie policy.
-    pub ties: TieBreak,
-}
-
-impl InstanceArgs {
-    /// Checks the flags: a year, or candidates and posts files.
-    pub fn resolve(self) -> Result<InstanceChoice, String> {
-        let input = match (self.year, self.candidates, self.posts) {
-            (Some(year), None, None) => InstanceSource::National {
-                data: self.data.clone(),
-                year,
-                candidates: self.candidates_count,
-            },
-            (None, Some(candidates), Some(posts)) => {
-                if self.candidates_count.is_some() {
-                    return Err(
-                        "--candidates-count applies to --year; with --candidates the file \
-                         sets the candidates"
-                            .to_owned(),
-                    );
-                }
-                InstanceSource::Files {
-                    candidates,
-                    posts,
-                    wishes: self.wishes,
-                }
-            }
-            _ => {
-                return Err(
-                    "no instance: give --year YEAR, or --candidates FILE and --posts FILE"
-                        .to_owned(),
-                );
-            }
-        };
-        let model = match (self.model, &input) {
-            (Some(m), _) => Some(m),
-            (None, InstanceSource::National { .. }) => Some(self.data.join("model.json")),
-            (None, InstanceSource::Files { .. }) => None,
-        };
-        Ok(InstanceChoice {
-            input,
-            model,
-            ties: match self.ties {
-                Ties::Error => TieBreak::Reject,
-                Ties::Id => TieBreak::ById,
-            },
-        })
-    }
 }
 
 /// Flags of `amphi simulate`.
@@ -389,19 +265,6 @@ pub struct CalibrateArgs {
     pub format: Format,
 }
 
-impl CalibrateArgs {
-    /// Checks the flags.
-    pub fn check(&self) -> Result<(), String> {
-        if self.sims == 0 || self.check_sims == 0 {
-            return Err("--sims and --check-sims must be 1 or more".to_owned());
-        }
-        if self.iterations == 0 {
-            return Err("--iterations must be 1 or more".to_owned());
-        }
-        Ok(())
-    }
-}
-
 /// Flags of `amphi compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
@@ -438,22 +301,6 @@ pub struct CompareArgs {
     pub top: usize,
 }
 
-impl CompareArgs {
-    /// Checks the flags.
-    pub fn check(&self) -> Result<(), String> {
-        if self.sims < 2 {
-            return Err("--sims must be 2 or more (intervals need two simulations)".to_owned());
-        }
-        if self.sims > MAX_SIMS {
-            return Err(format!("--sims: {} is more than {MAX_SIMS}", self.sims));
-        }
-        if !(1..=1000).contains(&self.bands) {
-            return Err(format!("--bands: {} is not between 1 and 1000", self.bands));
-        }
-        Ok(())
-    }
-}
-
 /// The report flags of `amphi simulate` and `amphi merge`.
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct ReportArgs {
@@ -468,115 +315,6 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
 }
-
-/// A validated `amphi simulate` configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimulateConfig {
-    /// The instance.
-    pub input: InstanceSource,
-    /// The model file; `None` for the noise-only model.
-    pub model: Option<PathBuf>,
-    /// Simulations in the whole run.
-    pub sims: u64,
-    /// Master seed.
-    pub seed: u64,
-    /// Threads (0: one per core).
-    pub threads: usize,
-    /// Bands.
-    pub bands: BandSpec,
-    /// Draw positions.
-    pub positions: bool,
-    /// Engine.
-    pub engine: EngineChoice,
-    /// Shard `(k, n)`, 1-based.
-    pub shard: Option<(u64, u64)>,
-    /// Output folder, format and length of the summary.
-    pub report: ReportArgs,
-    /// Tie policy.
-    pub ties: TieBreak,
-}
-
-impl SimulateArgs {
-    /// Checks the flags.
-    pub fn into_config(self) -> Result<SimulateConfig, String> {
-        let InstanceChoice { input, model, ties } = self.instance.resolve()?;
-        if self.sims == 0 {
-            return Err("--sims must be 1 or more".to_owned());
-        }
-        if self.sims > MAX_SIMS {
-            return Err(format!(
-                "--sims: {} is more than {MAX_SIMS}, the most a run counts (histograms count \
-                 in 32 bits)",
-                self.sims
-            ));
-        }
-        let bands = parse_bands(&self.bands)?;
-        let shard = self.shard.as_deref().map(parse_shard).transpose()?;
-        if let Some((_, n)) = shard
-            && n > self.sims
-        {
-            return Err(format!(
-                "--shard: {n} shards for {} simulations leaves some empty",
-                self.sims
-            ));
-        }
-        Ok(SimulateConfig {
-            input,
-            model,
-            sims: self.sims,
-            seed: self.seed,
-            threads: self.threads,
-            bands,
-            positions: self.positions,
-            engine: self.engine,
-            shard,
-            report: self.report,
-            ties,
-        })
-    }
-}
-
-/// `10` or `1000,3000,6000`.
-fn parse_bands(spec: &str) -> Result<BandSpec, String> {
-    let bad = || {
-        format!(
-            "--bands: \"{spec}\" is neither a number of bands (e.g. 10) nor increasing ranks \
-             separated by commas (e.g. 1000,3000,6000)"
-        )
-    };
-    if !spec.contains(',') {
-        return match spec.trim().parse::<u32>() {
-            Ok(n) if (1..=1000).contains(&n) => Ok(BandSpec::Equal(n)),
-            _ => Err(bad()),
-        };
-    }
-    let bounds: Vec<u32> = spec
-        .split(',')
-        .map(|s| s.trim().parse::<u32>().map_err(|_| bad()))
-        .collect::<Result<_, _>>()?;
-    if bounds.windows(2).any(|w| w[0] >= w[1]) || bounds.first() == Some(&0) {
-        return Err(bad());
-    }
-    Ok(BandSpec::Bounds(bounds))
-}
-
-/// `3/10`.
-fn parse_shard(spec: &str) -> Result<(u64, u64), String> {
-    let parsed = spec
-        .split_once('/')
-        .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
-    match parsed {
-        Some((k, n)) if k >= 1 && k <= n => Ok((k, n)),
-        _ => Err(format!(
-            "--shard: \"{spec}\" is not K/N with 1 <= K <= N (e.g. 3/10)"
-        )),
-    }
-}
-
-/// The correlation of drawn per-group ranks with the exam rank when posts have groups of
-/// specialties, candidates no rank in them, and `--group-correlation` is not given. An
-/// assumption: the written exam weighs 60 % of every group's score (DOMAIN.md).
-pub const DEFAULT_GROUP_CORRELATION: f64 = 0.9;
 
 /// Flags of `amphi rules`.
 #[derive(Debug, clap::Args)]
@@ -615,70 +353,6 @@ pub struct RulesArgs {
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-}
-
-/// A validated `amphi rules` configuration.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RulesConfig {
-    /// The instance.
-    pub input: InstanceSource,
-    /// The model file; `None` for the noise-only model.
-    pub model: Option<PathBuf>,
-    /// The groups file, if any.
-    pub groups: Option<PathBuf>,
-    /// The rules, in the order given.
-    pub rules: Vec<Rule>,
-    /// Simulations.
-    pub sims: u64,
-    /// Master seed.
-    pub seed: u64,
-    /// Threads (0: one per core).
-    pub threads: usize,
-    /// The most wishes a list holds.
-    pub list_length: usize,
-    /// The correlation of drawn per-group ranks with the exam rank, if given.
-    pub group_correlation: Option<f64>,
-    /// Output folder.
-    pub out: PathBuf,
-    /// Summary format.
-    pub format: Format,
-    /// Tie policy.
-    pub ties: TieBreak,
-}
-
-impl RulesArgs {
-    /// Checks the flags.
-    pub fn into_config(self) -> Result<RulesConfig, String> {
-        let InstanceChoice { input, model, ties } = self.instance.resolve()?;
-        if self.sims == 0 {
-            return Err("--sims must be 1 or more".to_owned());
-        }
-        let rules = parse_rules(self.rules.as_deref())?;
-        if self.list_length == 0 {
-            return Err("--list-length must be 1 or more".to_owned());
-        }
-        if let Some(rho) = self.group_correlation
-            && !(-1.0..=1.0).contains(&rho)
-        {
-            return Err(format!(
-                "--group-correlation: {rho} is not a correlation (expected a number from -1 to 1)"
-            ));
-        }
-        Ok(RulesConfig {
-            input,
-            model,
-            groups: self.groups,
-            rules,
-            sims: self.sims,
-            seed: self.seed,
-            threads: self.threads,
-            list_length: self.list_length,
-            group_correlation: self.group_correlation,
-            out: self.out,
-            format: self.format,
-            ties,
-        })
-    }
 }
 
 /// `amphi wishlist`'s flags.
@@ -747,153 +421,6 @@ pub struct WishlistArgs {
     pub format: Format,
 }
 
-/// A validated `amphi wishlist` configuration.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WishlistConfig {
-    /// The instance.
-    pub input: InstanceSource,
-    /// The model file; `None` for the noise-only model.
-    pub model: Option<PathBuf>,
-    /// Tie policy.
-    pub ties: TieBreak,
-    /// Your rank; `None` with targets only, or with a place.
-    pub rank: Option<u32>,
-    /// Your place among the candidates like you, from 1.
-    pub place: Option<u32>,
-    /// Your seniority.
-    pub seniority: u32,
-    /// Your priority class.
-    pub priority: u32,
-    /// Your phase, by name.
-    pub phase: Option<String>,
-    /// Your DES, by code.
-    pub des: Option<String>,
-    /// CESP signatory.
-    pub cesp: bool,
-    /// Your wishes, as given on the command line.
-    pub wishes: Vec<String>,
-    /// Your wishes' file.
-    pub list: Option<PathBuf>,
-    /// Target posts.
-    pub targets: Vec<String>,
-    /// The two kinds of the two-semester view.
-    pub two_semesters: Option<[String; 2]>,
-    /// Simulations of the two-semester view.
-    pub two_semester_sims: u64,
-    /// Simulations.
-    pub sims: u64,
-    /// Master seed.
-    pub seed: u64,
-    /// Worker threads.
-    pub threads: usize,
-    /// Posts in "what is left".
-    pub top: usize,
-    /// Output folder.
-    pub out: PathBuf,
-    /// Summary format.
-    pub format: Format,
-}
-
-impl WishlistArgs {
-    /// Checks the flags.
-    pub fn into_config(self) -> Result<WishlistConfig, String> {
-        let InstanceChoice { input, model, ties } = self.instance.resolve()?;
-        if self.sims == 0 || self.two_semester_sims == 0 {
-            return Err("--sims and --two-semester-sims must be 1 or more".to_owned());
-        }
-        if self.sims > MAX_SIMS {
-            return Err(format!(
-                "--sims: {} is more than {MAX_SIMS}, the most a run counts",
-                self.sims
-            ));
-        }
-        let has_list = !self.wish.is_empty() || self.list.is_some();
-        if !has_list && self.target.is_empty() {
-            return Err(
-                "nothing to do: give your wishes (--wish POST, repeated, or --list FILE) or a \
-                 --target POST"
-                    .to_owned(),
-            );
-        }
-        if has_list && self.rank.is_none() && self.place.is_none() {
-            return Err(
-                "--rank (or --place) is needed with your wishes: where are you in the order?"
-                    .to_owned(),
-            );
-        }
-        if self.place == Some(0) {
-            return Err("--place: 0 is not a place (the first called is 1)".to_owned());
-        }
-        if self.rank == Some(0) {
-            return Err("--rank: 0 is not a rank (ranks start at 1)".to_owned());
-        }
-        let two_semesters = match &self.two_semesters {
-            None => None,
-            Some(spec) => {
-                let kinds: Vec<&str> = spec.split(',').map(str::trim).collect();
-                match kinds[..] {
-                    [a, b] if !a.is_empty() && !b.is_empty() && a != b => {
-                        if !has_list {
-                            return Err(
-                                "--two-semesters needs your wishes (--wish or --list)".to_owned()
-                            );
-                        }
-                        Some([a.to_owned(), b.to_owned()])
-                    }
-                    _ => {
-                        return Err(format!(
-                            "--two-semesters: \"{spec}\" is not two different kinds separated \
-                             by a comma (e.g. urgences,ambulatory)"
-                        ));
-                    }
-                }
-            }
-        };
-        Ok(WishlistConfig {
-            input,
-            model,
-            ties,
-            rank: self.rank,
-            place: self.place,
-            seniority: self.seniority,
-            priority: self.priority,
-            phase: self.phase,
-            des: self.des,
-            cesp: self.cesp,
-            wishes: self.wish,
-            list: self.list,
-            targets: self.target,
-            two_semesters,
-            two_semester_sims: self.two_semester_sims,
-            sims: self.sims,
-            seed: self.seed,
-            threads: self.threads,
-            top: self.top,
-            out: self.out,
-            format: self.format,
-        })
-    }
-}
-
-/// `sd,da,ia`, or every rule when not given.
-fn parse_rules(list: Option<&str>) -> Result<Vec<Rule>, String> {
-    let Some(list) = list else {
-        return Ok(Rule::ALL.to_vec());
-    };
-    let mut rules = Vec::new();
-    for name in list.split(',').filter(|n| !n.trim().is_empty()) {
-        let rule: Rule = name.parse().map_err(|e| format!("--rules: {e}"))?;
-        if rules.contains(&rule) {
-            return Err(format!("--rules: \"{}\" is given twice", name.trim()));
-        }
-        rules.push(rule);
-    }
-    if rules.is_empty() {
-        return Err("--rules: no rule given".to_owned());
-    }
-    Ok(rules)
-}
-
 /// Flags of `amphi replay`.
 #[derive(Debug, clap::Args)]
 pub struct ReplayArgs {
@@ -937,81 +464,6 @@ pub struct ReplayArgs {
     pub ties: Ties,
 }
 
-/// How `amphi replay --follow` watches the picks file.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Follow {
-    /// Time between two looks at the file.
-    pub poll: std::time::Duration,
-    /// Stop after this long without a new line; `None`: wait until the day is over.
-    pub idle_timeout: Option<std::time::Duration>,
-}
-
-/// A validated `amphi replay` configuration.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplayConfig {
-    /// candidates.csv
-    pub candidates: PathBuf,
-    /// posts.csv
-    pub posts: PathBuf,
-    /// picks.csv
-    pub picks: PathBuf,
-    /// Stop after this pick and show the board then.
-    pub at: Option<usize>,
-    /// Watch the file for new picks.
-    pub follow: Option<Follow>,
-    /// Next internes the board lists.
-    pub next: usize,
-    /// Output folder.
-    pub out: PathBuf,
-    /// Output format.
-    pub format: Format,
-    /// Tie policy of the order of choice.
-    pub ties: TieBreak,
-}
-
-impl ReplayArgs {
-    /// Checks the flags and resolves the input files.
-    pub fn into_config(self) -> Result<ReplayConfig, String> {
-        let pick = |flag: Option<PathBuf>, name: &str| {
-            flag.or_else(|| self.dir.as_ref().map(|d| d.join(format!("{name}.csv"))))
-                .ok_or_else(|| {
-                    format!("no {name} file: give a folder (amphi replay DIR) or --{name} FILE")
-                })
-        };
-        let candidates = pick(self.candidates.clone(), "candidates")?;
-        let posts = pick(self.posts.clone(), "posts")?;
-        let picks = pick(self.picks.clone(), "picks")?;
-        if self.poll_ms == 0 {
-            return Err("--poll-ms must be 1 or more".to_owned());
-        }
-        let idle_timeout = match self.idle_timeout {
-            Some(s) if !(s.is_finite() && s > 0.0 && s <= 1e9) => {
-                return Err(format!(
-                    "--idle-timeout: {s} is not a number of seconds (expected more than 0)"
-                ));
-            }
-            s => s.map(std::time::Duration::from_secs_f64),
-        };
-        Ok(ReplayConfig {
-            candidates,
-            posts,
-            picks,
-            at: self.at,
-            follow: self.follow.then_some(Follow {
-                poll: std::time::Duration::from_millis(self.poll_ms),
-                idle_timeout,
-            }),
-            next: self.next,
-            out: self.out,
-            format: self.format,
-            ties: match self.ties {
-                Ties::Error => TieBreak::Reject,
-                Ties::Id => TieBreak::ById,
-            },
-        })
-    }
-}
-
 /// Flags of `amphi generate`.
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
@@ -1046,16 +498,4 @@ pub struct SemesterArgs {
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-}
-
-impl SemesterArgs {
-    /// Checks the flags and builds the spec.
-    pub fn into_spec(self) -> Result<(crate::generate::SemesterSpec, PathBuf, Format), String> {
-        let mut spec = crate::generate::SemesterSpec::new(self.internes, self.seed);
-        if let Some(name) = self.subdivision {
-            spec.subdivision = name;
-        }
-        spec.check()?;
-        Ok((spec, self.out, self.format))
-    }
 }

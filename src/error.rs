@@ -23,9 +23,32 @@ pub enum Error {
     /// A file was read but its content is not valid input.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// A command's settings are wrong in themselves (a flag out of range, flags that do not go
+    /// together): the command line's fault, exit code 2 in the `amphi` binary.
+    #[error("{0}")]
+    Usage(String),
+    /// The settings and the files are each valid but the command cannot run on them (a wish
+    /// not open to you, a year that cannot be calibrated, arms that do not share their posts).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Error {
+    /// A usage error.
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::Usage(message.into())
+    }
+
+    /// A command that cannot run on valid input.
+    pub fn invalid(message: impl Into<String>) -> Error {
+        Error::Invalid(message.into())
+    }
+
+    /// Whether the error is the command line's fault (exit code 2) rather than the input's (1).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Error::Usage(_))
+    }
+
     /// Wraps an I/O error with the path it happened on.
     pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Error {
         Error::Io {

@@ -112,6 +112,7 @@
 
 pub mod calibrate;
 pub mod cli;
+pub mod commands;
 pub mod compare;
 pub mod error;
 pub mod generate;

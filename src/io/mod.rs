@@ -22,8 +22,8 @@ pub use input::{
 };
 pub use national::{
     CELLS_FILE, Cell, CellTable, InstanceSource, KNOWN_CANDIDATES, Loaded, NATIONAL_RANK,
-    NationalYear, YearCells, known_candidates, load_instance, parse_national, ranked_candidates,
-    read_national, read_scenario,
+    NationalYear, YearCells, known_candidates, load_instance, national_setup, parse_national,
+    ranked_candidates, read_national, read_scenario,
 };
 pub(crate) use national::{cesp_seats, rang_basis_warning};
 pub use picks::{PICK_COLUMNS, PickRow, PicksReader};

@@ -18,11 +18,22 @@
 use crate::error::{Error, InputError, Result};
 use crate::io::input::read_instance;
 use crate::io::table::Table;
-use crate::model::{Candidate, DesId, Instance, Post, SubdivisionId, WishLists};
+use crate::model::{Candidate, DesId, Instance, Post, PostId, SubdivisionId, WishLists};
+use crate::prefs::Model;
 use crate::priority::{Order, TieBreak};
 use crate::scenario::Scenario;
+use crate::sim::{BandSpec, Setup};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+
+/// The simulation setup of a national instance under `model`: candidates called in rank order
+/// (a national instance's candidates are ranked 1 to N in input order), every list drawn from
+/// the model. `amphi compare` runs both its arms on it, `amphi calibrate` every iteration.
+pub fn national_setup(instance: &Instance, model: &Model) -> Setup {
+    let order = Order::from_sequence(instance.candidate_ids().collect());
+    let lists = WishLists::from_lists(vec![Vec::<PostId>::new(); instance.candidates.len()]);
+    Setup::new(instance.clone(), lists, order, model, &BandSpec::Equal(1))
+}
 
 /// The file, inside the data folder, that holds the cells of every year.
 pub const CELLS_FILE: &str = "internat_postes_rangs_des_subdivision.csv";

@@ -1,0 +1,195 @@
+//! `amphi compare`: a baseline and a scenario simulated on the same seeds, every difference with
+//! its interval, and the report.
+
+use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
+use crate::cli::CompareArgs;
+use crate::compare::{self, CompareConfig};
+use crate::error::{Error, Result};
+use crate::io;
+use crate::report::{self, CompareInfo, CompareReport};
+use crate::scenario::Scenario;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// A validated `amphi compare` configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The scenario file; `None` for the real 2024 table on the 2023 cohort.
+    pub scenario: Option<PathBuf>,
+    /// Folder of the shipped data.
+    pub data: PathBuf,
+    /// The model of both arms; `None` for `DATA/model.json`.
+    pub model: Option<PathBuf>,
+    /// Simulations per arm.
+    pub sims: u64,
+    /// Master seed, shared by both arms.
+    pub seed: u64,
+    /// Threads (0: one per core).
+    pub threads: usize,
+    /// Equal bands of exam rank.
+    pub bands: u32,
+    /// Output folder.
+    pub out: PathBuf,
+    /// DES in the summary.
+    pub top: usize,
+}
+
+impl Config {
+    /// The default comparison on the data in `data`: the real 2024 table against 2023.
+    pub fn new(data: PathBuf) -> Config {
+        Config {
+            scenario: None,
+            data,
+            model: None,
+            sims: 1000,
+            seed: 1,
+            threads: 0,
+            bands: 10,
+            out: PathBuf::from("amphi-out/compare"),
+            top: 10,
+        }
+    }
+
+    /// Checks the flags.
+    pub fn from_args(args: CompareArgs) -> Result<Config> {
+        let config = Config {
+            scenario: args.scenario,
+            data: args.data,
+            model: args.model,
+            sims: args.sims,
+            seed: args.seed,
+            threads: args.threads,
+            bands: args.bands,
+            out: args.out,
+            top: args.top,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks the settings that do not depend on the input.
+    pub fn check(&self) -> Result<()> {
+        check_sims("--sims", self.sims, 2)?;
+        let max = super::simulate::MAX_BANDS;
+        if !(1..=max).contains(&self.bands) {
+            return Err(Error::usage(format!(
+                "--bands: {} is not between 1 and {max}",
+                self.bands
+            )));
+        }
+        check_threads(self.threads)
+    }
+
+    /// The command that re-runs this comparison, as the report shows it.
+    fn command(&self) -> String {
+        let mut command = String::from("cargo run --release -- compare");
+        if let Some(path) = &self.scenario {
+            command += &format!(" --scenario {}", path.display());
+        }
+        if let Some(path) = &self.model {
+            command += &format!(" --model {}", path.display());
+        }
+        command += &format!(" --sims {} --seed {}", self.sims, self.seed);
+        if self.bands != 10 {
+            command += &format!(" --bands {}", self.bands);
+        }
+        command
+    }
+}
+
+/// Reads the scenario and the model, builds both arms, simulates them on the same seeds, and
+/// renders the report and its tables.
+pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
+    config.check()?;
+    let (scenario, scenario_file) = match &config.scenario {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            (Scenario::read(path)?, text)
+        }
+        None => {
+            let scenario = Scenario::real_2024();
+            let text = toml::to_string(&scenario)
+                .map_err(|e| Error::invalid(format!("could not write the scenario: {e}")))?;
+            (scenario, text)
+        }
+    };
+    let model_path = config
+        .model
+        .clone()
+        .unwrap_or_else(|| config.data.join("model.json"));
+    let model = io::read_model(&model_path)?;
+    let scenario_model = scenario
+        .apply_model(&model)
+        .map_err(|e| Error::invalid(format!("the scenario's [model]: {e}")))?;
+    let arms = scenario.build(&config.data)?;
+    let mut warnings = Warnings::new(progress);
+    warnings.extend(arms.warnings.iter().cloned());
+    warnings.extend(model.coverage_warnings(&arms.base.instance));
+    let base = io::national_setup(&arms.base.instance, &model);
+    let scen = io::national_setup(&arms.scenario.instance, &scenario_model);
+    compare::check_arms(&base, &scen).map_err(Error::invalid)?;
+    let pool = super::pool(config.threads)?;
+    let compare_config = CompareConfig {
+        seed: config.seed,
+        sims: config.sims,
+        bands: config.bands,
+        ..CompareConfig::default()
+    };
+    progress.start(config.sims);
+    let started = Instant::now();
+    let (groups, tally) =
+        pool.install(|| compare::compare(&base, &scen, &compare_config, &|n| progress.advance(n)));
+    progress.finish();
+    progress.note(&super::rate(
+        "paired simulations",
+        config.sims,
+        started.elapsed().as_secs_f64(),
+        pool.current_num_threads(),
+    ));
+    let warnings = warnings.into_list();
+    let info = CompareInfo {
+        scenario: scenario.name.clone(),
+        scenario_text: scenario.describe(),
+        scenario_file: Some(scenario_file),
+        base: format!("national {}", scenario.base),
+        command: config.command(),
+        sims: config.sims,
+        seed: config.seed,
+        model: model.to_json(),
+        scenario_model: (scenario_model != model).then(|| scenario_model.to_json()),
+        candidates: (
+            arms.base.instance.candidates.len(),
+            arms.scenario.instance.candidates.len(),
+        ),
+        seats: (
+            arms.base.instance.total_seats(),
+            arms.scenario.instance.total_seats(),
+        ),
+        warnings: warnings.clone(),
+    };
+    let report = CompareReport::new(
+        info,
+        &groups,
+        &tally,
+        &arms.base.instance,
+        &arms.scenario.instance,
+    );
+    let files = super::files(vec![
+        ("report.html", report::compare_html(&report).into_bytes()),
+        ("headline.csv", report.headline_csv()),
+        ("bands.csv", report.bands_csv()),
+        ("by_rank.csv", report.bins_csv()),
+        ("des.csv", report.des_csv()),
+        ("subdivisions.csv", report.subdivisions_csv()),
+        ("cells.csv", report.cells_csv()),
+        ("compare.json", report.json()),
+    ]);
+    Ok(Output {
+        text: with_written(&report.summary_text(config.top), &config.out, &files),
+        json: json_file(&files, "compare.json"),
+        out: config.out.clone(),
+        files,
+        warnings,
+        failure: None,
+    })
+}

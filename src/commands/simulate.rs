@@ -1,0 +1,351 @@
+//! `amphi simulate`: the wish lists nobody knows drawn from a preference model, many times, and
+//! the odds tallied; with a shard, one slice of the run for `amphi merge`.
+
+use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
+use crate::cli::{EngineChoice, InstanceArgs, SimulateArgs};
+use crate::error::{Error, Result};
+use crate::io::{self, InstanceSource};
+use crate::prefs::Model;
+use crate::priority::TieBreak;
+use crate::report::SimulationReport;
+use crate::sim::frame::{Frame, SHARD_FORMAT, Shard, shard_range};
+use crate::sim::{self, BandSpec, Engine, RunConfig, Setup};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The most candidates a national simulation may be asked for (`--candidates-count`, a
+/// scenario's `candidates`): far above any year's 10,000, far below what would exhaust memory.
+pub const MAX_CANDIDATES: u32 = 1_000_000;
+
+/// The most bands of rank a table may have.
+pub const MAX_BANDS: u32 = 1000;
+
+/// An instance resolved from [`InstanceArgs`]: where it comes from, its model, its tie policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceChoice {
+    /// Where the instance comes from.
+    pub input: InstanceSource,
+    /// The model file; `None` for the noise-only model.
+    pub model: Option<PathBuf>,
+    /// Tie policy.
+    pub ties: TieBreak,
+}
+
+impl InstanceChoice {
+    /// Checks the instance flags: a year, or candidates and posts files.
+    pub fn from_args(args: InstanceArgs) -> Result<InstanceChoice> {
+        let input = match (args.year, args.candidates, args.posts) {
+            (Some(year), None, None) => {
+                if let Some(n) = args.candidates_count {
+                    check_candidates("--candidates-count", n)?;
+                }
+                InstanceSource::National {
+                    data: args.data.clone(),
+                    year,
+                    candidates: args.candidates_count,
+                }
+            }
+            (None, Some(candidates), Some(posts)) => {
+                if args.candidates_count.is_some() {
+                    return Err(Error::usage(
+                        "--candidates-count applies to --year; with --candidates the file sets \
+                         the candidates",
+                    ));
+                }
+                InstanceSource::Files {
+                    candidates,
+                    posts,
+                    wishes: args.wishes,
+                }
+            }
+            _ => {
+                return Err(Error::usage(
+                    "no instance: give --year YEAR, or --candidates FILE and --posts FILE",
+                ));
+            }
+        };
+        let model = match (args.model, &input) {
+            (Some(m), _) => Some(m),
+            (None, InstanceSource::National { .. }) => Some(args.data.join("model.json")),
+            (None, InstanceSource::Files { .. }) => None,
+        };
+        Ok(InstanceChoice {
+            input,
+            model,
+            ties: super::allocate::tie_break(args.ties),
+        })
+    }
+
+    /// Reads the model file, or the noise-only model.
+    pub(crate) fn read_model(&self) -> Result<Model> {
+        match &self.model {
+            Some(path) => io::read_model(path),
+            None => Ok(Model::uniform()),
+        }
+    }
+}
+
+/// A candidate count within [`MAX_CANDIDATES`].
+pub(crate) fn check_candidates(flag: &str, n: u32) -> Result<()> {
+    if n == 0 {
+        return Err(Error::usage(format!("{flag} must be 1 or more")));
+    }
+    if n > MAX_CANDIDATES {
+        return Err(Error::usage(format!(
+            "{flag}: {n} is more than {MAX_CANDIDATES}, the most candidates amphi simulates"
+        )));
+    }
+    Ok(())
+}
+
+/// A validated `amphi simulate` configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The instance, its model and tie policy.
+    pub instance: InstanceChoice,
+    /// Simulations in the whole run.
+    pub sims: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Threads (0: one per core).
+    pub threads: usize,
+    /// Bands.
+    pub bands: BandSpec,
+    /// Draw positions.
+    pub positions: bool,
+    /// Engine.
+    pub engine: EngineChoice,
+    /// Shard `(k, n)`, 1-based.
+    pub shard: Option<(u64, u64)>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Posts in the summary.
+    pub top: usize,
+}
+
+impl Config {
+    /// Checks the flags.
+    pub fn from_args(args: SimulateArgs) -> Result<Config> {
+        let config = Config {
+            instance: InstanceChoice::from_args(args.instance)?,
+            sims: args.sims,
+            seed: args.seed,
+            threads: args.threads,
+            bands: parse_bands(&args.bands)?,
+            positions: args.positions,
+            engine: args.engine,
+            shard: args.shard.as_deref().map(parse_shard).transpose()?,
+            out: args.report.out,
+            top: args.report.top,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks the settings that do not depend on the input.
+    pub fn check(&self) -> Result<()> {
+        check_sims("--sims", self.sims, 1)?;
+        check_threads(self.threads)?;
+        check_band_spec(&self.bands)?;
+        if let Some((k, n)) = self.shard {
+            if !(1..=n).contains(&k) {
+                return Err(Error::usage(format!(
+                    "--shard: {k}/{n} is not K/N with 1 <= K <= N"
+                )));
+            }
+            if n > self.sims {
+                return Err(Error::usage(format!(
+                    "--shard: {n} shards for {} simulations leaves some empty",
+                    self.sims
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_band_spec(bands: &BandSpec) -> Result<()> {
+    match bands {
+        BandSpec::Equal(n) if !(1..=MAX_BANDS).contains(n) => Err(Error::usage(format!(
+            "--bands: {n} is not between 1 and {MAX_BANDS}"
+        ))),
+        BandSpec::Bounds(b) if b.len() >= MAX_BANDS as usize => Err(Error::usage(format!(
+            "--bands: {} bands is more than {MAX_BANDS}",
+            b.len() + 1
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `10` or `1000,3000,6000`.
+pub fn parse_bands(spec: &str) -> Result<BandSpec> {
+    let bad = || {
+        Error::usage(format!(
+            "--bands: \"{}\" is neither a number of bands (e.g. 10) nor increasing ranks \
+             separated by commas (e.g. 1000,3000,6000)",
+            spec
+        ))
+    };
+    if !spec.contains(',') {
+        return match spec.trim().parse::<u64>() {
+            Ok(n) if (1..=u64::from(MAX_BANDS)).contains(&n) => Ok(BandSpec::Equal(n as u32)),
+            Ok(n) => Err(Error::usage(format!(
+                "--bands: {n} is not between 1 and {MAX_BANDS}, the most bands a table has"
+            ))),
+            _ => Err(bad()),
+        };
+    }
+    let bounds: Vec<u32> = spec
+        .split(',')
+        .map(|s| s.trim().parse::<u32>().map_err(|_| bad()))
+        .collect::<Result<_>>()?;
+    if bounds.windows(2).any(|w| w[0] >= w[1]) || bounds.first() == Some(&0) {
+        return Err(bad());
+    }
+    Ok(BandSpec::Bounds(bounds))
+}
+
+/// `3/10`.
+fn parse_shard(spec: &str) -> Result<(u64, u64)> {
+    let parsed = spec
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?)));
+    match parsed {
+        Some((k, n)) if k >= 1 && k <= n => Ok((k, n)),
+        _ => Err(Error::usage(format!(
+            "--shard: \"{}\" is not K/N with 1 <= K <= N (e.g. 3/10)",
+            spec
+        ))),
+    }
+}
+
+/// Loads the instance and model, runs the simulations, and renders the report (or the shard).
+pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
+    config.check()?;
+    let model = config.instance.read_model()?;
+    let io::Loaded {
+        source,
+        instance,
+        explicit,
+        order,
+        observed,
+        warnings: loaded,
+    } = io::load_instance(&config.instance.input, config.instance.ties)?;
+    let mut warnings = Warnings::new(progress);
+    warnings.extend(loaded);
+    warnings.extend(model.coverage_warnings(&instance));
+    if let BandSpec::Bounds(bounds) = &config.bands
+        && let Some(&last) = bounds.last()
+    {
+        let last_rank = instance
+            .candidates
+            .iter()
+            .map(|c| c.rank)
+            .max()
+            .unwrap_or(0);
+        if last >= last_rank {
+            return Err(Error::usage(format!(
+                "--bands: the band edge {last} is past the last rank of the instance, \
+                 {last_rank}, so the last band would be empty"
+            )));
+        }
+    }
+    let setup = Setup::new(instance, explicit, order, &model, &config.bands);
+    let engine = match (config.engine, setup.lazy_supported(config.positions)) {
+        (EngineChoice::Auto, Ok(())) | (EngineChoice::Lazy, Ok(())) => Engine::Lazy,
+        (EngineChoice::Auto, Err(_)) | (EngineChoice::FullLists, _) => Engine::FullLists,
+        (EngineChoice::Lazy, Err(why)) => {
+            return Err(Error::invalid(format!(
+                "the lazy engine cannot run this instance: {why}; use --engine full-lists"
+            )));
+        }
+    };
+    let sims = match config.shard {
+        Some((k, n)) => shard_range(config.sims, k, n),
+        None => 0..config.sims,
+    };
+    let run_config = RunConfig {
+        seed: config.seed,
+        sims: sims.clone(),
+        engine,
+        positions: config.positions || engine == Engine::FullLists,
+    };
+    let frame = Frame::new(
+        &setup,
+        &run_config,
+        config.sims,
+        source,
+        &model,
+        observed.as_deref(),
+    );
+    let pool = super::pool(config.threads)?;
+    let count = sims.end - sims.start;
+    progress.start(count);
+    let started = Instant::now();
+    let tally = pool.install(|| sim::run(&setup, &run_config, &|n| progress.advance(n)));
+    progress.finish();
+    progress.note(&super::rate(
+        "simulations",
+        count,
+        started.elapsed().as_secs_f64(),
+        pool.current_num_threads(),
+    ));
+    if let Some((k, n)) = config.shard {
+        let shard = Shard {
+            format: SHARD_FORMAT.to_owned(),
+            frame,
+            index: k,
+            count: n,
+            first: sims.start,
+            end: sims.end,
+            tally,
+        };
+        let name = format!("shard-{k}-of-{n}.json");
+        let bytes = serde_json::to_vec(&shard)
+            .map_err(|e| Error::invalid(format!("could not encode the shard: {e}")))?;
+        let text = format!(
+            "shard {k} of {n}: simulations {} to {}; wrote {}\n",
+            sims.start,
+            sims.end - 1,
+            config.out.join(&name).display()
+        );
+        return Ok(Output {
+            out: config.out.clone(),
+            files: vec![(name, bytes)],
+            json: text.clone().into_bytes(),
+            text,
+            warnings: warnings.into_list(),
+            failure: None,
+        });
+    }
+    let report = SimulationReport::new(&frame, &tally);
+    Ok(report_output(
+        &report,
+        config.out.clone(),
+        config.top,
+        warnings.into_list(),
+    ))
+}
+
+/// The files and summary of a simulation report (`amphi simulate` and `amphi merge`).
+pub(crate) fn report_output(
+    report: &SimulationReport,
+    out: PathBuf,
+    top: usize,
+    warnings: Vec<String>,
+) -> Output {
+    let files = super::files(vec![
+        ("cells.csv", report.cells_csv()),
+        ("bands.csv", report.bands_csv()),
+        ("des_by_band.csv", report.des_by_band_csv()),
+        ("simulate.json", report.json()),
+    ]);
+    Output {
+        text: with_written(&report.summary_text(top), &out, &files),
+        json: json_file(&files, "simulate.json"),
+        out,
+        files,
+        warnings,
+        failure: None,
+    }
+}
