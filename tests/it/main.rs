@@ -2,10 +2,12 @@
 
 mod calibrate;
 mod cli;
+mod commands;
 mod compare;
 mod example;
 mod generate;
 mod input_errors;
+mod limits;
 mod metrics;
 mod properties;
 mod replay;

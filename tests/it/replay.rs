@@ -745,3 +745,56 @@ fn usage_errors() {
         }
     }
 }
+
+/// A picks file that cannot be read, is empty, or has no valid header is no day: exit 1, and
+/// the files of the replay before are left as they were. (Before, an unreadable file replaced
+/// them with the board before the first pick, and an empty file was a valid day of no pick.)
+#[test]
+fn a_picks_file_that_is_no_day_keeps_the_earlier_files() {
+    let dir = crate::support::scratch("replay-no-day");
+    for name in ["candidates.csv", "posts.csv", "picks.csv"] {
+        std::fs::copy(Path::new("data/examples").join(name), dir.join(name)).unwrap();
+    }
+    let out = dir.join("out");
+    let args = ["replay", path(&dir), "--out", path(&out)];
+    let day = amphi(&args);
+    assert!(day.status.success(), "{day:?}");
+    let before = std::fs::read(out.join("replay.csv")).unwrap();
+    let picks = dir.join("picks.csv");
+    let cases: [(&str, Option<&[u8]>, String); 3] = [
+        (
+            "empty",
+            Some(b""),
+            "the file is empty: expected a header line (candidate,post, and optionally time) and \
+             one line per pick"
+                .to_owned(),
+        ),
+        ("bad header", Some(b"who,what\nA1,PED\n"), String::new()),
+        ("unreadable", None, String::new()),
+    ];
+    for (what, content, message) in cases {
+        match content {
+            Some(bytes) => std::fs::write(&picks, bytes).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&picks);
+                std::fs::create_dir_all(&picks).unwrap();
+            }
+        }
+        let output = amphi(&args);
+        assert_eq!(output.status.code(), Some(1), "{what}: {output:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.starts_with(&format!("amphi: error: {}", picks.display())),
+            "{what}: {stderr}"
+        );
+        if !message.is_empty() {
+            assert!(stderr.contains(&message), "{what}: {stderr}");
+        }
+        assert!(output.stdout.is_empty(), "{what}: no board");
+        assert_eq!(
+            std::fs::read(out.join("replay.csv")).unwrap(),
+            before,
+            "{what}: the earlier files are kept"
+        );
+    }
+}
