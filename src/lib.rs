@@ -81,8 +81,10 @@
 //!   two-semester view; `io/wish_list.rs` reads a list file, `report/wishlist.rs` the
 //!   summary, verdicts, advice and files.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
-//!   line, column and value (`io/input.rs`), the national table of a year, the instance a simulation runs on and scenario files (`io/national.rs`),
-//!   models and shard files (`io/shard.rs`), and atomic writes.
+//!   line, column and value (`io/input.rs`); the national table of a year, the instance a
+//!   simulation runs on, its setup ([`io::national_setup`], shared by `compare` and
+//!   `calibrate`) and scenario files (`io/national.rs`); models and shard files
+//!   (`io/shard.rs`); and sets of output files replaced whole or not at all (`io/write.rs`).
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
 //!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`, `amphi
 //!   calibrate`'s in `report/calibrate.rs`, `amphi compare`'s tables in `report/compare.rs`
@@ -91,16 +93,26 @@
 //! - [`generate`]: made-up but realistic semester choices of one subdivision (promotions,
 //!   ranks, accredited posts, a must-fill sector, a preference model), every assumption
 //!   listed; `io/generated.rs` writes their files (`amphi generate semester`).
-//! - [`cli`]: clap flags and their validated configurations.
-//! - [`error`]: the library's error type.
+//! - [`commands`]: one module per subcommand (allocate, simulate, merge, calibrate, compare,
+//!   rules, wishlist, replay, generate), each a `Config` (made from the flags by
+//!   `Config::from_args` and checked by `Config::check`, beside the command) and one `run`: a
+//!   configuration and a [`commands::Progress`] sink in, a [`commands::Output`] (summary, JSON,
+//!   files as names and bytes) out. A command goes down once, through [`io`] to read, the core
+//!   to compute and [`report`] to render, and comes back up once; it prints and writes nothing.
+//! - [`cli`]: clap's flags, nothing else.
+//! - [`error`]: the library's error type: input errors with their position, I/O errors with
+//!   their path, usage errors (exit code 2) and runs that cannot be made on valid input.
 //!
-//! `src/main.rs` parses the command line, runs, and maps errors to exit codes.
+//! `src/main.rs` parses the command line, calls the command, writes its files as one set
+//! ([`io::write_set`]), prints its summary, shows progress on a terminal, and maps errors to
+//! exit codes.
 //!
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`) never touches files or the terminal and never panics on data that
-//!   [`io`] accepted.
+//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`) never touches files or the
+//!   terminal and never panics on data that [`io`] accepted; [`commands`] reads through [`io`]
+//!   but never prints or writes.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same
 //!   tally, bit for bit, with any number of threads and any split into shards; so are a
