@@ -92,7 +92,10 @@
 //!   ranks, accredited posts, a must-fill sector, a preference model), every assumption
 //!   listed; `io/generated.rs` writes their files (`amphi generate semester`).
 //! - [`cli`]: clap flags and their validated configurations.
-//! - [`error`]: the library's error type.
+//! - [`error`]: the library's error type, and [`error::quote`], how every message echoes a
+//!   value (quoted, escaped, cut to a readable length).
+//! - [`limits`]: the largest sizes amphi accepts (candidates, simulations, threads, list
+//!   length, bands), checked before memory is allocated for them.
 //!
 //! `src/main.rs` parses the command line, runs, and maps errors to exit codes.
 //!
@@ -116,6 +119,7 @@ pub mod compare;
 pub mod error;
 pub mod generate;
 pub mod io;
+pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod outcome;
