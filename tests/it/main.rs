@@ -3,6 +3,7 @@
 mod calibrate;
 mod cli;
 mod compare;
+mod edges;
 mod example;
 mod generate;
 mod input_errors;
