@@ -31,6 +31,10 @@ pub enum Error {
     /// not open to you, a year that cannot be calibrated, arms that do not share their posts).
     #[error("{0}")]
     Invalid(String),
+    /// A size given outside a file (a count of candidates, of simulations) is beyond amphi's
+    /// limits ([`crate::limits`]).
+    #[error(transparent)]
+    TooLarge(#[from] crate::limits::TooLarge),
 }
 
 impl Error {
@@ -123,13 +127,74 @@ impl fmt::Display for InputError {
         }
         write!(f, ": ")?;
         if let Some(column) = &self.column {
-            write!(f, "column \"{column}\": ")?;
+            write!(f, "column {}: ", quote(column))?;
         }
         if let Some(value) = &self.value {
-            write!(f, "\"{}\" ", value.escape_debug())?;
+            write!(f, "{} ", quote(value))?;
         }
         write!(f, "{}", self.message)
     }
+}
+
+/// The most characters of a value that a message echoes: [`quote`] cuts after them.
+pub const ECHO_CHARS: usize = 60;
+
+/// A value from the user as messages echo it: in double quotes, with `"`, `\` and control
+/// characters escaped (as Rust's `escape_debug` does, apostrophes aside, which French names
+/// are full of), and cut to [`ECHO_CHARS`] characters, with `…` and the value's full length
+/// in bytes after a longer one, so that a 10 MB cell gives a line, not 10 MB of output:
+///
+/// ```
+/// use amphi::error::quote;
+///
+/// assert_eq!(quote("Val-d'Oise \"nord\"").to_string(), r#""Val-d'Oise \"nord\"""#);
+/// let long = "A".repeat(10 << 20);
+/// assert_eq!(quote(&long).to_string(), format!("\"{}…\" (10485760 bytes)", "A".repeat(60)));
+/// ```
+///
+/// Every message that quotes a name or a cell from a file or a flag goes through it.
+pub fn quote(value: &str) -> Quoted<'_> {
+    Quoted(value)
+}
+
+/// A value quoted for a message: see [`quote`].
+#[derive(Debug, Clone, Copy)]
+pub struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = self.0;
+        let shown = cut(value);
+        // `escape_debug` escapes apostrophes too; escaped backslashes come in pairs, so every
+        // `\'` left to right is an escaped apostrophe.
+        let escaped = shown.escape_debug().to_string().replace("\\'", "'");
+        if shown.len() == value.len() {
+            write!(f, "\"{escaped}\"")
+        } else {
+            write!(f, "\"{escaped}…\" ({} bytes)", value.len())
+        }
+    }
+}
+
+/// A value as [`quote`] cuts it, for lists that messages show without quotes (a header's
+/// column names): as it is, or its first [`ECHO_CHARS`] characters, `…` and its length in
+/// bytes.
+pub fn shorten(value: &str) -> std::borrow::Cow<'_, str> {
+    let shown = cut(value);
+    if shown.len() == value.len() {
+        std::borrow::Cow::Borrowed(value)
+    } else {
+        std::borrow::Cow::Owned(format!("{shown}… ({} bytes)", value.len()))
+    }
+}
+
+/// The first [`ECHO_CHARS`] characters of `value`.
+fn cut(value: &str) -> &str {
+    let end = value
+        .char_indices()
+        .nth(ECHO_CHARS)
+        .map_or(value.len(), |(i, _)| i);
+    &value[..end]
 }
 
 impl std::error::Error for InputError {}

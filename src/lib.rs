@@ -101,7 +101,11 @@
 //!   to compute and [`report`] to render, and comes back up once; it prints and writes nothing.
 //! - [`cli`]: clap's flags, nothing else.
 //! - [`error`]: the library's error type: input errors with their position, I/O errors with
-//!   their path, usage errors (exit code 2) and runs that cannot be made on valid input.
+//!   their path, usage errors (exit code 2), sizes past a limit, and runs that cannot be made
+//!   on valid input; and [`error::quote`], how every message echoes a value (quoted, escaped,
+//!   cut to a readable length).
+//! - [`limits`]: the largest sizes amphi accepts (candidates, simulations, threads, list
+//!   length, bands), checked before memory is allocated for them.
 //!
 //! `src/main.rs` parses the command line, calls the command, writes its files as one set
 //! ([`io::write_set`]), prints its summary, shows progress on a terminal, and maps errors to
@@ -129,6 +133,7 @@ pub mod compare;
 pub mod error;
 pub mod generate;
 pub mod io;
+pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod outcome;

@@ -86,6 +86,20 @@ impl Vocab {
         self.index.get(name).copied()
     }
 
+    /// The index of `name`, matched exactly, else without regard to case when one name alone
+    /// matches that way (as readers match phases, DES codes and subdivisions).
+    pub fn get_ignoring_case(&self, name: &str) -> Option<u32> {
+        if let Some(i) = self.get(name) {
+            return Some(i);
+        }
+        let lower = name.to_lowercase();
+        let mut matches = (0..self.names.len()).filter(|&i| self.names[i].to_lowercase() == lower);
+        match (matches.next(), matches.next()) {
+            (Some(i), None) => Some(i as u32),
+            _ => None,
+        }
+    }
+
     /// The name at index `i`.
     pub fn name(&self, i: u32) -> &str {
         &self.names[i as usize]

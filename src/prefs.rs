@@ -23,6 +23,7 @@
 //! A [`Model`] is read from JSON ([`Model::from_json`]); [`Utilities`] resolves it against an
 //! [`Instance`] into per-type post weights.
 
+use crate::error::quote;
 use crate::model::{DesId, Instance, PostId, SubdivisionId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -210,29 +211,30 @@ impl Model {
             scaled("\"outside_option\"", v)?;
         }
         for (code, &v) in &self.des {
-            scaled(&format!("\"des\".\"{code}\""), v)?;
+            scaled(&format!("\"des\".{}", quote(code)), v)?;
         }
         for (name, &v) in &self.subdivisions {
-            scaled(&format!("\"subdivisions\".\"{name}\""), v)?;
+            scaled(&format!("\"subdivisions\".{}", quote(name)), v)?;
         }
         for (tag, &v) in &self.kinds {
-            scaled(&format!("\"kinds\".\"{tag}\""), v)?;
+            scaled(&format!("\"kinds\".{}", quote(tag)), v)?;
         }
         for (id, &v) in &self.posts {
-            scaled(&format!("\"posts\".\"{id}\""), v)?;
+            scaled(&format!("\"posts\".{}", quote(id)), v)?;
         }
         for (k, t) in self.types.iter().enumerate() {
             if !(t.share.is_finite() && t.share >= 0.0) {
                 return Err(format!(
-                    "\"types\"[{k}] \"{}\": share {} is not a number of 0 or more",
-                    t.name, t.share
+                    "\"types\"[{k}] {}: share {} is not a number of 0 or more",
+                    quote(&t.name),
+                    t.share
                 ));
             }
             for (code, &v) in &t.des {
-                scaled(&format!("\"types\"[{k}].\"des\".\"{code}\""), v)?;
+                scaled(&format!("\"types\"[{k}].\"des\".{}", quote(code)), v)?;
             }
             for (tag, &v) in &t.kinds {
-                scaled(&format!("\"types\"[{k}].\"kinds\".\"{tag}\""), v)?;
+                scaled(&format!("\"types\"[{k}].\"kinds\".{}", quote(tag)), v)?;
             }
         }
         if !self.types.is_empty() {

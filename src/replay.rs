@@ -354,8 +354,8 @@ impl BadPick {
                 };
                 let sectors = match bound.as_slice() {
                     [s] => format!(
-                        "sector \"{}\" has {}",
-                        instance.sectors.name(s.sector.0),
+                        "sector {} has {}",
+                        crate::error::quote(instance.sectors.name(s.sector.0)),
                         seats(s)
                     ),
                     _ => format!(
@@ -364,8 +364,8 @@ impl BadPick {
                             &bound
                                 .iter()
                                 .map(|s| format!(
-                                    "\"{}\" ({})",
-                                    instance.sectors.name(s.sector.0),
+                                    "{} ({})",
+                                    crate::error::quote(instance.sectors.name(s.sector.0)),
                                     seats(s)
                                 ))
                                 .collect::<Vec<_>>(),

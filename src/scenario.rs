@@ -17,11 +17,12 @@
 //! Parsing and building are pure; [`Scenario::read`] and [`Scenario::build`] are thin wrappers
 //! over the readers of [`crate::io`].
 
-use crate::error::{InputError, Result};
+use crate::error::{InputError, Result, quote};
 use crate::io::{
     CellTable, NationalYear, YearCells, cesp_seats, did_you_mean, known_candidates,
     rang_basis_warning, ranked_candidates,
 };
+use crate::limits::MAX_CANDIDATES;
 use crate::model::{DesId, Instance, Post, SubdivisionId};
 use crate::prefs::Model;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -247,10 +248,21 @@ impl Scenario {
                 "is not a count of candidates (expected a whole number, 1 or more)",
             ));
         }
+        if let Some(c) = &raw.candidates
+            && *c.get_ref() as usize > MAX_CANDIDATES
+        {
+            return Err(file.error(
+                c,
+                "candidates",
+                c.get_ref(),
+                &format!("is too many candidates (at most {MAX_CANDIDATES})"),
+            ));
+        }
         let mut origin = Origin {
             file: name.to_owned(),
             base: Some(file.line(&raw.base)),
             posts: raw.posts.as_ref().map(|p| file.line(p)),
+            candidates: raw.candidates.as_ref().map(|c| file.line(c)),
             ..Origin::default()
         };
         let mut changes = Vec::new();
@@ -345,15 +357,31 @@ impl Scenario {
             rang_basis: base.rang_basis.clone(),
             warnings: Vec::new(),
         };
-        let n = known_candidates(base.year).unwrap_or_else(|| {
-            let seats = base_year.instance.total_seats();
-            warnings.push(format!(
-                "no published candidate count for {}: the base arm simulates as many \
-                 candidates as seats ({seats})",
-                base.year
-            ));
-            u32::try_from(seats).unwrap_or(u32::MAX)
-        });
+        let n = match known_candidates(base.year) {
+            Some(n) => n,
+            None => {
+                let seats = base_year.instance.total_seats();
+                if seats > MAX_CANDIDATES as u64 {
+                    return Err(key_error(
+                        &self.origin.file,
+                        self.origin.base,
+                        "base",
+                        &base.year,
+                        &format!(
+                            "has no published candidate count, and simulating as many \
+                             candidates as its {seats} seats is too many (at most \
+                             {MAX_CANDIDATES})"
+                        ),
+                    ));
+                }
+                warnings.push(format!(
+                    "no published candidate count for {}: the base arm simulates as many \
+                     candidates as seats ({seats})",
+                    base.year
+                ));
+                seats as u32
+            }
+        };
         base_year.instance.candidates = ranked_candidates(n, cesp_seats(&base_year.instance));
         let mut scenario = NationalYear {
             year: posts.as_ref().map_or(base.year, |p| p.year),
@@ -363,6 +391,16 @@ impl Scenario {
             warnings: Vec::new(),
         };
         let m = self.candidates.unwrap_or(n);
+        if m as usize > MAX_CANDIDATES {
+            // Only a scenario changed after it was read gets here: its file was checked.
+            return Err(key_error(
+                &self.origin.file,
+                self.origin.candidates,
+                "candidates",
+                &m,
+                &format!("is too many candidates (at most {MAX_CANDIDATES})"),
+            ));
+        }
         scenario.instance.candidates = ranked_candidates(m, cesp_seats(&scenario.instance));
         Ok(Arms {
             base: base_year,
@@ -374,8 +412,9 @@ impl Scenario {
 
     /// The model of the scenario arm: `model` with the scenario's overrides. A DES or
     /// subdivision that `model` does not list is an error (with the closest name it lists),
-    /// and so is a value the model does not accept. The description says what was overridden.
-    pub fn apply_model(&self, model: &Model) -> Result<Model, String> {
+    /// and so is a value the model does not accept; both name the scenario file and the line
+    /// of the key. The description says what was overridden.
+    pub fn apply_model(&self, model: &Model) -> Result<Model, InputError> {
         let o = &self.model;
         if o.is_empty() {
             return Ok(model.clone());
@@ -390,25 +429,67 @@ impl Scenario {
         if let Some(v) = o.outside_option {
             out.outside_option = Some(v);
         }
-        for (what, overrides, values) in [
-            ("DES", &o.des, &mut out.des),
-            ("subdivision", &o.subdivisions, &mut out.subdivisions),
+        for (what, key, overrides, values, lines) in [
+            (
+                "DES code",
+                "model.des",
+                &o.des,
+                &mut out.des,
+                &self.origin.model_des,
+            ),
+            (
+                "subdivision",
+                "model.subdivisions",
+                &o.subdivisions,
+                &mut out.subdivisions,
+                &self.origin.model_subdivisions,
+            ),
         ] {
             for (name, &v) in overrides {
                 match values.get_mut(name) {
                     Some(value) => *value = v,
                     None => {
-                        return Err(format!(
-                            "the scenario \"{}\" sets the {what} \"{name}\", which the model \
-                             does not list{}",
-                            self.name,
-                            did_you_mean(name, values.keys())
+                        return Err(key_error(
+                            &self.origin.file,
+                            lines.get(name).copied(),
+                            key,
+                            name,
+                            &format!(
+                                "is not a {what} of the preference model{}",
+                                did_you_mean(name, values.keys())
+                            ),
                         ));
                     }
                 }
             }
         }
-        out.check()?;
+        out.check().map_err(|message| {
+            // The key the model refuses, if the scenario sets it; else the noise, the one
+            // override that can push a value the scenario leaves out of range.
+            let lines = &self.origin;
+            let named = |prefix: &str, lines: &BTreeMap<String, u64>| {
+                lines
+                    .iter()
+                    .find(|(name, _)| message.starts_with(&format!("{prefix}{}:", quote(name))))
+                    .map(|(_, &line)| line)
+            };
+            let line = [
+                ("\"noise\":", lines.model_noise),
+                ("\"home_bonus\":", lines.model_home_bonus),
+                ("\"outside_option\":", lines.model_outside_option),
+            ]
+            .into_iter()
+            .find(|(key, _)| message.starts_with(key))
+            .and_then(|(_, line)| line)
+            .or_else(|| named("\"des\".", &lines.model_des))
+            .or_else(|| named("\"subdivisions\".", &lines.model_subdivisions))
+            .or(lines.model_noise);
+            let error = InputError::file(&self.origin.file, format!("[model]: {message}"));
+            match line {
+                Some(line) => error.at_line(line),
+                None => error,
+            }
+        })?;
         let sep = if out.description.is_empty() { "" } else { " " };
         out.description = format!(
             "{}{sep}Overridden by the scenario \"{}\": {}.",
@@ -838,7 +919,11 @@ struct Origin {
     file: String,
     base: Option<u64>,
     posts: Option<u64>,
+    candidates: Option<u64>,
     changes: Vec<ChangeLines>,
+    model_noise: Option<u64>,
+    model_home_bonus: Option<u64>,
+    model_outside_option: Option<u64>,
     model_des: BTreeMap<String, u64>,
     model_subdivisions: BTreeMap<String, u64>,
 }
@@ -977,6 +1062,9 @@ impl TomlFile<'_> {
             };
             Err(self.error(v, key, &x, &what))
         };
+        origin.model_noise = m.noise.as_ref().map(|v| self.line(v));
+        origin.model_home_bonus = m.home_bonus.as_ref().map(|v| self.line(v));
+        origin.model_outside_option = m.outside_option.as_ref().map(|v| self.line(v));
         let mut overrides = ModelOverrides {
             noise: number("model.noise", &m.noise, 0.0, true)?,
             home_bonus: number("model.home_bonus", &m.home_bonus, 0.0, false)?,
@@ -1025,10 +1113,7 @@ fn key_error(
 ) -> InputError {
     let error = InputError::file(
         file,
-        format!(
-            "key \"{key}\": \"{}\" {what}",
-            value.to_string().escape_debug()
-        ),
+        format!("key {}: {} {what}", quote(key), quote(&value.to_string())),
     );
     match line {
         Some(line) => error.at_line(line),

@@ -23,6 +23,7 @@
 //! The advice is only which wishes are out of reach and, when the chance of getting none is
 //! high, which posts still open at my call would add safety.
 
+use crate::error::quote;
 use crate::model::{Candidate, CandidateId, DesId, Instance, PhaseId, PostId, Supernumerary};
 use crate::priority::{Order, TieBreak};
 use crate::sim::tally::Record;
@@ -120,9 +121,9 @@ pub fn place_you(instance: &Instance, you: &You, ties: TieBreak) -> Result<Place
     };
     let order = Order::of(&instance.candidates, ties).map_err(|tie| {
         format!(
-            "candidates \"{}\" and \"{}\" have the same priority, seniority and rank",
-            instance.candidate(tie.first).name,
-            instance.candidate(tie.second).name
+            "candidates {} and {} have the same priority, seniority and rank",
+            quote(&instance.candidate(tie.first).name),
+            quote(&instance.candidate(tie.second).name)
         )
     })?;
     let call = order.call(me) as usize - 1;
@@ -151,7 +152,8 @@ pub fn find_post(instance: &Instance, code: &str) -> Result<PostId, String> {
     }
     let names: Vec<String> = instance.posts.iter().map(|p| p.name.clone()).collect();
     Err(format!(
-        "\"{code}\" is not a post of this instance{}",
+        "{} is not a post of this instance{}",
+        quote(code),
         crate::io::suggest::did_you_mean(code, &names)
     ))
 }
@@ -571,9 +573,9 @@ pub fn two_semesters(
     for k in 0..2 {
         if mine[k].is_empty() {
             return Err(format!(
-                "none of your wishes is a post of kind \"{}\": list the posts of both kinds you \
+                "none of your wishes is a post of kind {}: list the posts of both kinds you \
                  would take, best first",
-                kinds[k]
+                quote(kinds[k])
             ));
         }
     }

@@ -103,8 +103,9 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     config.check()?;
     let (scenario, scenario_file) = match &config.scenario {
         Some(path) => {
+            let scenario = Scenario::read(path)?;
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            (Scenario::read(path)?, text)
+            (scenario, text)
         }
         None => {
             let scenario = Scenario::real_2024();
@@ -118,9 +119,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         .clone()
         .unwrap_or_else(|| config.data.join("model.json"));
     let model = io::read_model(&model_path)?;
-    let scenario_model = scenario
-        .apply_model(&model)
-        .map_err(|e| Error::invalid(format!("the scenario's [model]: {e}")))?;
+    let scenario_model = scenario.apply_model(&model)?;
     let arms = scenario.build(&config.data)?;
     let mut warnings = Warnings::new(progress);
     warnings.extend(arms.warnings.iter().cloned());

@@ -160,12 +160,7 @@ impl<'a> Warnings<'a> {
     }
 }
 
-/// The most worker threads a command starts.
-pub const MAX_THREADS: usize = 1024;
-
-/// The most simulations one run (all shards together) may have: rang-limite histograms count in
-/// 32 bits.
-pub const MAX_SIMS: u64 = u32::MAX as u64;
+use crate::limits::{MAX_SIMS, MAX_THREADS};
 
 /// A pool of `threads` workers (0: one per core).
 pub(crate) fn pool(threads: usize) -> Result<rayon::ThreadPool> {

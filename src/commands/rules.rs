@@ -17,8 +17,7 @@ use std::time::Instant;
 /// assumption: the written exam weighs 60 % of every group's score (DOMAIN.md).
 pub const DEFAULT_GROUP_CORRELATION: f64 = 0.9;
 
-/// The most wishes a drawn list may hold (`--list-length`): more than any instance's posts.
-pub const MAX_LIST_LENGTH: usize = 10_000;
+use crate::limits::MAX_LIST_LENGTH;
 
 /// A validated `amphi rules` configuration.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,12 +13,10 @@ use crate::sim::{self, BandSpec, Engine, RunConfig, Setup};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// The most candidates a national simulation may be asked for (`--candidates-count`, a
-/// scenario's `candidates`): far above any year's 10,000, far below what would exhaust memory.
-pub const MAX_CANDIDATES: u32 = 1_000_000;
+use crate::limits::MAX_CANDIDATES;
 
 /// The most bands of rank a table may have.
-pub const MAX_BANDS: u32 = 1000;
+pub(crate) const MAX_BANDS: u32 = crate::limits::MAX_BANDS as u32;
 
 /// An instance resolved from [`InstanceArgs`]: where it comes from, its model, its tie policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +88,7 @@ pub(crate) fn check_candidates(flag: &str, n: u32) -> Result<()> {
     if n == 0 {
         return Err(Error::usage(format!("{flag} must be 1 or more")));
     }
-    if n > MAX_CANDIDATES {
+    if n as usize > MAX_CANDIDATES {
         return Err(Error::usage(format!(
             "{flag}: {n} is more than {MAX_CANDIDATES}, the most candidates amphi simulates"
         )));

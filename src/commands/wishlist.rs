@@ -4,7 +4,7 @@
 use super::simulate::InstanceChoice;
 use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
 use crate::cli::WishlistArgs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::io;
 use crate::model::{PostId, WishLists};
 use crate::report::{OddsInput, WishlistReport, WishlistRun, YouRow};
@@ -166,9 +166,10 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let tag = |flag: &str, what: &str, name: &Option<String>, vocab: &crate::model::Vocab| {
         name.as_ref()
             .map(|n| {
-                vocab.get(n).ok_or_else(|| {
+                vocab.get_ignoring_case(n).ok_or_else(|| {
                     Error::invalid(format!(
-                        "{flag}: \"{n}\" is not a {what} of the instance{} (known: {})",
+                        "{flag}: {} is not a {what} of the instance{} (known: {})",
+                        quote(n),
                         io::did_you_mean(n, vocab.names()),
                         if vocab.is_empty() {
                             "none".to_owned()
@@ -222,7 +223,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let resolve = |flag: &str, code: &str| -> Result<PostId> {
         let post = wishlist::find_post(&instance, code)
             .map_err(|e| Error::invalid(format!("{flag}: {e}")))?;
-        usable(post).map_err(|why| Error::invalid(format!("{flag}: \"{code}\" {why}")))?;
+        usable(post).map_err(|why| Error::invalid(format!("{flag}: {} {why}", quote(code))))?;
         Ok(post)
     };
     let mut wishes: Vec<PostId> = Vec::new();
@@ -357,7 +358,8 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
                     known.sort();
                     known.dedup();
                     return Err(Error::invalid(format!(
-                        "--two-semesters: no post is of kind \"{kind}\"{} (kinds: {})",
+                        "--two-semesters: no post is of kind {}{} (kinds: {})",
+                        quote(kind),
                         io::did_you_mean(kind, known.iter().copied()),
                         known
                             .iter()

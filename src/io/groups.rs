@@ -30,7 +30,7 @@ pub fn parse_groups(
         let cells = table.cells(row);
         let code = cells.required(des_col, "a DES code")?;
         let group = cells.required(group_col, "a group of specialties")?;
-        let Some(des) = instance.des.get(code) else {
+        let Some(des) = instance.des.get_ignoring_case(code) else {
             return Err(cells.error(
                 des_col,
                 format!(

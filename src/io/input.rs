@@ -1,8 +1,9 @@
 //! Readers for candidates.csv, posts.csv and wishes.csv, and the checks that tie them together.
 
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, InputError, Result, quote};
 use crate::io::suggest::did_you_mean;
 use crate::io::table::{Cells, Table};
+use crate::limits::MAX_CANDIDATES;
 use crate::model::{
     Candidate, CandidateId, DesId, GroupId, Instance, PhaseId, Post, PostId, SectorId,
     SubdivisionId, Supernumerary, Vocab, WishLists,
@@ -126,11 +127,12 @@ pub fn parse_input(
 ) -> std::result::Result<Input, InputError> {
     let mut instance = Instance::default();
     let mut warnings = Vec::new();
+    let mut names = Caseless::default();
     let post_table = Table::parse(posts.name, posts.bytes)?;
-    let post_index = read_posts(&post_table, &mut instance, &mut warnings)?;
+    let post_index = read_posts(&post_table, &mut instance, &mut names, &mut warnings)?;
     let candidate_table = Table::parse(candidates.name, candidates.bytes)?;
     let (candidate_index, candidate_lines) =
-        read_candidates(&candidate_table, &mut instance, &mut warnings)?;
+        read_candidates(&candidate_table, &mut instance, &mut names, &mut warnings)?;
     let order = Order::of(&instance.candidates, ties).map_err(|tie| {
         let (a, b) = (
             instance.candidate(tie.first),
@@ -142,10 +144,10 @@ pub fn parse_input(
             .error(
                 rank,
                 format!(
-                    "ties in the order of choice with candidate \"{}\" (line {}): same priority \
+                    "ties in the order of choice with candidate {} (line {}): same priority \
                      {}, seniority {} and rank {} (give distinct ranks, or break ties by id \
                      with --ties id)",
-                    a.name,
+                    quote(&a.name),
                     candidate_lines[tie.first.index()],
                     b.priority,
                     b.seniority,
@@ -179,8 +181,9 @@ fn warn_unknown_columns(
 ) {
     for column in table.unknown_columns(known, prefixes) {
         warnings.push(format!(
-            "{}: column \"{column}\" is not used (known columns: {})",
+            "{}: column {} is not used (known columns: {})",
             table.file,
+            quote(column),
             known.join(", ")
         ));
     }
@@ -207,9 +210,50 @@ fn intern(vocab: &mut Vocab, name: &str) -> Option<u32> {
     (!name.is_empty()).then(|| vocab.intern(name))
 }
 
+/// The vocabularies whose names are matched without regard to case, since the same phase,
+/// DES or subdivision is often typed `Socle` in one file and `socle` in the other: each name
+/// keeps the first spelling seen.
+#[derive(Debug, Default)]
+struct Caseless {
+    des: HashMap<String, u32>,
+    subdivisions: HashMap<String, u32>,
+    phases: HashMap<String, u32>,
+}
+
+/// Which vocabulary of [`Caseless`].
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Des,
+    Subdivision,
+    Phase,
+}
+
+impl Caseless {
+    /// The index of a non-empty `name` in the instance's vocabulary of `kind`, matched without
+    /// regard to case and added if new; `None` for an empty cell.
+    fn intern(&mut self, instance: &mut Instance, kind: Kind, name: &str) -> Option<u32> {
+        if name.is_empty() {
+            return None;
+        }
+        let (folded, vocab) = match kind {
+            Kind::Des => (&mut self.des, &mut instance.des),
+            Kind::Subdivision => (&mut self.subdivisions, &mut instance.subdivisions),
+            Kind::Phase => (&mut self.phases, &mut instance.phases),
+        };
+        let key = name.to_lowercase();
+        if let Some(&i) = folded.get(&key) {
+            return Some(i);
+        }
+        let i = vocab.intern(name);
+        folded.insert(key, i);
+        Some(i)
+    }
+}
+
 fn read_posts(
     table: &Table,
     instance: &mut Instance,
+    names: &mut Caseless,
     warnings: &mut Vec<String>,
 ) -> std::result::Result<HashMap<String, PostId>, InputError> {
     let id = table.column("id")?;
@@ -238,22 +282,31 @@ fn read_posts(
         if !label.is_empty() {
             post.label = label.to_owned();
         }
-        post.des = intern(&mut instance.des, cells.text_or_empty(des)).map(DesId);
-        post.subdivision =
-            intern(&mut instance.subdivisions, cells.text_or_empty(subdivision)).map(SubdivisionId);
+        post.des = names
+            .intern(instance, Kind::Des, cells.text_or_empty(des))
+            .map(DesId);
+        post.subdivision = names
+            .intern(
+                instance,
+                Kind::Subdivision,
+                cells.text_or_empty(subdivision),
+            )
+            .map(SubdivisionId);
         post.kinds = cells.list(kind).into_iter().map(str::to_owned).collect();
         post.sector = intern(&mut instance.sectors, cells.text_or_empty(must_fill)).map(SectorId);
         post.open_phases = sorted(
             cells
                 .list(open_phases)
                 .into_iter()
-                .map(|p| PhaseId(instance.phases.intern(p))),
+                .filter_map(|p| names.intern(instance, Kind::Phase, p))
+                .map(PhaseId),
         );
         post.open_des = sorted(
             cells
                 .list(open_des)
                 .into_iter()
-                .map(|d| DesId(instance.des.intern(d))),
+                .filter_map(|d| names.intern(instance, Kind::Des, d))
+                .map(DesId),
         );
         post.cesp = cells.flag(cesp)?;
         // Group names are matched without regard to case, like the `rank_<group>` headers.
@@ -277,6 +330,7 @@ type CandidateIndex = (HashMap<String, CandidateId>, Vec<u64>);
 fn read_candidates(
     table: &Table,
     instance: &mut Instance,
+    names: &mut Caseless,
     warnings: &mut Vec<String>,
 ) -> std::result::Result<CandidateIndex, InputError> {
     let id = table.column("id")?;
@@ -293,6 +347,15 @@ fn read_candidates(
         supernumerary,
     ] = CANDIDATE_COLUMNS.map(|c| table.optional(c));
     warn_unknown_columns(table, &CANDIDATE_COLUMNS, &["rank_"], warnings);
+    if table.rows.len() > MAX_CANDIDATES {
+        return Err(InputError::file(
+            &table.file,
+            format!(
+                "has {} candidates, too many (at most {MAX_CANDIDATES})",
+                table.rows.len()
+            ),
+        ));
+    }
     let group_columns: Vec<(usize, GroupId)> = table
         .headers
         .iter()
@@ -311,10 +374,15 @@ fn read_candidates(
         let mut candidate = Candidate::new(name, cells.rank(rank, "an exam rank")?);
         candidate.seniority = cells.count_or_zero(seniority, "a number of validated semesters")?;
         candidate.priority = cells.count_or_zero(priority, "a priority class")?;
-        candidate.home =
-            intern(&mut instance.subdivisions, cells.text_or_empty(home)).map(SubdivisionId);
-        candidate.phase = intern(&mut instance.phases, cells.text_or_empty(phase)).map(PhaseId);
-        candidate.des = intern(&mut instance.des, cells.text_or_empty(des)).map(DesId);
+        candidate.home = names
+            .intern(instance, Kind::Subdivision, cells.text_or_empty(home))
+            .map(SubdivisionId);
+        candidate.phase = names
+            .intern(instance, Kind::Phase, cells.text_or_empty(phase))
+            .map(PhaseId);
+        candidate.des = names
+            .intern(instance, Kind::Des, cells.text_or_empty(des))
+            .map(DesId);
         candidate.cesp = cells.flag(cesp)?;
         candidate.supernumerary = match supernumerary {
             None => Supernumerary::No,
@@ -356,9 +424,10 @@ fn read_candidates(
     for (g, group) in instance.groups.names().iter().enumerate() {
         if !group_columns.iter().any(|&(_, c)| c.index() == g) {
             warnings.push(format!(
-                "{}: no column \"rank_{group}\" for the group of specialties \"{group}\" that \
-                 posts use",
-                table.file
+                "{}: no column {} for the group of specialties {} that posts use",
+                table.file,
+                quote(&format!("rank_{group}")),
+                quote(group)
             ));
         }
     }
@@ -405,15 +474,15 @@ fn read_wishes(
     // comes first in the file is reported.
     let repeated_post = first_repeat(&lists, |w| w.post.0).map(|(c, w, first)| {
         let message = format!(
-            "is wished twice by candidate \"{}\": already on line {first}",
-            instance.candidate(c).name
+            "is wished twice by candidate {}: already on line {first}",
+            quote(&instance.candidate(c).name)
         );
         (w.line, post, instance.post(w.post).name.clone(), message)
     });
     let repeated_order = first_repeat(&lists, |w| w.order).map(|(c, w, first)| {
         let message = format!(
-            "is used twice by candidate \"{}\": already on line {first}",
-            instance.candidate(c).name
+            "is used twice by candidate {}: already on line {first}",
+            quote(&instance.candidate(c).name)
         );
         (w.line, order, w.order.to_string(), message)
     });

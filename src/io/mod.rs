@@ -8,6 +8,7 @@ mod picks;
 mod shard;
 pub(crate) mod suggest;
 mod table;
+mod text;
 mod wish_list;
 mod write;
 

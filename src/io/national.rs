@@ -18,6 +18,7 @@
 use crate::error::{Error, InputError, Result};
 use crate::io::input::read_instance;
 use crate::io::table::Table;
+use crate::limits::{TooLarge, check_candidates};
 use crate::model::{Candidate, DesId, Instance, Post, PostId, SubdivisionId, WishLists};
 use crate::prefs::Model;
 use crate::priority::{Order, TieBreak};
@@ -164,14 +165,19 @@ pub struct NationalYear {
 
 /// Reads a scenario file (TOML, see [`crate::scenario`]).
 pub fn read_scenario(path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(Scenario::from_toml(&path.display().to_string(), &text)?)
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let file = path.display().to_string();
+    let text = crate::io::text::utf8(&file, &bytes)?;
+    Ok(Scenario::from_toml(&file, text)?)
 }
 
 /// Reads the cells of `year` from `dir`, with `candidates` candidates (or the known count).
+///
+/// A candidate count beyond [`crate::limits::MAX_CANDIDATES`] is refused before anyone is created.
 pub fn read_national(dir: &Path, year: u16, candidates: Option<u32>) -> Result<NationalYear> {
+    check_candidates("the candidate count", candidates.unwrap_or(0))?;
     let table = CellTable::read(dir)?;
-    Ok(NationalYear::from_cells(&table.year(year)?, candidates))
+    Ok(NationalYear::from_cells(&table.year(year)?, candidates)?)
 }
 
 /// Parses the cells table (see [`read_national`]).
@@ -180,9 +186,9 @@ pub fn parse_national(
     bytes: &[u8],
     year: u16,
     candidates: Option<u32>,
-) -> std::result::Result<NationalYear, InputError> {
+) -> Result<NationalYear> {
     let table = CellTable::parse(name, bytes)?;
-    Ok(NationalYear::from_cells(&table.year(year)?, candidates))
+    Ok(NationalYear::from_cells(&table.year(year)?, candidates)?)
 }
 
 /// One (DES, subdivision) row of a year in the cells table.
@@ -351,8 +357,9 @@ impl CellTable {
 impl NationalYear {
     /// The instance of a year's cells: a post per cell with ordinary seats, one more per cell
     /// with CESP seats, and `candidates` candidates (or the published count of the year, or
-    /// as many as seats, with a warning).
-    pub fn from_cells(year: &YearCells, candidates: Option<u32>) -> NationalYear {
+    /// as many as seats, with a warning). More than [`crate::limits::MAX_CANDIDATES`] candidates, given or
+    /// taken from the seats, is an error.
+    pub fn from_cells(year: &YearCells, candidates: Option<u32>) -> Result<NationalYear, TooLarge> {
         let mut instance = Instance::default();
         let mut observed = Vec::new();
         for cell in &year.cells {
@@ -376,35 +383,40 @@ impl NationalYear {
             }
         }
         let mut warnings = Vec::new();
-        let n = candidate_count(year.year, candidates, &instance, &mut warnings);
+        let n = candidate_count(year.year, candidates, &instance, &mut warnings)?;
         instance.candidates = ranked_candidates(n, cesp_seats(&instance));
-        NationalYear {
+        Ok(NationalYear {
             year: year.year,
             instance,
             observed,
             rang_basis: year.rang_basis.clone(),
             warnings,
-        }
+        })
     }
 }
 
 /// `candidates`, or the published count of `year`, or (with a warning) as many as the seats
-/// of `instance`.
+/// of `instance`; at most [`crate::limits::MAX_CANDIDATES`].
 fn candidate_count(
     year: u16,
     candidates: Option<u32>,
     instance: &Instance,
     warnings: &mut Vec<String>,
-) -> u32 {
+) -> Result<u32, TooLarge> {
     if let Some(n) = candidates.or_else(|| known_candidates(year)) {
-        return n;
+        check_candidates("the candidate count", n)?;
+        return Ok(n);
     }
     let seats = instance.total_seats();
+    check_candidates(
+        &format!("the candidate count of {year} (none published: as many as its seats)"),
+        seats,
+    )?;
     warnings.push(format!(
         "no published candidate count for {year}: simulating as many candidates as \
          seats ({seats}); set --candidates-count to change it"
     ));
-    u32::try_from(seats).unwrap_or(u32::MAX)
+    Ok(seats as u32)
 }
 
 /// The CESP seats of `instance`.

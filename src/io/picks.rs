@@ -114,8 +114,9 @@ impl PicksReader {
             self.has_time = Some(time.is_some());
             for column in table.unknown_columns(&PICK_COLUMNS, &[]) {
                 self.warnings.push(format!(
-                    "{}: column \"{column}\" is not used (known columns: {})",
+                    "{}: column {} is not used (known columns: {})",
                     self.file,
+                    crate::error::quote(column),
                     PICK_COLUMNS.join(", ")
                 ));
             }

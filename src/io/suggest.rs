@@ -3,17 +3,39 @@
 /// ` (did you mean "X"?)` for the known name closest to `name`, or nothing when none is close.
 ///
 /// Close means an edit distance (insertions, deletions, substitutions, case ignored) of at most
-/// a third of the name's length: a name of one or two characters is only matched up to case. Ties go to the name that sorts first, so the
-/// message does not depend on the order of `known`.
+/// a third of the name's length: a name of one or two characters is only matched up to case.
+/// Ties go to the name that sorts first, so the message does not depend on the order of
+/// `known`.
+///
+/// The distance is at least the difference of the lengths, so a known name whose length is too
+/// far from `name`'s is passed over without computing it: a name far longer than every known
+/// one (a whole file pasted in a cell) costs one pass over its characters, not one per known
+/// name.
 pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> String {
     let budget = name.chars().count() / 3;
-    let lower = name.to_lowercase();
-    known
-        .into_iter()
-        .map(|k| (distance(&lower, &k.to_lowercase()), k))
-        .filter(|&(d, _)| d <= budget)
-        .min()
-        .map_or_else(String::new, |(_, k)| format!(" (did you mean \"{k}\"?)"))
+    let mut lower: Option<(String, usize)> = None;
+    let mut best: Option<(usize, &String)> = None;
+    for k in known {
+        let k_lower = k.to_lowercase();
+        let k_len = k_lower.chars().count();
+        // Lowercasing may change a length (`İ` is two characters lowercased), so the bound is
+        // taken on the lowercased names that the distance compares.
+        let (lower, len) = lower.get_or_insert_with(|| {
+            let lower = name.to_lowercase();
+            let len = lower.chars().count();
+            (lower, len)
+        });
+        if len.abs_diff(k_len) > budget {
+            continue;
+        }
+        let d = distance(lower, &k_lower);
+        if d <= budget && best.is_none_or(|b| (d, k) < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map_or_else(String::new, |(_, k)| {
+        format!(" (did you mean {}?)", crate::error::quote(k))
+    })
 }
 
 /// Levenshtein distance over characters.

@@ -5,7 +5,7 @@
 //! a UTF-8 byte-order mark, CRLF line ends, blank lines, and spaces around values. Header names
 //! are matched without regard to case.
 
-use crate::error::InputError;
+use crate::error::{InputError, shorten};
 
 /// A parsed CSV file.
 #[derive(Debug)]
@@ -33,6 +33,15 @@ impl Table {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let header_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
         let count = |d: u8| header_line.iter().filter(|&&b| b == d).count();
+        if count(b',') == 0 && count(b';') == 0 && count(b'\t') > 0 {
+            // A spreadsheet's "text (tab-separated)" export: read as CSV, its header would be
+            // one column named after all of them.
+            return Err(InputError::file(
+                file,
+                "the header is separated by tabs; amphi reads CSV separated by \",\" or \";\"",
+            )
+            .at_line(1));
+        }
         let delimiter = if count(b';') > count(b',') {
             b';'
         } else {
@@ -109,12 +118,20 @@ impl Table {
     /// The index of a required column.
     pub fn column(&self, name: &str) -> Result<usize, InputError> {
         self.optional(name).ok_or_else(|| {
+            // A line of a huge file read as a header is shown in part.
+            const SHOWN: usize = 30;
+            let mut found: Vec<_> = self
+                .headers
+                .iter()
+                .take(SHOWN)
+                .map(|h| shorten(h))
+                .collect();
+            if self.headers.len() > SHOWN {
+                found.push(format!("… ({} columns)", self.headers.len()).into());
+            }
             InputError::file(
                 &self.file,
-                format!(
-                    "is missing from the header (found: {})",
-                    self.headers.join(", ")
-                ),
+                format!("is missing from the header (found: {})", found.join(", ")),
             )
             .at_line(1)
             .in_column(name)
@@ -182,12 +199,26 @@ impl<'a> Cells<'a> {
 
     /// A whole number, 0 or more.
     pub fn count(&self, i: usize, what: &str) -> Result<u32, InputError> {
-        self.text(i).parse().map_err(|_| {
-            self.error(
-                i,
-                format!("is not {what} (expected a whole number, 0 or more)"),
-            )
-        })
+        self.text(i)
+            .parse()
+            .map_err(|e| self.number_error(i, &e, what, "expected a whole number, 0 or more"))
+    }
+
+    /// The error for a cell that is not a `u32`: too large (a number beyond `u32::MAX`), or
+    /// not `what` at all.
+    fn number_error(
+        &self,
+        i: usize,
+        error: &std::num::ParseIntError,
+        what: &str,
+        expected: &str,
+    ) -> InputError {
+        match error.kind() {
+            std::num::IntErrorKind::PosOverflow => {
+                self.error(i, format!("is too large for {what} (at most {})", u32::MAX))
+            }
+            _ => self.error(i, format!("is not {what} ({expected})")),
+        }
     }
 
     /// A whole number, 0 or more, or 0 where the column is absent or the cell empty.
@@ -200,12 +231,11 @@ impl<'a> Cells<'a> {
 
     /// A rank: a whole number, 1 or more.
     pub fn rank(&self, i: usize, what: &str) -> Result<u32, InputError> {
+        const EXPECTED: &str = "expected a whole number, 1 or more";
         match self.text(i).parse::<u32>() {
             Ok(n) if n >= 1 => Ok(n),
-            _ => Err(self.error(
-                i,
-                format!("is not {what} (expected a whole number, 1 or more)"),
-            )),
+            Ok(_) => Err(self.error(i, format!("is not {what} ({EXPECTED})"))),
+            Err(e) => Err(self.number_error(i, &e, what, EXPECTED)),
         }
     }
 

@@ -32,7 +32,7 @@ pub fn parse_wish_list(
         let code = cells.required(post_col, "a post id (e.g. OPH@Lyon)")?;
         let post = find_post(instance, code).map_err(|why| {
             let why = why
-                .strip_prefix(&format!("\"{code}\" "))
+                .strip_prefix(&format!("{} ", crate::error::quote(code.trim())))
                 .unwrap_or(&why)
                 .to_owned();
             cells.error(post_col, why)

@@ -128,9 +128,9 @@ impl Rule {
         }
         if let Some(post) = instance.posts.iter().find(|p| p.sector.is_some()) {
             return Err(format!(
-                "rule {} does not know must-fill sectors, and post \"{}\" is in one: use sd or rsd",
+                "rule {} does not know must-fill sectors, and post {} is in one: use sd or rsd",
                 self.as_str(),
-                post.name
+                crate::error::quote(&post.name)
             ));
         }
         if let Some(c) = instance
@@ -139,10 +139,10 @@ impl Rule {
             .find(|c| c.supernumerary.is_supernumerary())
         {
             return Err(format!(
-                "rule {} does not know supernumerary candidates, and candidate \"{}\" is one: \
+                "rule {} does not know supernumerary candidates, and candidate {} is one: \
                  use sd or rsd",
                 self.as_str(),
-                c.name
+                crate::error::quote(&c.name)
             ));
         }
         Ok(())
@@ -191,7 +191,8 @@ impl FromStr for Rule {
         }
         let names: Vec<String> = Rule::ALL.iter().map(|r| r.as_str().to_owned()).collect();
         Err(format!(
-            "unknown rule \"{name}\"{}: expected one of {}",
+            "unknown rule {}{}: expected one of {}",
+            crate::error::quote(name),
             crate::io::suggest::did_you_mean(trimmed, &names),
             names.join(", ")
         ))

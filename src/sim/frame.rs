@@ -1,7 +1,7 @@
 //! What a run was: the description that travels with its tally, in shard files and reports.
 
 use crate::prefs::Model;
-use crate::sim::tally::Tally;
+use crate::sim::tally::{Bounds, Tally};
 use crate::sim::{RunConfig, Setup};
 use serde::{Deserialize, Serialize};
 
@@ -132,6 +132,23 @@ impl Frame {
                 .collect(),
             model: model.clone(),
             digest: digest(setup),
+        }
+    }
+}
+
+impl Frame {
+    /// What a tally of this run must hold to ([`Tally::check`]): posts and seats, band sizes,
+    /// DES, the largest rank.
+    pub fn bounds(&self) -> Bounds {
+        Bounds {
+            posts: self
+                .posts
+                .iter()
+                .map(|p| (p.name.clone(), p.seats))
+                .collect(),
+            band_sizes: self.bands.iter().map(|b| b.candidates).collect(),
+            des: self.des.len(),
+            max_rank: self.bands.iter().map(|b| b.last_rank).max().unwrap_or(0),
         }
     }
 }

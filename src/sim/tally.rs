@@ -55,6 +55,18 @@ impl Ratio {
         self.xy += u128::from(x) * u128::from(y);
     }
 
+    /// The sums of `self` and `other`, or `None` where one overflows.
+    pub fn checked_merge(&self, other: &Ratio) -> Option<Ratio> {
+        Some(Ratio {
+            n: self.n.checked_add(other.n)?,
+            x: self.x.checked_add(other.x)?,
+            y: self.y.checked_add(other.y)?,
+            xx: self.xx.checked_add(other.xx)?,
+            yy: self.yy.checked_add(other.yy)?,
+            xy: self.xy.checked_add(other.xy)?,
+        })
+    }
+
     /// Adds another tally's sums.
     pub fn merge(&mut self, other: &Ratio) {
         self.n += other.n;
@@ -381,6 +393,203 @@ impl Tally {
         }
     }
 
+    /// Adds another tally of the same shape, like [`Tally::merge`], but refuses sums that
+    /// overflow instead of wrapping or saturating: for tallies read from files.
+    pub fn checked_merge(&mut self, other: &Tally) -> Result<(), Impossible> {
+        if !self.same_shape(other) {
+            return Err(Impossible::Shape {
+                what: "posts, bins, bands or DES",
+                found: other.fill.len(),
+                expected: self.fill.len(),
+            });
+        }
+        let mut out = self.clone();
+        out.sims = self
+            .sims
+            .checked_add(other.sims)
+            .ok_or(Impossible::Overflow)?;
+        let pairs = |a: &mut [Ratio], b: &[Ratio]| -> Result<(), Impossible> {
+            for (a, b) in a.iter_mut().zip(b) {
+                *a = a.checked_merge(b).ok_or(Impossible::Overflow)?;
+            }
+            Ok(())
+        };
+        pairs(&mut out.fill, &other.fill)?;
+        pairs(&mut out.rang, &other.rang)?;
+        pairs(&mut out.des_by_band, &other.des_by_band)?;
+        pairs(&mut out.overall, &other.overall)?;
+        for (a, b) in out.bands.iter_mut().zip(&other.bands) {
+            pairs(a, b)?;
+        }
+        for (a, b) in out.hist.iter_mut().zip(&other.hist) {
+            *a = a.checked_add(*b).ok_or(Impossible::Overflow)?;
+        }
+        *self = out;
+        Ok(())
+    }
+
+    /// Checks that the tally could be the sums of its [`Tally::sims`] simulations of a run
+    /// whose posts, bands and DES are described by `bounds`: its shape, the simulations each
+    /// ratio counts, and every count within what those simulations can reach (no post filled
+    /// beyond its seats, no band counting more candidates than it has, the histograms holding
+    /// the rangs limites counted, the bands' counts adding up to the overall ones). A tally
+    /// from [`Tally::add`] always passes; a tally edited by hand or damaged rarely does.
+    pub fn check(&self, bounds: &Bounds) -> Result<(), Impossible> {
+        let posts = bounds.posts.len();
+        let bands = bounds.band_sizes.len();
+        let shape = |what, found: usize, expected: usize| {
+            if found == expected {
+                Ok(())
+            } else {
+                Err(Impossible::Shape {
+                    what,
+                    found,
+                    expected,
+                })
+            }
+        };
+        shape("fill ratios (one per post)", self.fill.len(), posts)?;
+        shape("rang ratios (one per post)", self.rang.len(), posts)?;
+        shape("bands", self.bands.len(), bands)?;
+        let des_cells = bands.checked_mul(bounds.des).ok_or(Impossible::Overflow)?;
+        shape(
+            "DES-by-band ratios (one per band and DES)",
+            self.des_by_band.len(),
+            des_cells,
+        )?;
+        if self.bin_width == 0 || self.bins == 0 {
+            return Err(Impossible::Shape {
+                what: "histogram bins or bin width (0 is impossible)",
+                found: 0,
+                expected: 1,
+            });
+        }
+        let hist_len = posts
+            .checked_mul(self.bins as usize)
+            .ok_or(Impossible::Overflow)?;
+        shape(
+            "histogram counts (bins per post)",
+            self.hist.len(),
+            hist_len,
+        )?;
+        let sims = self.sims;
+        let per = |count: u64| u128::from(sims) * u128::from(count);
+        let check = |x: String, y_what: String, r: &Ratio, y: Y, x_per_y: u128| {
+            bounds_of_ratio(&x, &y_what, r, sims, y, x_per_y)
+        };
+        let max_rank = u128::from(bounds.max_rank);
+        for (p, (name, seats)) in bounds.posts.iter().enumerate() {
+            let seats = u64::from(*seats);
+            let name = crate::error::quote(name);
+            check(
+                format!("seats filled in post {name}"),
+                format!("seats offered by post {name} (its {seats} seats in each simulation)"),
+                &self.fill[p],
+                Y::Exact(seats),
+                1,
+            )?;
+            check(
+                format!("ranks in the rangs limites of post {name}"),
+                format!("simulations where post {name} took someone"),
+                &self.rang[p],
+                Y::AtMost(1),
+                max_rank,
+            )?;
+            let in_hist: u128 = self.histogram(p).iter().map(|&c| u128::from(c)).sum();
+            if in_hist != u128::from(self.rang[p].y) {
+                return Err(Impossible::Mismatch {
+                    what: format!("rangs limites in the histogram of post {name}"),
+                    found: in_hist,
+                    expected: u128::from(self.rang[p].y),
+                });
+            }
+        }
+        let stat = |s: BandStat| s as usize;
+        let mut sums = [(0u128, 0u128); BAND_STATS];
+        for (b, &size) in bounds.band_sizes.iter().enumerate() {
+            let r = &self.bands[b];
+            let band = |what: &str| format!("{what} in band {}", b + 1);
+            let candidates = band(&format!("candidates ({size} in each simulation)"));
+            for s in 0..BAND_STATS {
+                let (y, y_what, x_per_y) = if s == stat(BandStat::Position) {
+                    (Y::AtMost(size), band("known positions"), posts as u128 + 1)
+                } else {
+                    (Y::Exact(size), candidates.clone(), 1)
+                };
+                check(band(BAND_STAT_NAMES[s]), y_what, &r[s], y, x_per_y)?;
+                sums[s].0 += u128::from(r[s].x);
+                sums[s].1 += u128::from(r[s].y);
+            }
+            let (assigned, without) = (r[stat(BandStat::Assigned)].x, r[stat(BandStat::Without)].x);
+            if u128::from(assigned) + u128::from(without) != per(size) {
+                return Err(Impossible::Mismatch {
+                    what: band("candidates with and without a post"),
+                    found: u128::from(assigned) + u128::from(without),
+                    expected: per(size),
+                });
+            }
+            // Got the first wish, one of the first three, of the first ten, a known position:
+            // each count includes the one before.
+            let nested = [
+                r[stat(BandStat::First)].x,
+                r[stat(BandStat::Top3)].x,
+                r[stat(BandStat::Top10)].x,
+                r[stat(BandStat::Position)].y,
+            ];
+            for (k, pair) in nested.windows(2).enumerate() {
+                if pair[0] > pair[1] {
+                    return Err(Impossible::TooMany {
+                        what: band(BAND_STAT_NAMES[k]),
+                        found: u128::from(pair[0]),
+                        max: u128::from(pair[1]),
+                        sims,
+                    });
+                }
+            }
+            let mut with_des = 0u128;
+            for d in 0..bounds.des {
+                let r = &self.des_by_band[b * bounds.des + d];
+                check(
+                    band(&format!("candidates given DES {}", d + 1)),
+                    candidates.clone(),
+                    r,
+                    Y::Exact(size),
+                    1,
+                )?;
+                with_des += u128::from(r.x);
+            }
+            if with_des > u128::from(assigned) {
+                return Err(Impossible::TooMany {
+                    what: band("candidates given a post of some DES"),
+                    found: with_des,
+                    max: u128::from(assigned),
+                    sims,
+                });
+            }
+        }
+        for (s, &(x, y)) in sums.iter().enumerate() {
+            let overall = &self.overall[s];
+            let what = || format!("{} overall", BAND_STAT_NAMES[s]);
+            if overall.n != sims {
+                return Err(Impossible::Mismatch {
+                    what: format!("simulations counted for {}", what()),
+                    found: u128::from(overall.n),
+                    expected: u128::from(sims),
+                });
+            }
+            for (found, expected) in [(overall.x, x), (overall.y, y)] {
+                if u128::from(found) != expected {
+                    return Err(Impossible::Mismatch {
+                        what: format!("{} (the sum of the bands)", what()),
+                        found: u128::from(found),
+                        expected,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The rang-limite histogram of post `p`.
     pub fn histogram(&self, p: usize) -> &[u32] {
         let bins = self.bins as usize;
@@ -396,6 +605,148 @@ impl Tally {
             && self.bands.len() == other.bands.len()
             && self.des_by_band.len() == other.des_by_band.len()
     }
+}
+
+/// What [`Tally::check`] holds a tally to: the run's posts, bands and DES, as its frame
+/// describes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bounds {
+    /// Per post: its name (for messages) and seats.
+    pub posts: Vec<(String, u32)>,
+    /// Candidates per band.
+    pub band_sizes: Vec<u64>,
+    /// DES count.
+    pub des: usize,
+    /// The largest rank of a candidate: no rang limite is larger.
+    pub max_rank: u32,
+}
+
+/// Why a tally cannot be the sums of a run's simulations ([`Tally::check`]), or why tallies
+/// cannot be added ([`Tally::checked_merge`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Impossible {
+    /// A list of the wrong length.
+    #[error("has {found} {what}, expected {expected}")]
+    Shape {
+        /// What the list holds.
+        what: &'static str,
+        /// Its length.
+        found: usize,
+        /// The length the run gives it.
+        expected: usize,
+    },
+    /// A count beyond what the simulations can reach.
+    #[error("counts {found} {what} in {sims} simulations, more than the {max} possible")]
+    TooMany {
+        /// What is counted.
+        what: String,
+        /// The count.
+        found: u128,
+        /// The most it can be.
+        max: u128,
+        /// The simulations it is over.
+        sims: u64,
+    },
+    /// A count that must equal another.
+    #[error("counts {found} {what}, expected {expected}")]
+    Mismatch {
+        /// What is counted.
+        what: String,
+        /// The count.
+        found: u128,
+        /// What it must be.
+        expected: u128,
+    },
+    /// Sums too large for their integers.
+    #[error("holds sums too large to add up (they would overflow)")]
+    Overflow,
+}
+
+/// How [`BandStat`]s are named in messages, in their order.
+const BAND_STAT_NAMES: [&str; BAND_STATS] = [
+    "candidates given their first wish",
+    "candidates given one of their first three wishes",
+    "candidates given one of their first ten wishes",
+    "candidates given a post",
+    "candidates without a post",
+    "positions of the posts obtained",
+];
+
+/// What the `y` of a ratio sums per simulation.
+#[derive(Debug, Clone, Copy)]
+enum Y {
+    /// Exactly this much.
+    Exact(u64),
+    /// At most this much.
+    AtMost(u64),
+}
+
+/// Checks one ratio over `sims` simulations: `n` is `sims`, `y` sums what [`Y`] says, and
+/// `x` is at most `x_per_y` times `y`; so are the sums of squares, bounded by a sum times its
+/// largest term.
+fn bounds_of_ratio(
+    what: &str,
+    y_what: &str,
+    r: &Ratio,
+    sims: u64,
+    y: Y,
+    x_per_y: u128,
+) -> Result<(), Impossible> {
+    if r.n != sims {
+        return Err(Impossible::Mismatch {
+            what: format!("simulations for the {what}"),
+            found: u128::from(r.n),
+            expected: u128::from(sims),
+        });
+    }
+    let y_per = match y {
+        Y::Exact(per) | Y::AtMost(per) => u128::from(per),
+    };
+    let y_max = u128::from(sims) * y_per;
+    match y {
+        Y::Exact(_) if u128::from(r.y) != y_max => {
+            return Err(Impossible::Mismatch {
+                what: y_what.to_owned(),
+                found: u128::from(r.y),
+                expected: y_max,
+            });
+        }
+        Y::AtMost(_) if u128::from(r.y) > y_max => {
+            return Err(Impossible::TooMany {
+                what: y_what.to_owned(),
+                found: u128::from(r.y),
+                max: y_max,
+                sims,
+            });
+        }
+        _ => {}
+    }
+    let x_max = u128::from(r.y).saturating_mul(x_per_y);
+    if u128::from(r.x) > x_max {
+        return Err(Impossible::TooMany {
+            what: what.to_owned(),
+            found: u128::from(r.x),
+            max: x_max,
+            sims,
+        });
+    }
+    // Σx² ≤ max(x) Σx, and the same for y: caught here, a sum of squares edited alone.
+    let x_each = y_per.saturating_mul(x_per_y);
+    let squares = [
+        (what, r.xx, u128::from(r.x).saturating_mul(x_each)),
+        (y_what, r.yy, u128::from(r.y).saturating_mul(y_per)),
+    ];
+    for (what, found, max) in squares {
+        if found > max {
+            return Err(Impossible::TooMany {
+                what: format!("{what} (sum of squares)"),
+                found,
+                max,
+                sims,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Per-simulation counters, reused.
@@ -431,6 +782,27 @@ mod tests {
         let half = Z95 * 0.2 / 3f64.sqrt();
         assert!((e.hi.unwrap() - 0.4 - half).abs() < 1e-12);
         assert!((0.4 - e.lo.unwrap() - half).abs() < 1e-12);
+    }
+
+    #[test]
+    fn checked_merges_refuse_sums_that_overflow() {
+        let layout = Layout {
+            seats: vec![1],
+            post_des: vec![u32::MAX],
+            des: 0,
+            band: vec![0],
+            band_size: vec![1],
+            bin_width: 1,
+            bins: 1,
+        };
+        let mut a = Tally::new(&layout);
+        let b = a.clone();
+        a.fill[0].x = u64::MAX;
+        assert_eq!(a.clone().checked_merge(&b), Ok(()));
+        let mut c = b.clone();
+        c.fill[0].x = 1;
+        assert_eq!(a.checked_merge(&c), Err(Impossible::Overflow));
+        assert_eq!(a.fill[0].x, u64::MAX, "left as it was");
     }
 
     #[test]

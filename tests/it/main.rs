@@ -4,6 +4,7 @@ mod calibrate;
 mod cli;
 mod commands;
 mod compare;
+mod edges;
 mod example;
 mod generate;
 mod input_errors;

@@ -793,25 +793,31 @@ fn apply_model() {
          des.MGE = -1.5."
             .to_owned();
     assert_eq!(out, expected);
+    // Names the model does not list are reported at their line of the scenario file.
     assert_eq!(
         read("[model.des]\nMGF = 1\n")
             .apply_model(&model)
-            .unwrap_err(),
-        "the scenario \"x\" sets the DES \"MGF\", which the model does not list (did you mean \
-         \"MGE\"?)"
+            .unwrap_err()
+            .to_string(),
+        "s.toml:5: key \"model.des\": \"MGF\" is not a DES code of the preference model (did \
+         you mean \"MGE\"?)"
     );
     assert_eq!(
         read("[model.subdivisions]\nBrest = 1\n")
             .apply_model(&model)
-            .unwrap_err(),
-        "the scenario \"x\" sets the subdivision \"Brest\", which the model does not list"
+            .unwrap_err()
+            .to_string(),
+        "s.toml:5: key \"model.subdivisions\": \"Brest\" is not a subdivision of the preference \
+         model"
     );
     // Values the model refuses are refused: 301 noise scales is beyond what exp takes.
     assert_eq!(
         read("outside_option = -301\n")
             .apply_model(&model)
-            .unwrap_err(),
-        "\"outside_option\": -301 is not a finite utility within 300 noise scales of 0"
+            .unwrap_err()
+            .to_string(),
+        "s.toml:4: [model]: \"outside_option\": -301 is not a finite utility within 300 noise \
+         scales of 0"
     );
 }
 
