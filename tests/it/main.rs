@@ -19,3 +19,4 @@ mod simulate_cli;
 mod support;
 mod wishlist;
 mod wishlist_cli;
+mod write_set;
