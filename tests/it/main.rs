@@ -8,6 +8,7 @@ mod generate;
 mod input_errors;
 mod metrics;
 mod properties;
+mod readings;
 mod replay;
 mod rules;
 mod rules_cli;
