@@ -19,17 +19,18 @@
 //! 4. **Stage.** The new files are written and synced to `out/.amphi-write/new/`, the old ones
 //!    are hard-linked (or copied) to `out/.amphi-write/old/`, then a manifest listing the names,
 //!    and which had an old file, is renamed into `out/.amphi-write/manifest`.
-//! 5. **Replace.** Each new file is renamed over its target. Then the marker
-//!    `out/.amphi-write/committed` is created: the commit point.
+//! 5. **Replace.** Each new file is renamed over its target. Then the manifest is removed: the
+//!    commit point.
 //! 6. **Clean up.** `out/.amphi-write` is removed, then the lock.
 //!
 //! A run stopped anywhere (an error, or a kill) leaves a state that recovery resolves, and
 //! recovery only renames and deletes, so it can itself be stopped and run again:
 //!
-//! - no manifest: `out` was not touched; the staging is deleted;
-//! - a manifest but no marker: some targets may hold new files; each old file is renamed back
-//!   from `old/` and each target that had none is removed, so `out` holds the old set;
-//! - the marker: `out` holds the new set; the staging is deleted.
+//! - a manifest: some targets may hold new files; each old file is renamed back from `old/`
+//!   and each target that had none is removed, so `out` holds the old set; then the staging is
+//!   deleted, its manifest first;
+//! - a staging without a manifest: either it was never complete, and `out` was not touched, or
+//!   it was committed, and `out` holds the new set; either way the staging is deleted.
 //!
 //! An error in a live run rolls back the same way before it is returned. Files and folders are
 //! synced in this order, so the same holds after a power loss. Until recovery runs (at the next
@@ -154,7 +155,7 @@ pub enum Step {
     Prepared,
     /// The `i`-th new file is renamed into place.
     Replaced(usize),
-    /// The marker is in place: from here the new set stands.
+    /// The manifest is removed: from here the new set stands.
     Committed,
     /// The staging folder is removed; the lock is still held.
     CleanedUp,
@@ -261,17 +262,14 @@ pub fn write_set_with(
         step!(Step::Replaced(i));
     }
     sync_dir(out);
-    let marked = std::fs::File::create(staging.join("committed"))
-        .map(drop)
-        .map_err(|e| Error::io(&staging, e));
-    if let Err(error) = marked {
+    let manifest = staging.join("manifest");
+    if let Err(e) = std::fs::remove_file(&manifest) {
         let _ = roll_back(out);
-        return Err(error);
+        return Err(Error::io(manifest, e));
     }
     sync_dir(&staging);
     step!(Step::Committed);
-    std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    sync_dir(out);
+    remove_staging(out)?;
     step!(Step::CleanedUp);
     drop(lock);
     Ok(ControlFlow::Continue(
@@ -408,11 +406,7 @@ fn alive(pid: u32) -> bool {
 fn recover_locked(out: &Path) -> Result<()> {
     let staging = out.join(STAGING);
     if std::fs::symlink_metadata(&staging).is_ok() {
-        if staging.join("committed").exists() {
-            remove_staging(out)?;
-        } else {
-            roll_back(out)?;
-        }
+        roll_back(out)?;
     }
     let entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
     for entry in entries.flatten() {
@@ -443,8 +437,8 @@ fn stale_pid(name: &str) -> Option<u32> {
 }
 
 /// Puts back the old set: every old file renamed back from the staging, every target that had
-/// none removed (per the manifest), then the staging removed. Without a manifest nothing in
-/// `out` was touched.
+/// none removed (per the manifest), then the staging removed. Without a manifest there is
+/// nothing to put back: `out` was not touched, or the set was committed.
 fn roll_back(out: &Path) -> Result<()> {
     let staging = out.join(STAGING);
     let manifest_path = staging.join("manifest");
@@ -487,8 +481,16 @@ fn roll_back(out: &Path) -> Result<()> {
     remove_staging(out)
 }
 
+/// Removes the staging, its manifest first: were that removal stopped part way, a manifest
+/// whose backups are partly gone would roll back only part of the set.
 fn remove_staging(out: &Path) -> Result<()> {
     let staging = out.join(STAGING);
+    let manifest = staging.join("manifest");
+    match std::fs::remove_file(&manifest) {
+        Ok(()) => sync_dir(&staging),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(manifest, e)),
+    }
     std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     sync_dir(out);
     Ok(())
