@@ -20,6 +20,15 @@ pub enum Error {
         /// What the operating system said (part of this error's message, so not its source).
         error: std::io::Error,
     },
+    /// Output could not be written where it was asked: a folder where a file should go, a file
+    /// where a folder should, another run writing the same folder.
+    #[error("{}: {message}", path.display())]
+    Output {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// What is wrong, as a lowercase phrase.
+        message: String,
+    },
     /// A file was read but its content is not valid input.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -58,6 +67,14 @@ impl Error {
         Error::Io {
             path: path.into(),
             error,
+        }
+    }
+
+    /// An output error about `path`.
+    pub fn output(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+        Error::Output {
+            path: path.into(),
+            message: message.into(),
         }
     }
 }

@@ -84,7 +84,8 @@
 //!   line, column and value (`io/input.rs`); the national table of a year, the instance a
 //!   simulation runs on, its setup ([`io::national_setup`], shared by `compare` and
 //!   `calibrate`) and scenario files (`io/national.rs`); models and shard files
-//!   (`io/shard.rs`); and sets of output files replaced whole or not at all (`io/write.rs`).
+//!   (`io/shard.rs`); and writes (`io/write.rs`): one file atomically, or a set of files in one
+//!   folder replaced whole or not at all, under a lock, even across a kill.
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
 //!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`, `amphi
 //!   calibrate`'s in `report/calibrate.rs`, `amphi compare`'s tables in `report/compare.rs`

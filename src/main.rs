@@ -75,13 +75,7 @@ fn finish(output: &Output, format: Format) -> anyhow::Result<()> {
 
 /// Writes `files` into `out` as one set, all or none.
 fn write(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
-    let paths: Vec<_> = files.iter().map(|(name, _)| out.join(name)).collect();
-    let staged: Vec<_> = paths
-        .iter()
-        .zip(files)
-        .map(|(p, (_, b))| (p.as_path(), *b))
-        .collect();
-    io::write_all_atomic(&staged).context("could not write the results")?;
+    io::write_set(out, files).context("could not write the results")?;
     Ok(())
 }
 
@@ -132,12 +126,6 @@ impl Progress for Terminal {
     }
 
     fn checkpoint(&self, out: &Path, files: &[(&str, &[u8])]) -> amphi::Result<()> {
-        let paths: Vec<_> = files.iter().map(|(name, _)| out.join(name)).collect();
-        let staged: Vec<_> = paths
-            .iter()
-            .zip(files)
-            .map(|(p, (_, b))| (p.as_path(), *b))
-            .collect();
-        io::write_all_atomic(&staged)
+        io::write_set(out, files).map(|_| ())
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::generate::{Generated, Phase, assumptions, services};
-use crate::io::write_all_atomic;
+use crate::io::write_set;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -29,18 +29,12 @@ pub fn generated_files(g: &Generated) -> Vec<(&'static str, Vec<u8>)> {
     GENERATED_FILES.into_iter().zip(bytes).collect()
 }
 
-/// Writes the five files into `dir` atomically (none is replaced unless all are written);
-/// returns their paths.
+/// Writes the five files into `dir` as one set (all replaced or none, see
+/// [`crate::io::write_set`]); returns their paths.
 pub fn write_generated(dir: &Path, g: &Generated) -> Result<Vec<PathBuf>> {
     let files = generated_files(g);
-    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
-    let staged: Vec<(&Path, &[u8])> = paths
-        .iter()
-        .zip(&files)
-        .map(|(p, (_, b))| (p.as_path(), b.as_slice()))
-        .collect();
-    write_all_atomic(&staged)?;
-    Ok(paths)
+    let set: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    write_set(dir, &set)
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {

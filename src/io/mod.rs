@@ -31,4 +31,4 @@ pub use picks::{PICK_COLUMNS, PickRow, PicksReader};
 pub use shard::{merge_shards, read_model, read_shard};
 pub use suggest::did_you_mean;
 pub use wish_list::{parse_wish_list, read_wish_list};
-pub use write::{write_all_atomic, write_atomic};
+pub use write::{Step, recover, write_atomic, write_set, write_set_with};
