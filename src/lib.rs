@@ -84,8 +84,9 @@
 //!   line, column and value (`io/input.rs`); the national table of a year, the instance a
 //!   simulation runs on, its setup ([`io::national_setup`], shared by `compare` and
 //!   `calibrate`) and scenario files (`io/national.rs`); models and shard files
-//!   (`io/shard.rs`); and writes (`io/write.rs`): one file atomically, or a set of files in one
-//!   folder replaced whole or not at all, under a lock, even across a kill.
+//!   (`io/shard.rs`); the reference tables of DES, groups and subdivisions (`io/catalog.rs`);
+//!   and writes (`io/write.rs`): one file atomically, or a set of files in one folder replaced
+//!   whole or not at all, under a lock, even across a kill.
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
 //!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`, `amphi
 //!   calibrate`'s in `report/calibrate.rs`, `amphi compare`'s tables in `report/compare.rs`
@@ -94,8 +95,12 @@
 //! - [`generate`]: made-up but realistic semester choices of one subdivision (promotions,
 //!   ranks, accredited posts, a must-fill sector, a preference model), every assumption
 //!   listed; `io/generated.rs` writes their files (`amphi generate semester`).
+//! - [`catalog`]: what `amphi list` shows: the DES with their names, groups of specialties
+//!   (`data/groups.csv`) and posts of the latest year, and the subdivisions with their posts
+//!   per year, joined and checked from the tables that `io/catalog.rs` reads, rendered as text
+//!   or JSON.
 //! - [`commands`]: one module per subcommand (allocate, simulate, merge, calibrate, compare,
-//!   rules, wishlist, replay, generate), each a `Config` (made from the flags by
+//!   rules, wishlist, replay, generate, list), each a `Config` (made from the flags by
 //!   `Config::from_args` and checked by `Config::check`, beside the command) and one `run`: a
 //!   configuration and a [`commands::Progress`] sink in, a [`commands::Output`] (summary, JSON,
 //!   files as names and bytes) out. A command goes down once, through [`io`] to read, the core
@@ -115,9 +120,9 @@
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`) never touches files or the
-//!   terminal and never panics on data that [`io`] accepted; [`commands`] reads through [`io`]
-//!   but never prints or writes.
+//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`, `catalog`) never touches files
+//!   or the terminal and never panics on data that [`io`] accepted; [`commands`] reads through
+//!   [`io`] but never prints or writes.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same
 //!   tally, bit for bit, with any number of threads and any split into shards; so are a
@@ -128,6 +133,7 @@
 #![warn(missing_docs)]
 
 pub mod calibrate;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod compare;
