@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Rules(a) => (a.format, run!(rules, a, t)),
         Command::Wishlist(a) => (a.format, run!(wishlist, a, t)),
         Command::Replay(a) => (a.format, run!(replay, a, t)),
+        Command::List(a) => (a.format, run!(list, a, t)),
         Command::Generate(g) => match g.what {
             GenerateWhat::Semester(a) => (a.format, run!(generate, a, t)),
         },
@@ -75,6 +76,9 @@ fn finish(output: &Output, format: Format) -> anyhow::Result<()> {
 
 /// Writes `files` into `out` as one set, all or none.
 fn write(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
     io::write_set(out, files).context("could not write the results")?;
     Ok(())
 }

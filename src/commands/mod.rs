@@ -27,6 +27,7 @@ pub mod allocate;
 pub mod calibrate;
 pub mod compare;
 pub mod generate;
+pub mod list;
 pub mod merge;
 pub mod replay;
 pub mod rules;

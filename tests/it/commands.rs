@@ -61,6 +61,7 @@ fn run(args: &[&str], progress: &dyn Progress) -> amphi::Result<Output> {
         Command::Rules(a) => go!(rules, a),
         Command::Wishlist(a) => go!(wishlist, a),
         Command::Replay(a) => go!(replay, a),
+        Command::List(a) => go!(list, a),
         Command::Generate(g) => match g.what {
             GenerateWhat::Semester(a) => go!(generate, a),
         },
