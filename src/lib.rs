@@ -82,7 +82,8 @@
 //!   summary, verdicts, advice and files.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`), the national table of a year, the instance a simulation runs on and scenario files (`io/national.rs`),
-//!   models and shard files (`io/shard.rs`), and atomic writes.
+//!   models and shard files (`io/shard.rs`), the reference tables of DES, groups and
+//!   subdivisions (`io/catalog.rs`), and atomic writes.
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
 //!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`, `amphi
 //!   calibrate`'s in `report/calibrate.rs`, `amphi compare`'s tables in `report/compare.rs`
@@ -91,6 +92,10 @@
 //! - [`generate`]: made-up but realistic semester choices of one subdivision (promotions,
 //!   ranks, accredited posts, a must-fill sector, a preference model), every assumption
 //!   listed; `io/generated.rs` writes their files (`amphi generate semester`).
+//! - [`catalog`]: what `amphi list` shows: the DES with their names, groups of specialties
+//!   (`data/groups.csv`) and posts of the latest year, and the subdivisions with their posts
+//!   per year, joined and checked from the tables that `io/catalog.rs` reads, rendered as text
+//!   or JSON.
 //! - [`cli`]: clap flags and their validated configurations.
 //! - [`error`]: the library's error type.
 //!
@@ -99,8 +104,8 @@
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`) never touches files or the terminal and never panics on data that
-//!   [`io`] accepted.
+//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`, `catalog`) never touches files
+//!   or the terminal and never panics on data that [`io`] accepted.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same
 //!   tally, bit for bit, with any number of threads and any split into shards; so are a
@@ -111,6 +116,7 @@
 #![warn(missing_docs)]
 
 pub mod calibrate;
+pub mod catalog;
 pub mod cli;
 pub mod compare;
 pub mod error;

@@ -1,5 +1,6 @@
 //! The only readers and writers of files: CSV input with positioned errors, atomic output.
 
+mod catalog;
 mod generated;
 mod groups;
 mod input;
@@ -11,6 +12,11 @@ mod table;
 mod wish_list;
 mod write;
 
+pub use catalog::{
+    DES_FILE, DesRow, GROUPS_FILE, GroupRow, Rows, SUBDIVISIONS_FILE, SubdivisionRow, YearlyPosts,
+    parse_des_table, parse_groups_table, parse_subdivisions_table, read_des_table,
+    read_groups_table, read_subdivisions_table,
+};
 pub use generated::{
     GENERATED_FILES, candidates_csv, command_line, generate_json, generate_value, generated_files,
     generated_summary_text, posts_csv, readme, write_generated,
