@@ -81,6 +81,10 @@ pub enum Command {
     /// one subdivision (internes of four promotions, accredited posts, a must-fill sector, a
     /// preference model) and a README listing every assumption.
     Generate(GenerateArgs),
+    /// List the shipped reference tables: `amphi list des` prints every DES (code, name, group
+    /// of specialties, posts in the latest year); `amphi list subdivisions` prints each
+    /// subdivision's posts per year.
+    List(ListArgs),
 }
 
 /// Output format of the summary.
@@ -1010,6 +1014,29 @@ impl ReplayArgs {
             },
         })
     }
+}
+
+/// Flags of `amphi list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// What to list.
+    #[arg(value_enum)]
+    pub what: ListWhat,
+    /// Folder of the shipped data.
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// What `amphi list` can list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    /// The DES: code, name, group of specialties, posts in the latest year.
+    Des,
+    /// The subdivisions: posts per year.
+    Subdivisions,
 }
 
 /// Flags of `amphi generate`.

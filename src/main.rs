@@ -2,8 +2,8 @@
 
 use amphi::calibrate::{CalibrateConfig, evaluate};
 use amphi::cli::{
-    AllocateConfig, CalibrateArgs, Cli, Command, CompareArgs, EngineChoice, Format, MergeArgs,
-    ReportArgs, RulesConfig, SimulateConfig, WishlistConfig,
+    AllocateConfig, CalibrateArgs, Cli, Command, CompareArgs, EngineChoice, Format, ListArgs,
+    ListWhat, MergeArgs, ReportArgs, RulesConfig, SimulateConfig, WishlistConfig,
 };
 use amphi::compare::CompareConfig;
 use amphi::outcome::Summary;
@@ -83,6 +83,7 @@ fn main() -> ExitCode {
                 }
             },
         },
+        Command::List(args) => list(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,6 +92,32 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn list(args: &ListArgs) -> anyhow::Result<()> {
+    use amphi::catalog;
+    let json = args.format == Format::Json;
+    let text = match args.what {
+        ListWhat::Des => {
+            let des = io::read_des_table(&args.data)?;
+            let c = catalog::des_catalog(&des, &io::read_groups_table(&args.data)?)?;
+            if json {
+                catalog::des_json(&c)
+            } else {
+                catalog::des_text(&c)
+            }
+        }
+        ListWhat::Subdivisions => {
+            let c = catalog::subdivision_catalog(&io::read_subdivisions_table(&args.data)?)?;
+            if json {
+                catalog::subdivisions_json(&c)
+            } else {
+                catalog::subdivisions_text(&c)
+            }
+        }
+    };
+    print!("{text}");
+    Ok(())
 }
 
 fn allocate(config: &AllocateConfig) -> anyhow::Result<()> {
