@@ -2,7 +2,7 @@
 //! faults. The text of `amphi list des` and `amphi list subdivisions` is pinned by
 //! `docs/lists.md` (the docs test).
 
-use crate::support::unindent;
+use crate::support::{fails, ok, scratch, unindent};
 use amphi::catalog::{des_catalog, subdivision_catalog};
 use amphi::io::{
     CellTable, parse_des_table, parse_groups_table, parse_subdivisions_table, read_des_table,
@@ -164,4 +164,40 @@ fn a_small_catalogue() {
         subdivision_catalog(&subs).unwrap_err().to_string(),
         "subs.csv:3: column \"subdivision\": \"Lyon\" is listed twice: already on line 2"
     );
+}
+
+/// The command: JSON for scripts, a missing or malformed file named with its line and column.
+#[test]
+fn list_command() {
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["list", "des", "--format", "json"])).unwrap();
+    assert_eq!(json["year"], 2026);
+    assert_eq!(json["groups"].as_array().unwrap().len(), 13);
+    assert_eq!(json["groups"][0]["des"][0]["code"], "OPH");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["list", "subdivisions", "--format", "json"])).unwrap();
+    assert_eq!(json["subdivisions"].as_array().unwrap().len(), 28);
+
+    let dir = scratch("list-bad-data");
+    let path = dir.to_str().unwrap();
+    assert_eq!(
+        fails(&["list", "des", "--data", path], 1),
+        format!(
+            "amphi: error: {path}/internat_des_national.csv: No such file or directory (os \
+             error 2)\n"
+        )
+    );
+    std::fs::write(
+        dir.join("internat_des_national.csv"),
+        "des_code,des_label,posts_2026\nMGE,Médecine générale,many\n",
+    )
+    .unwrap();
+    assert_eq!(
+        fails(&["list", "des", "--data", path], 1),
+        format!(
+            "amphi: error: {path}/internat_des_national.csv:2: column \"posts_2026\": \"many\" \
+             is not a count of posts (expected a whole number, 0 or more)\n"
+        )
+    );
+    assert!(fails(&["list", "groups"], 2).contains("invalid value 'groups'"));
 }
