@@ -4,6 +4,7 @@ mod calibrate;
 mod catalog;
 mod cli;
 mod compare;
+mod docs;
 mod example;
 mod generate;
 mod input_errors;
