@@ -117,6 +117,11 @@
 //! ([`io::write_set`]), prints its summary, shows progress on a terminal, and maps errors to
 //! exit codes.
 //!
+//! The user guide is README.md and `docs/`, one page per command. `tests/it/docs.rs` runs
+//! every command they show with its output (trycmd, from the repository root) and checks the
+//! output; `ReadmeDoctests` (compiled under `cfg(doctest)` only) makes
+//! the README's Rust example a doctest.
+//!
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
@@ -154,3 +159,9 @@ pub mod sim;
 pub mod wishlist;
 
 pub use error::{Error, InputError, Result};
+
+/// The Rust examples of README.md, compiled and run as doctests so that they cannot drift (the
+/// command examples are run by `tests/it/docs.rs`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -5,6 +5,7 @@ mod catalog;
 mod cli;
 mod commands;
 mod compare;
+mod docs;
 mod edges;
 mod example;
 mod generate;

@@ -49,7 +49,8 @@ fn national_wishlist() {
         "--out",
         path(&out),
     ]);
-    golden("wishlist_national.txt", &stdout.replace(path(&out), "OUT"));
+    // A national summary (20,000 simulations, with a target) is pinned by docs/wishlist.md
+    // (the docs test); wishlist.csv here.
     golden(
         "wishlist_national.csv",
         &std::fs::read_to_string(out.join("wishlist.csv")).unwrap(),
@@ -101,7 +102,9 @@ fn semester_wishlist_and_two_semesters() {
     let (one, two) = (scratch("semester-1"), scratch("semester-2"));
     let stdout = run("1", &one);
     assert_eq!(stdout, run("2", &two));
-    golden("wishlist_semester.txt", &stdout);
+    // A semester summary with the two-semester view, and a semester target, are pinned by
+    // docs/wishlist.md (the docs test).
+    assert!(stdout.contains("called 313th of 400 (in place of candidate P2025-0068)"));
     for file in [
         "wishlist.csv",
         "left.csv",
