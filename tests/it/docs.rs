@@ -23,7 +23,10 @@ fn commands_in_the_guide_print_what_it_shows() {
         std::fs::remove_dir_all(&out).expect("target/docs-out can be emptied");
     }
     trycmd::TestCases::new()
-        .register_bin("amphi", Path::new(env!("CARGO_BIN_EXE_amphi")).to_path_buf())
+        .register_bin(
+            "amphi",
+            Path::new(env!("CARGO_BIN_EXE_amphi")).to_path_buf(),
+        )
         .case(root.join("README.md"))
         .case(root.join("docs/*.md"));
 }

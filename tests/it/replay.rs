@@ -509,7 +509,10 @@ fn the_example_day_reproduces_allocate() {
     let out = scratch("replay-examples");
     // The day's output is pinned by docs/replay.md (the docs test); its files here.
     let stdout = ok(&["replay", "data/examples", "--out", path(&out)]);
-    assert!(stdout.contains("the day is over: 31 picks (1 pass)\n"), "{stdout}");
+    assert!(
+        stdout.contains("the day is over: 31 picks (1 pass)\n"),
+        "{stdout}"
+    );
     let replay = std::fs::read_to_string(out.join("replay.csv")).unwrap();
     golden("replay.csv", &replay);
     golden(
