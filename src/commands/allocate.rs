@@ -64,7 +64,7 @@ impl Config {
                 "wishes",
             )?,
         };
-        Ok(Config {
+        let config = Config {
             input,
             out: args.out,
             alloc: AllocConfig {
@@ -73,7 +73,14 @@ impl Config {
             },
             ties: tie_break(args.ties),
             top: args.top,
-        })
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks the settings that do not depend on the input.
+    pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)
     }
 }
 
@@ -87,6 +94,7 @@ pub(crate) fn tie_break(ties: Ties) -> TieBreak {
 
 /// Reads the files, allocates, and renders assignments.csv, posts_outcome.csv and the summary.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
+    config.check()?;
     let input = io::read_input(&config.input, config.ties)?;
     let mut warnings = Warnings::new(progress);
     warnings.extend(input.warnings.iter().cloned());

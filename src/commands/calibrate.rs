@@ -1,7 +1,7 @@
 //! `amphi calibrate`: the preference model fitted to a year's observed rangs limites, checked in
 //! and out of sample.
 
-use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
+use super::{Output, Progress, Warnings, check_sims, check_threads};
 use crate::calibrate::{CalibrateConfig, calibrate, evaluate};
 use crate::cli::CalibrateArgs;
 use crate::error::{Error, Result};
@@ -57,6 +57,7 @@ impl Config {
 
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)?;
         check_sims("--sims", self.sims, 1)?;
         check_sims("--check-sims", self.check_sims, 1)?;
         if self.iterations == 0 {
@@ -172,13 +173,11 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         files.push(("holdout.csv", CalibrationReport::cells_csv(&h.fit)));
     }
     files.push(("calibrate.json", report.json()));
-    let files = super::files(files);
-    Ok(Output {
-        text: with_written(&report.summary_text(), &config.out, &files),
-        json: json_file(&files, "calibrate.json"),
-        out: config.out.clone(),
+    Ok(Output::report(
+        &config.out,
         files,
-        warnings: warnings.into_list(),
-        failure: None,
-    })
+        &report.summary_text(),
+        "calibrate.json",
+        warnings.into_list(),
+    ))
 }

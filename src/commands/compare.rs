@@ -1,7 +1,7 @@
 //! `amphi compare`: a baseline and a scenario simulated on the same seeds, every difference with
 //! its interval, and the report.
 
-use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
+use super::{Output, Progress, Warnings, check_sims, check_threads};
 use crate::cli::CompareArgs;
 use crate::compare::{self, CompareConfig};
 use crate::error::{Error, Result};
@@ -69,6 +69,7 @@ impl Config {
 
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)?;
         check_sims("--sims", self.sims, 2)?;
         let max = super::simulate::MAX_BANDS;
         if !(1..=max).contains(&self.bands) {
@@ -173,7 +174,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         &arms.base.instance,
         &arms.scenario.instance,
     );
-    let files = super::files(vec![
+    let files = vec![
         ("report.html", report::compare_html(&report).into_bytes()),
         ("headline.csv", report.headline_csv()),
         ("bands.csv", report.bands_csv()),
@@ -182,13 +183,12 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         ("subdivisions.csv", report.subdivisions_csv()),
         ("cells.csv", report.cells_csv()),
         ("compare.json", report.json()),
-    ]);
-    Ok(Output {
-        text: with_written(&report.summary_text(config.top), &config.out, &files),
-        json: json_file(&files, "compare.json"),
-        out: config.out.clone(),
+    ];
+    Ok(Output::report(
+        &config.out,
         files,
+        &report.summary_text(config.top),
+        "compare.json",
         warnings,
-        failure: None,
-    })
+    ))
 }

@@ -33,6 +33,7 @@ impl Config {
 
     /// Checks the spec.
     pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)?;
         self.spec.check().map_err(Error::usage)
     }
 }

@@ -34,6 +34,7 @@ impl Config {
 
     /// At least one shard.
     pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)?;
         if self.shards.is_empty() {
             return Err(Error::usage("no shard given"));
         }

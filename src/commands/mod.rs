@@ -88,6 +88,26 @@ pub struct Output {
 }
 
 impl Output {
+    /// The output of a command whose JSON is one of its files: `files` for `out`, the summary
+    /// followed by the line naming them, and the file named `json` as the JSON.
+    pub(crate) fn report(
+        out: &Path,
+        files: Vec<(&str, Vec<u8>)>,
+        summary: &str,
+        json: &str,
+        warnings: Vec<String>,
+    ) -> Output {
+        let files = self::files(files);
+        Output {
+            text: with_written(summary, out, &files),
+            json: json_file(&files, json),
+            out: out.to_path_buf(),
+            files,
+            warnings,
+            failure: None,
+        }
+    }
+
     /// The files as `(name, bytes)` slices, as [`crate::io::write_set`] takes them.
     pub fn file_slices(&self) -> Vec<(&str, &[u8])> {
         self.files
@@ -112,7 +132,7 @@ pub(crate) fn with_written(summary: &str, out: &Path, files: &[(String, Vec<u8>)
 }
 
 /// The file named `json` among `files`, as the JSON of the output.
-pub(crate) fn json_file(files: &[(String, Vec<u8>)], json: &str) -> Vec<u8> {
+fn json_file(files: &[(String, Vec<u8>)], json: &str) -> Vec<u8> {
     files
         .iter()
         .find(|(name, _)| *name == json)
@@ -196,6 +216,17 @@ pub(crate) fn check_sims(flag: &str, sims: u64, min: u64) -> Result<()> {
         return Err(Error::usage(format!(
             "{flag}: {sims} is more than {MAX_SIMS}, the most a run counts (histograms count in \
              32 bits)"
+        )));
+    }
+    Ok(())
+}
+
+/// `--out` must be a folder, or not exist yet: checked before the run rather than after it.
+pub(crate) fn check_out(out: &Path) -> Result<()> {
+    if out.is_file() {
+        return Err(Error::usage(format!(
+            "--out {}: is a file, not a folder",
+            out.display()
         )));
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! `amphi replay`: a choice day replayed pick by pick, each pick checked against serial
 //! dictatorship's rules, and the board of posts left.
 
-use super::{Output, Progress, Warnings, check_threads};
+use super::{Output, Progress, Warnings};
 use crate::cli::ReplayArgs;
 use crate::error::{Error, InputError, Result};
 use crate::io;
@@ -84,7 +84,7 @@ impl Config {
             }
             s => s.map(Duration::from_secs_f64),
         };
-        Ok(Config {
+        let config = Config {
             candidates,
             posts,
             picks,
@@ -97,7 +97,14 @@ impl Config {
             out: args.out,
             live: args.format == crate::cli::Format::Text && args.at.is_none(),
             ties: super::allocate::tie_break(args.ties),
-        })
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks the settings that do not depend on the input.
+    pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)
     }
 }
 
@@ -110,7 +117,7 @@ impl Config {
 /// of the day. A file that cannot be read, is empty, or has no valid header is an error with no
 /// output at all, so that the files of an earlier replay are kept.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
-    check_threads(0)?;
+    config.check()?;
     let input = io::read_instance(&config.candidates, &config.posts, None, config.ties)?;
     let mut warnings = Warnings::new(progress);
     warnings.extend(input.warnings.iter().cloned());

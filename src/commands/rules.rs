@@ -1,7 +1,7 @@
 //! `amphi rules`: allocation rules compared on the same drawn preferences.
 
 use super::simulate::InstanceChoice;
-use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
+use super::{Output, Progress, Warnings, check_sims, check_threads};
 use crate::cli::RulesArgs;
 use crate::error::{Error, Result};
 use crate::io;
@@ -62,6 +62,7 @@ impl Config {
 
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)?;
         check_sims("--sims", self.sims, 1)?;
         if self.rules.is_empty() {
             return Err(Error::usage("--rules: no rule given"));
@@ -113,21 +114,18 @@ pub fn parse_rules(list: Option<&str>) -> Result<Vec<Rule>> {
 /// Loads the instance, draws lists, runs every rule on them, and renders the tables.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     config.check()?;
-    let model = config.instance.read_model()?;
+    let mut warnings = Warnings::new(progress);
+    let (model, loaded) = config.instance.load(&mut warnings)?;
     let io::Loaded {
         source,
         mut instance,
         explicit,
         order,
-        warnings: loaded,
         ..
-    } = io::load_instance(&config.instance.input, config.instance.ties)?;
-    let mut warnings = Warnings::new(progress);
-    warnings.extend(loaded);
+    } = loaded;
     if let Some(path) = &config.groups {
         warnings.extend(io::read_groups(path, &mut instance)?);
     }
-    warnings.extend(model.coverage_warnings(&instance));
     let groups = instance.groups.len();
     let grouped = instance.posts.iter().any(|p| p.group.is_some());
     let unranked = instance
@@ -201,18 +199,17 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         priorities,
     };
     let report = RulesReport::new(run, &config.rules, &tallies);
-    let files = super::files(vec![
+    let files = vec![
         ("rules.csv", report.rules_csv()),
         ("rank_profile.csv", report.rank_profile_csv()),
         ("rules.json", report.json()),
         ("rank_profile.svg", report.svg()),
-    ]);
-    Ok(Output {
-        text: with_written(&report.summary_text(), &config.out, &files),
-        json: json_file(&files, "rules.json"),
-        out: config.out.clone(),
+    ];
+    Ok(Output::report(
+        &config.out,
         files,
-        warnings: warnings.into_list(),
-        failure: None,
-    })
+        &report.summary_text(),
+        "rules.json",
+        warnings.into_list(),
+    ))
 }

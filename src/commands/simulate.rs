@@ -1,7 +1,7 @@
 //! `amphi simulate`: the wish lists nobody knows drawn from a preference model, many times, and
 //! the odds tallied; with a shard, one slice of the run for `amphi merge`.
 
-use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
+use super::{Output, Progress, Warnings, check_sims, check_threads};
 use crate::cli::{EngineChoice, InstanceArgs, SimulateArgs};
 use crate::error::{Error, Result};
 use crate::io::{self, InstanceSource};
@@ -81,6 +81,16 @@ impl InstanceChoice {
             None => Ok(Model::uniform()),
         }
     }
+
+    /// Reads the model and the instance; the instance's warnings, then the model's (DES or
+    /// subdivisions it has no value for), go to `warnings`, and the returned instance has none.
+    pub(crate) fn load(&self, warnings: &mut Warnings<'_>) -> Result<(Model, io::Loaded)> {
+        let model = self.read_model()?;
+        let mut loaded = io::load_instance(&self.input, self.ties)?;
+        warnings.extend(std::mem::take(&mut loaded.warnings));
+        warnings.extend(model.coverage_warnings(&loaded.instance));
+        Ok((model, loaded))
+    }
 }
 
 /// A candidate count within [`MAX_CANDIDATES`].
@@ -142,6 +152,7 @@ impl Config {
 
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)?;
         check_sims("--sims", self.sims, 1)?;
         check_threads(self.threads)?;
         check_band_spec(&self.bands)?;
@@ -220,18 +231,16 @@ fn parse_shard(spec: &str) -> Result<(u64, u64)> {
 /// Loads the instance and model, runs the simulations, and renders the report (or the shard).
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     config.check()?;
-    let model = config.instance.read_model()?;
+    let mut warnings = Warnings::new(progress);
+    let (model, loaded) = config.instance.load(&mut warnings)?;
     let io::Loaded {
         source,
         instance,
         explicit,
         order,
         observed,
-        warnings: loaded,
-    } = io::load_instance(&config.instance.input, config.instance.ties)?;
-    let mut warnings = Warnings::new(progress);
-    warnings.extend(loaded);
-    warnings.extend(model.coverage_warnings(&instance));
+        ..
+    } = loaded;
     if let BandSpec::Bounds(bounds) = &config.bands
         && let Some(&last) = bounds.last()
     {
@@ -332,18 +341,17 @@ pub(crate) fn report_output(
     top: usize,
     warnings: Vec<String>,
 ) -> Output {
-    let files = super::files(vec![
+    let files = vec![
         ("cells.csv", report.cells_csv()),
         ("bands.csv", report.bands_csv()),
         ("des_by_band.csv", report.des_by_band_csv()),
         ("simulate.json", report.json()),
-    ]);
-    Output {
-        text: with_written(&report.summary_text(top), &out, &files),
-        json: json_file(&files, "simulate.json"),
-        out,
+    ];
+    Output::report(
+        &out,
         files,
+        &report.summary_text(top),
+        "simulate.json",
         warnings,
-        failure: None,
-    }
+    )
 }

@@ -2,7 +2,7 @@
 //! post by place in the order of choice, and the two-semester view.
 
 use super::simulate::InstanceChoice;
-use super::{Output, Progress, Warnings, check_sims, check_threads, json_file, with_written};
+use super::{Output, Progress, Warnings, check_sims, check_threads};
 use crate::cli::WishlistArgs;
 use crate::error::{Error, Result, quote};
 use crate::io;
@@ -101,6 +101,7 @@ impl Config {
 
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
+        super::check_out(&self.out)?;
         check_sims("--sims", self.sims, 1)?;
         check_sims("--two-semester-sims", self.two_semester_sims, 1)?;
         check_threads(self.threads)?;
@@ -137,22 +138,19 @@ impl Config {
 /// and the two-semester view, and renders the summary and files.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     config.check()?;
-    let model = config.instance.read_model()?;
     let model_name = config.instance.model.as_ref().map_or_else(
         || "a model where only the noise orders lists".to_owned(),
         |p| p.display().to_string(),
     );
+    let mut warnings = Warnings::new(progress);
+    let (model, loaded) = config.instance.load(&mut warnings)?;
     let io::Loaded {
         source,
         instance,
         explicit,
         order,
-        warnings: loaded,
         ..
-    } = io::load_instance(&config.instance.input, config.instance.ties)?;
-    let mut warnings = Warnings::new(progress);
-    warnings.extend(loaded);
-    warnings.extend(model.coverage_warnings(&instance));
+    } = loaded;
     if let io::InstanceSource::National { year, .. } = &config.instance.input
         && *year >= 2024
     {
@@ -428,13 +426,11 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         files.push(("target.svg", report.targets_svg().into_bytes()));
     }
     files.push(("wishlist.json", report.json()));
-    let files = super::files(files);
-    Ok(Output {
-        text: with_written(&report.summary_text(config.top), &config.out, &files),
-        json: json_file(&files, "wishlist.json"),
-        out: config.out.clone(),
+    Ok(Output::report(
+        &config.out,
         files,
-        warnings: warnings.into_list(),
-        failure: None,
-    })
+        &report.summary_text(config.top),
+        "wishlist.json",
+        warnings.into_list(),
+    ))
 }

@@ -144,3 +144,20 @@ fn bands_within_their_bounds() {
 fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
+
+/// An `--out` that is a file is refused before the run, not after it.
+#[test]
+fn an_out_that_is_a_file_is_refused_first() {
+    usage(
+        &["allocate", "data/examples", "--out", "Cargo.toml"],
+        "--out Cargo.toml: is a file, not a folder",
+    );
+    usage(
+        &["compare", "--out", "Cargo.toml"],
+        "--out Cargo.toml: is a file, not a folder",
+    );
+    usage(
+        &["replay", "data/examples", "--out", "Cargo.toml"],
+        "--out Cargo.toml: is a file, not a folder",
+    );
+}
