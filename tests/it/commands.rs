@@ -179,7 +179,7 @@ fn simulate_and_merge_from_the_library() {
 }
 
 #[test]
-fn rules_wishlist_replay_and_generate_from_the_library() {
+fn rules_wishlist_replay_list_and_generate_from_the_library() {
     let rules = run(
         &[
             "rules",
@@ -264,6 +264,32 @@ fn rules_wishlist_replay_and_generate_from_the_library() {
         "each pick goes to the sink as it is accepted: {live}"
     );
     assert!(!replay.text.contains("pick  time"), "and only there");
+
+    // A refused pick stops the day: the output still holds its files, and the refusal.
+    let dir = scratch("commands-refused");
+    for name in ["candidates.csv", "posts.csv"] {
+        std::fs::copy(Path::new("data/examples").join(name), dir.join(name)).unwrap();
+    }
+    let picks = std::fs::read_to_string("data/examples/picks.csv").unwrap();
+    let mut lines: Vec<&str> = picks.lines().take(3).collect();
+    lines.push(lines[2]); // the same interne picks twice
+    std::fs::write(dir.join("picks.csv"), lines.join("\n") + "\n").unwrap();
+    let refused = run(&["replay", dir.to_str().unwrap(), "--out", "OUT"], &Silent).unwrap();
+    let failure = refused
+        .failure
+        .expect("the second pick of I28, line 4, is refused");
+    assert!(failure.to_string().contains("picks.csv:4: "), "{failure}");
+    let (_, replay_csv) = &refused.files[0];
+    assert_eq!(
+        replay_csv.iter().filter(|&&b| b == b'\n').count(),
+        3,
+        "two picks kept"
+    );
+
+    let list = run(&["list", "des"], &Silent).unwrap();
+    assert!(list.files.is_empty(), "amphi list writes no file");
+    assert!(list.text.contains("MGE"), "{}", list.text);
+    serde_json::from_slice::<serde_json::Value>(&list.json).unwrap();
 
     let generated = run(
         &["generate", "semester", "--internes", "40", "--out", "OUT"],
