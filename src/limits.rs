@@ -1,5 +1,6 @@
 //! The largest sizes amphi accepts, checked where a size enters (a file, a flag) before any
-//! memory is allocated for it.
+//! memory is allocated for it: the commands check their flags against them
+//! ([`crate::commands`]), the readers the sizes their files give.
 //!
 //! Each limit is well above what a real choice needs (about 10,000 candidates a year, 10,000
 //! simulations for tight odds) and well below what would exhaust a laptop's memory or time: a
@@ -60,29 +61,6 @@ pub fn check_candidates(what: &str, count: impl Into<u128> + Copy) -> Result<usi
     Ok(n as usize)
 }
 
-/// A number of simulations, at most [`MAX_SIMS`].
-pub fn check_sims(what: &str, sims: u64) -> Result<u64, TooLarge> {
-    at_most(what, sims, MAX_SIMS)
-}
-
-/// A number of worker threads, at most [`MAX_THREADS`].
-pub fn check_threads(what: &str, threads: usize) -> Result<usize, TooLarge> {
-    let n = at_most(what, threads as u128, MAX_THREADS as u128)?;
-    Ok(n as usize)
-}
-
-/// A wish list length, at most [`MAX_LIST_LENGTH`].
-pub fn check_list_length(what: &str, length: usize) -> Result<usize, TooLarge> {
-    let n = at_most(what, length as u128, MAX_LIST_LENGTH as u128)?;
-    Ok(n as usize)
-}
-
-/// A number of bands of rank, at most [`MAX_BANDS`].
-pub fn check_bands(what: &str, bands: usize) -> Result<usize, TooLarge> {
-    let n = at_most(what, bands as u128, MAX_BANDS as u128)?;
-    Ok(n as usize)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,10 +77,5 @@ mod tests {
                 .to_string(),
             "--candidates-count: 4000000000 is too large (at most 1000000)"
         );
-        assert_eq!(check_sims("--sims", 4_294_967_295), Ok(4_294_967_295));
-        assert!(check_sims("--sims", 4_294_967_296).is_err());
-        assert!(check_threads("--threads", 1025).is_err());
-        assert!(check_list_length("--list-length", 10_001).is_err());
-        assert!(check_bands("--bands", 1001).is_err());
     }
 }

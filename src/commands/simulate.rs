@@ -35,7 +35,7 @@ impl InstanceChoice {
         let input = match (args.year, args.candidates, args.posts) {
             (Some(year), None, None) => {
                 if let Some(n) = args.candidates_count {
-                    check_candidates("--candidates-count", n)?;
+                    check_candidate_count("--candidates-count", n)?;
                 }
                 InstanceSource::National {
                     data: args.data.clone(),
@@ -94,7 +94,7 @@ impl InstanceChoice {
 }
 
 /// A candidate count within [`MAX_CANDIDATES`].
-pub(crate) fn check_candidates(flag: &str, n: u32) -> Result<()> {
+pub(crate) fn check_candidate_count(flag: &str, n: u32) -> Result<()> {
     if n == 0 {
         return Err(Error::usage(format!("{flag} must be 1 or more")));
     }
