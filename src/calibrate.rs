@@ -276,6 +276,7 @@ pub fn calibrate(
     progress: &dyn Fn(&Step),
 ) -> Calibration {
     let instance = &year.instance;
+    let procedure = crate::sim::Procedure::of_year(year.year);
     let targets = Targets::of(year);
     let mut model = start.clone();
     // Every DES and subdivision of the instance gets a value, even those the start lacks.
@@ -291,7 +292,7 @@ pub fn calibrate(
     let mut steps = Vec::new();
     let mut converged = false;
     for iteration in 1..=config.iterations {
-        let setup = crate::io::national_setup(instance, &model);
+        let setup = crate::io::national_setup(instance, &model, &procedure);
         let m = moments(&setup, config.seed, config.sims);
         let ceiling = (instance.candidates.len() as f64 + 1.0).ln();
         // Per target cell: (des, subdivision, error).
@@ -407,7 +408,8 @@ fn round_model(model: &mut Model) {
 pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64) -> Fit {
     let instance = &year.instance;
     let targets = Targets::of(year);
-    let setup = crate::io::national_setup(instance, model);
+    let setup =
+        crate::io::national_setup(instance, model, &crate::sim::Procedure::of_year(year.year));
     let cells: Vec<PostId> = targets.cells.iter().map(|c| c.0).collect();
     let ordinary = ordinary_posts(instance);
     // Per target cell, every simulated rang limite (0: nobody took it).

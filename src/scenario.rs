@@ -1152,7 +1152,7 @@ fn plus(positive: bool) -> &'static str {
 }
 
 /// `-1,500`.
-fn thousands(n: i64) -> String {
+pub(crate) fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut s = String::new();
     for (i, c) in digits.chars().enumerate() {

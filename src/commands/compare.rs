@@ -125,8 +125,10 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let mut warnings = Warnings::new(progress);
     warnings.extend(arms.warnings.iter().cloned());
     warnings.extend(model.coverage_warnings(&arms.base.instance));
-    let base = io::national_setup(&arms.base.instance, &model);
-    let scen = io::national_setup(&arms.scenario.instance, &scenario_model);
+    // Both arms follow the procedure of the base year's cohort.
+    let procedure = crate::sim::Procedure::of_year(arms.base.year);
+    let base = io::national_setup(&arms.base.instance, &model, &procedure);
+    let scen = io::national_setup(&arms.scenario.instance, &scenario_model, &procedure);
     compare::check_arms(&base, &scen).map_err(Error::invalid)?;
     let pool = super::pool(config.threads)?;
     let compare_config = CompareConfig {

@@ -28,9 +28,9 @@ pub use input::{
     read_input, read_instance,
 };
 pub use national::{
-    CELLS_FILE, Cell, CellTable, InstanceSource, KNOWN_CANDIDATES, Loaded, NATIONAL_RANK,
-    NationalYear, YearCells, known_candidates, load_instance, national_setup, parse_national,
-    ranked_candidates, read_national, read_scenario,
+    CELLS_FILE, Cell, CellTable, GROUP_MODEL_FILE, InstanceSource, KNOWN_CANDIDATES, Loaded,
+    NATIONAL_RANK, NationalYear, YearCells, assumed_count, default_model, known_candidates,
+    load_instance, national_setup, parse_national, ranked_candidates, read_national, read_scenario,
 };
 pub(crate) use national::{cesp_seats, rang_basis_warning};
 pub use picks::{PICK_COLUMNS, PickRow, PicksReader};

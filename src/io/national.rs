@@ -19,39 +19,77 @@ use crate::error::{Error, InputError, Result};
 use crate::io::input::read_instance;
 use crate::io::table::Table;
 use crate::limits::{TooLarge, check_candidates};
-use crate::model::{Candidate, DesId, Instance, Post, PostId, SubdivisionId, WishLists};
+use crate::model::{Candidate, DesId, GroupId, Instance, Post, PostId, SubdivisionId, WishLists};
 use crate::prefs::Model;
 use crate::priority::{Order, TieBreak};
 use crate::scenario::Scenario;
-use crate::sim::{BandSpec, Setup};
+use crate::sim::{BandSpec, Procedure, Setup};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-/// The simulation setup of a national instance under `model`: candidates called in rank order
-/// (a national instance's candidates are ranked 1 to N in input order), every list drawn from
-/// the model. `amphi compare` runs both its arms on it, `amphi calibrate` every iteration.
-pub fn national_setup(instance: &Instance, model: &Model) -> Setup {
+/// The simulation setup of a national instance under `model` and `procedure`: candidates
+/// called in rank order (a national instance's candidates are ranked 1 to N in input order),
+/// every list drawn from the model. `amphi compare` runs both its arms on it, `amphi
+/// calibrate` every iteration.
+pub fn national_setup(instance: &Instance, model: &Model, procedure: &Procedure) -> Setup {
     let order = Order::from_sequence(instance.candidate_ids().collect());
     let lists = WishLists::from_lists(vec![Vec::<PostId>::new(); instance.candidates.len()]);
     Setup::new(instance.clone(), lists, order, model, &BandSpec::Equal(1))
+        .with_procedure(procedure.clone())
 }
+
+/// The default preference model of a year's national instance, inside the data folder:
+/// `model.json` (the fit on 2023, one national ranking) until 2023, `model-2025.json` (the fit
+/// on 2025, 13 group rankings and deferred acceptance) from 2024.
+pub fn default_model(data: &Path, year: u16) -> PathBuf {
+    if year >= crate::sim::FIRST_GROUP_YEAR {
+        data.join(GROUP_MODEL_FILE)
+    } else {
+        data.join("model.json")
+    }
+}
+
+/// The model fitted on 2025, the default from 2024 ([`default_model`]).
+pub const GROUP_MODEL_FILE: &str = "model-2025.json";
 
 /// The file, inside the data folder, that holds the cells of every year.
 pub const CELLS_FILE: &str = "internat_postes_rangs_des_subdivision.csv";
 
-/// Candidate counts that were published, with their source: `(year, count, source)`.
+/// Candidate counts, with their source: `(year, count, source)`.
 ///
 /// 2022: candidates who sat the ECN (733 of them left the procedure); 2023: candidates ranked;
-/// 2024: about 7,800 per group ranking (EDN, DOMAIN.md). See `data/internat_totaux_annuels.csv`.
-pub const KNOWN_CANDIDATES: [(u16, u32, &str); 3] = [
+/// 2024: candidates ranked (the highest rang limite of 2024 is 7,817 in every group that filled
+/// to the end). 2025 and 2026 have no published count: 2025 takes the highest rang limite,
+/// 8,958 (at least that many were ranked), and 2026 the group ranks above 10,400 that GALIEN's
+/// simulation rounds showed; both are printed as assumptions ([`assumed_count`]). See
+/// `../shared/DOMAIN.md` and `data/internat_totaux_annuels.csv`.
+pub const KNOWN_CANDIDATES: [(u16, u32, &str); 5] = [
     (2022, 9_757, "candidates who sat the ECN 2022"),
     (2023, 9_755, "candidates ranked at the ECN 2023"),
+    (2024, 7_817, "candidates ranked in 2024 (EDN and ECOS)"),
     (
-        2024,
-        7_800,
-        "about 7,800 candidates per group ranking at the EDN 2024",
+        2025,
+        8_958,
+        "the highest rang limite of 2025: at least that many were ranked; no count is published",
+    ),
+    (
+        2026,
+        10_400,
+        "no count is published for 2026; GALIEN's simulation rounds showed group ranks above 10,400",
     ),
 ];
+
+/// The sentence to print when the candidate count of `year` is an assumption rather than a
+/// published count, if it is one.
+pub fn assumed_count(year: u16) -> Option<String> {
+    let &(_, n, source) = KNOWN_CANDIDATES
+        .iter()
+        .find(|&&(y, _, _)| y == year && y >= 2025)?;
+    Some(format!(
+        "assuming {} candidates in {year} ({source}); set --candidates-count to change it",
+        crate::scenario::thousands(i64::from(n))
+    ))
+}
 
 /// The published candidate count of `year`, if known.
 pub fn known_candidates(year: u16) -> Option<u32> {
@@ -224,6 +262,9 @@ pub struct YearCells {
     pub cells: Vec<Cell>,
     /// How that year's rangs are ranked (the first non-empty `rang_basis`; empty if none).
     pub rang_basis: String,
+    /// The groups of specialties: `(DES code, group key)` for every DES of the table, the
+    /// groups in the order of `data/groups.csv`; empty when the table came without groups.
+    pub groups: Vec<(String, String)>,
 }
 
 /// The cells table of every year, read once; [`CellTable::year`] checks and returns one year.
@@ -233,6 +274,9 @@ pub struct CellTable {
     columns: CellColumns,
     /// The years that have a row with ordinary seats, as written.
     years: BTreeSet<String>,
+    /// `(DES code, group key)` from `groups.csv`, and its file; empty without it.
+    groups: Vec<(String, String)>,
+    groups_file: String,
 }
 
 /// Where the columns of the cells table are.
@@ -249,11 +293,28 @@ struct CellColumns {
 }
 
 impl CellTable {
-    /// Reads [`CELLS_FILE`] from the data folder `dir`.
+    /// Reads [`CELLS_FILE`] from the data folder `dir`, and the groups of specialties
+    /// ([`crate::io::GROUPS_FILE`]) when the folder has them: every post of a national
+    /// instance then belongs to its DES's group.
     pub fn read(dir: &Path) -> Result<CellTable> {
         let path = dir.join(CELLS_FILE);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(CellTable::parse(&path.display().to_string(), &bytes)?)
+        let table = CellTable::parse(&path.display().to_string(), &bytes)?;
+        if !dir.join(crate::io::GROUPS_FILE).exists() {
+            return Ok(table);
+        }
+        let groups = crate::io::read_groups_table(dir)?;
+        Ok(table.with_groups(
+            &groups.file,
+            groups.rows.into_iter().map(|r| (r.des, r.group)).collect(),
+        ))
+    }
+
+    /// The table with groups of specialties: `(DES code, group key)`, read from `file`.
+    pub fn with_groups(mut self, file: &str, groups: Vec<(String, String)>) -> CellTable {
+        self.groups = groups;
+        self.groups_file = file.to_owned();
+        self
     }
 
     /// Parses the table, `name` being its file as the user should see it. Only the header is
@@ -282,6 +343,8 @@ impl CellTable {
             table,
             columns,
             years,
+            groups: Vec::new(),
+            groups_file: String::new(),
         })
     }
 
@@ -319,6 +382,12 @@ impl CellTable {
             }
             let seats = row.count_or_zero(Some(c.posts), "a count of seats")?;
             let cesp = row.count_or_zero(Some(c.cesp), "a count of CESP seats")?;
+            if !self.groups.is_empty() && !self.groups.iter().any(|(d, _)| d == des) {
+                return Err(row.error(
+                    c.des,
+                    format!("has no group of specialties in {}", self.groups_file),
+                ));
+            }
             let rang = match row.text(c.rang) {
                 "" => None,
                 _ => Some(row.rank(c.rang, "a rang limite")?),
@@ -350,6 +419,7 @@ impl CellTable {
             year,
             cells,
             rang_basis,
+            groups: self.groups.clone(),
         })
     }
 }
@@ -362,7 +432,16 @@ impl NationalYear {
     pub fn from_cells(year: &YearCells, candidates: Option<u32>) -> Result<NationalYear, TooLarge> {
         let mut instance = Instance::default();
         let mut observed = Vec::new();
+        for (_, group) in &year.groups {
+            instance.groups.intern(group);
+        }
         for cell in &year.cells {
+            let group = year
+                .groups
+                .iter()
+                .find(|(d, _)| *d == cell.des)
+                .and_then(|(_, g)| instance.groups.get(g))
+                .map(GroupId);
             let des_id = DesId(instance.des.intern(&cell.des));
             let sub_id = SubdivisionId(instance.subdivisions.intern(&cell.subdivision));
             let label = format!("{}, {}", cell.des_label, cell.subdivision);
@@ -372,6 +451,7 @@ impl NationalYear {
                 post.des = Some(des_id);
                 post.subdivision = Some(sub_id);
                 post.cesp = cesp;
+                post.group = group;
                 instance.posts.push(post);
                 observed.push(rang);
             };
@@ -403,8 +483,12 @@ fn candidate_count(
     instance: &Instance,
     warnings: &mut Vec<String>,
 ) -> Result<u32, TooLarge> {
-    if let Some(n) = candidates.or_else(|| known_candidates(year)) {
+    if let Some(n) = candidates {
         check_candidates("the candidate count", n)?;
+        return Ok(n);
+    }
+    if let Some(n) = known_candidates(year) {
+        warnings.extend(assumed_count(year));
         return Ok(n);
     }
     let seats = instance.total_seats();

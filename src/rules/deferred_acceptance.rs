@@ -85,7 +85,7 @@ fn deferred_acceptance(
 }
 
 /// Adds `key`, the last element of `heap`, to the max-heap before it.
-fn push(heap: &mut [u64], key: u64) {
+pub(crate) fn push(heap: &mut [u64], key: u64) {
     let mut i = heap.len() - 1;
     heap[i] = key;
     while i > 0 {
@@ -99,7 +99,7 @@ fn push(heap: &mut [u64], key: u64) {
 }
 
 /// Replaces the largest key of the full max-heap `heap` with `key`.
-fn replace_top(heap: &mut [u64], key: u64) {
+pub(crate) fn replace_top(heap: &mut [u64], key: u64) {
     heap[0] = key;
     let mut i = 0;
     loop {

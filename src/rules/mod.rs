@@ -12,7 +12,7 @@
 //! cycles) use one priority, defined in [`Priorities`]: the rank in the post's group of
 //! specialties, then the order of choice. With no groups it is the order of choice itself.
 
-mod deferred_acceptance;
+pub(crate) mod deferred_acceptance;
 mod finish;
 mod flow;
 mod immediate_acceptance;

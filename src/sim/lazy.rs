@@ -60,7 +60,7 @@ pub(crate) struct LazyPlan {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Call {
     pub(super) candidate: CandidateId,
-    rank: u32,
+    pub(super) rank: u32,
     pub(super) class: u32,
     status: Supernumerary,
 }

@@ -43,10 +43,12 @@
 //! assert!((share(1, BandStat::First).mean - 0.5).abs() < 0.05);
 //! ```
 
+mod da;
 pub mod frame;
 mod full;
 mod lazy;
 pub mod lists;
+pub mod ranks;
 pub mod rng;
 pub mod rule_runs;
 pub mod sampler;
@@ -79,6 +81,97 @@ impl Engine {
         match self {
             Engine::Lazy => "lazy",
             Engine::FullLists => "full-lists",
+        }
+    }
+}
+
+/// The first year of the national procedure over 13 group rankings (EDN, ECOS, GALIEN).
+pub const FIRST_GROUP_YEAR: u16 = 2024;
+
+/// How posts go out: the procedure a simulation follows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Procedure {
+    /// One order of choice; each candidate in turn takes their best open post. The national
+    /// procedure until 2023, and the semester choice.
+    SerialDictatorship,
+    /// The national procedure since 2024: every candidate ranked in every group of
+    /// specialties, posts ranking candidates by their group's ranking, candidate-proposing
+    /// deferred acceptance ([`GroupDa`]).
+    GroupDa(GroupDa),
+}
+
+impl Procedure {
+    /// Its name in reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Procedure::SerialDictatorship => "serial dictatorship",
+            Procedure::GroupDa(_) => "deferred acceptance over group rankings",
+        }
+    }
+
+    /// The national procedure of `year`: serial dictatorship until 2023, deferred acceptance
+    /// over group rankings ([`GroupDa::default`]) from 2024.
+    pub fn of_year(year: u16) -> Procedure {
+        if year >= FIRST_GROUP_YEAR {
+            Procedure::GroupDa(GroupDa::default())
+        } else {
+            Procedure::SerialDictatorship
+        }
+    }
+
+    /// The deferred-acceptance settings, if it is the procedure since 2024.
+    pub fn group_da(&self) -> Option<&GroupDa> {
+        match self {
+            Procedure::GroupDa(da) => Some(da),
+            Procedure::SerialDictatorship => None,
+        }
+    }
+}
+
+/// The national procedure since 2024, as amphi models it (`docs/model.md`).
+///
+/// - **Group ranks.** A candidate's score in group `g` is `sqrt(ρ) z + sqrt(1 - ρ) e_g`: `z`
+///   the common part (the normal score of their rank among the candidates whose group ranks
+///   are drawn), `e_g` an independent standard normal per group and simulation, so that two
+///   groups' scores have correlation `ρ` ([`GroupDa::correlation`]). A group's ranks are the
+///   order of its scores. Candidates whose 13 ranks are given keep them ([`ranks`]).
+/// - **Main phase.** Candidate-proposing deferred acceptance: each candidate lists their first
+///   [`GroupDa::list`] wishes in their random-utility order (fewer when they would rather leave
+///   than take the next post: the outside option ends a list), each post keeps the best of
+///   its proposers by its group's ranks. A candidate left without an offer adds the next
+///   [`GroupDa::more`] wishes, and deferred acceptance goes on.
+/// - **Complementary phase** (when [`GroupDa::complementary`]): candidates still without a post
+///   go on down their order, among the seats left, again by deferred acceptance over the group
+///   ranks; a seat taken in the main phase is never taken back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupDa {
+    /// `ρ`, the correlation between two groups' scores.
+    pub correlation: f64,
+    /// Wishes each candidate lists at first (the rule asks for at least 40).
+    pub list: u32,
+    /// Wishes added by a candidate left without an offer (20 in the rule).
+    pub more: u32,
+    /// Whether candidates left without a post then choose among the seats left.
+    pub complementary: bool,
+}
+
+impl GroupDa {
+    /// The assumed correlation between two groups' scores: no figure is published (see
+    /// `docs/model.md`), and the fit on 2024 and 2025 is printed beside 0.8, 0.9, 0.95 and 0.99.
+    pub const DEFAULT_CORRELATION: f64 = 0.9;
+    /// The least number of wishes in the rule (2025).
+    pub const LIST: u32 = 40;
+    /// Wishes added after a round without an offer (2025).
+    pub const MORE: u32 = 20;
+}
+
+impl Default for GroupDa {
+    fn default() -> GroupDa {
+        GroupDa {
+            correlation: GroupDa::DEFAULT_CORRELATION,
+            list: GroupDa::LIST,
+            more: GroupDa::MORE,
+            complementary: true,
         }
     }
 }
@@ -158,6 +251,8 @@ pub struct Setup {
     pub home_weights: Option<Vec<f64>>,
     /// Bands of rank for the outcomes.
     pub bands: Bands,
+    /// How posts go out: serial dictatorship unless set ([`Setup::with_procedure`]).
+    pub procedure: Procedure,
 }
 
 impl Setup {
@@ -194,7 +289,17 @@ impl Setup {
             order,
             home_weights,
             bands,
+            procedure: Procedure::SerialDictatorship,
         }
+    }
+
+    /// The same setup under `procedure`. Deferred acceptance over group rankings needs every
+    /// post with seats in a group ([`crate::model::Post::group`]); a candidate's given group
+    /// ranks are kept when they have one for every group, the others drawn in each
+    /// simulation.
+    pub fn with_procedure(mut self, procedure: Procedure) -> Setup {
+        self.procedure = procedure;
+        self
     }
 
     /// Whether the lazy engine can run this instance, with or without positions. It models
@@ -309,6 +414,10 @@ pub struct Runner<'a> {
     layout: Layout,
     draws: Draws,
     plan: Option<LazyPlan>,
+    /// The lazy engine's plan under deferred acceptance.
+    da: Option<da::DaPlan>,
+    /// The group ranks, for the full-lists engine under deferred acceptance.
+    ranking: Option<ranks::GroupRanking>,
     positions: bool,
     first_choices: bool,
     position_cap: u32,
@@ -324,9 +433,21 @@ impl<'a> Runner<'a> {
             setup,
             layout: setup.layout(),
             draws: Draws::new(setup),
-            plan: match engine {
-                Engine::Lazy => Some(LazyPlan::new(setup)),
-                Engine::FullLists => None,
+            plan: match (engine, &setup.procedure) {
+                (Engine::Lazy, Procedure::SerialDictatorship) => Some(LazyPlan::new(setup)),
+                _ => None,
+            },
+            da: match (engine, &setup.procedure) {
+                (Engine::Lazy, Procedure::GroupDa(rules)) => Some(da::DaPlan::new(setup, rules)),
+                _ => None,
+            },
+            ranking: match (engine, &setup.procedure) {
+                (Engine::FullLists, Procedure::GroupDa(rules)) => Some(ranks::GroupRanking::new(
+                    &setup.instance.candidates,
+                    setup.instance.groups.len(),
+                    rules.correlation,
+                )),
+                _ => None,
             },
             positions,
             first_choices: false,
@@ -372,9 +493,10 @@ impl<'a> Runner<'a> {
         let instance = &self.setup.instance;
         Simulator {
             runner: self,
-            workspace: match &self.plan {
-                Some(plan) => Workspace::Lazy(Box::new(lazy::Workspace::new(plan))),
-                None => Workspace::Full(full::Workspace::default()),
+            workspace: match (&self.plan, &self.da) {
+                (Some(plan), _) => Workspace::Lazy(Box::new(lazy::Workspace::new(plan))),
+                (None, Some(_)) => Workspace::Da(Box::default()),
+                (None, None) => Workspace::Full(full::Workspace::default()),
             },
             record: Record::new(instance.candidates.len(), instance.posts.len()),
         }
@@ -390,6 +512,7 @@ pub struct Simulator<'a> {
 
 enum Workspace {
     Lazy(Box<lazy::Workspace>),
+    Da(Box<da::Workspace>),
     Full(full::Workspace),
 }
 
@@ -415,9 +538,30 @@ impl Simulator<'_> {
                 &mut rng,
                 &mut self.record,
             ),
-            (Workspace::Full(ws), _) => {
-                full::simulate(runner.setup, &runner.draws, ws, &mut rng, &mut self.record)
-            }
+            (Workspace::Da(ws), _) => da::simulate(
+                runner.setup,
+                runner
+                    .da
+                    .as_ref()
+                    .expect("a deferred-acceptance workspace comes with its plan"),
+                &runner.draws,
+                ws,
+                runner.first_choices,
+                &mut rng,
+                &mut self.record,
+            ),
+            (Workspace::Full(ws), _) => match (&runner.setup.procedure, &runner.ranking) {
+                (Procedure::GroupDa(rules), Some(ranking)) => full::simulate_da(
+                    runner.setup,
+                    rules,
+                    ranking,
+                    &runner.draws,
+                    ws,
+                    &mut rng,
+                    &mut self.record,
+                ),
+                _ => full::simulate(runner.setup, &runner.draws, ws, &mut rng, &mut self.record),
+            },
             (Workspace::Lazy(_), None) => unreachable!("a lazy workspace comes with its plan"),
         }
         &self.record

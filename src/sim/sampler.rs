@@ -244,6 +244,16 @@ impl Fenwick {
         }
     }
 
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.tree.len().saturating_sub(1)
+    }
+
+    /// Whether there is no item.
+    pub fn is_empty(&self) -> bool {
+        self.tree.len() <= 1
+    }
+
     /// Every weight back to 0.
     pub fn reset(&mut self) {
         self.tree.fill(0.0);

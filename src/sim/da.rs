@@ -1,0 +1,480 @@
+//! The lazy engine of the procedure since 2024: deferred acceptance over group rankings
+//! ([`crate::sim::GroupDa`]) without wish lists.
+//!
+//! Under Gumbel noise a candidate's order over the posts open to them and the outside option
+//! is a Plackett–Luce sequence: the next wish is a draw by weight `w_j = exp(v_j / b)` (times
+//! `e^{g/b}` in their home subdivision) among the posts not yet drawn, and the outside option,
+//! of weight `w_0`, ends the list. Deferred acceptance only ever asks a candidate for their
+//! *next* wish, when they are free: so the engine draws it then, and never more.
+//!
+//! - **The next wish** is drawn from the class's alias tables over every post (the home table
+//!   with probability `(e^{g/b} - 1) W_H / A`, the global one otherwise, the outside option
+//!   with `w_0 / A`, where `A = w_0 + W + (e^{g/b} - 1) W_H`), a post already drawn is drawn
+//!   again: rejection, exact. Once the posts drawn hold half of `A`, the candidate gets a
+//!   Fenwick tree of the weights left, and draws from it.
+//! - **Proposals.** Each post holds the best of its proposers, by the rank of its group, in a
+//!   max-heap as long as its seats; a proposal to a full post either is rejected or pushes
+//!   out the worst holder, who draws their next wish.
+//! - **Lists.** A candidate proposes to at most [`GroupDa::list`] wishes; when nobody is left
+//!   to propose, those without an offer get [`GroupDa::more`] more, once. A candidate with an
+//!   explicit list proposes along it, whole.
+//! - **Complementary phase.** Candidates still without a post (and who did not reach their
+//!   outside option) go on down their order among the posts with seats left, by deferred
+//!   acceptance on those seats: the next wish among them is a categorical draw over them and
+//!   the outside option (the posts full at the end of the main phase are skipped, so the
+//!   position is not known, and recorded as 0).
+//!
+//! The result is deferred acceptance on the lists so drawn: `tests/it/da.rs` checks it equals
+//! [`crate::rules`]' on given lists, and the full-lists engine's laws on drawn ones.
+
+use crate::rules::UNRANKED;
+use crate::rules::deferred_acceptance::{push, replace_top};
+use crate::sim::lazy::{LazyPlan, NONE};
+use crate::sim::ranks::{GroupRanking, RankScratch};
+use crate::sim::rng::unit;
+use crate::sim::sampler::Fenwick;
+use crate::sim::tally::Record;
+use crate::sim::{Draws, GroupDa, Setup};
+use rand::Rng;
+
+/// The fixed part: the classes of [`LazyPlan`] and the rankings.
+#[derive(Debug, Clone)]
+pub(crate) struct DaPlan {
+    pub(super) lazy: LazyPlan,
+    rules: GroupDa,
+    ranking: GroupRanking,
+    /// Per post: its group, [`NONE`] without one.
+    post_group: Vec<u32>,
+    /// Per post: where its heap starts (and, at `posts`, the end).
+    start: Vec<u32>,
+    /// Per post: its seats.
+    seats: Vec<u32>,
+    /// Words of the drawn-post bitset per candidate.
+    words: usize,
+}
+
+impl DaPlan {
+    pub(crate) fn new(setup: &Setup, rules: &GroupDa) -> DaPlan {
+        let instance = &setup.instance;
+        let lazy = LazyPlan::new(setup);
+        let mut start = Vec::with_capacity(instance.posts.len() + 1);
+        start.push(0u32);
+        for p in &instance.posts {
+            start.push(start.last().unwrap() + p.seats);
+        }
+        let widest = lazy
+            .classes
+            .iter()
+            .map(|c| c.posts.len())
+            .max()
+            .unwrap_or(0);
+        DaPlan {
+            rules: rules.clone(),
+            ranking: GroupRanking::new(
+                &instance.candidates,
+                instance.groups.len(),
+                rules.correlation,
+            ),
+            post_group: instance
+                .posts
+                .iter()
+                .map(|p| p.group.map_or(NONE, |g| g.0))
+                .collect(),
+            start,
+            seats: instance.posts.iter().map(|p| p.seats).collect(),
+            words: widest.div_ceil(64).max(1),
+            lazy,
+        }
+    }
+}
+
+const ACTIVE: u8 = 0;
+/// Reached the outside option, or the end of an explicit list: proposes no more.
+const DONE: u8 = 1;
+
+/// Per-thread state.
+#[derive(Debug, Default)]
+pub(super) struct Workspace {
+    ranks: Vec<u32>,
+    rank_scratch: RankScratch,
+    heap: Vec<u64>,
+    held: Vec<u32>,
+    /// Complementary phase: seats left after the main phase, and their heaps.
+    left: Vec<u32>,
+    heap2: Vec<u64>,
+    held2: Vec<u32>,
+    /// Per call: type, home subdivision (`NONE`), wishes drawn, list cap, drawn weight,
+    /// state, post held (`NONE`), its position.
+    kind: Vec<u32>,
+    home: Vec<u32>,
+    count: Vec<u32>,
+    cap: Vec<u32>,
+    drawn_weight: Vec<f64>,
+    state: Vec<u8>,
+    hold: Vec<u32>,
+    position: Vec<u32>,
+    first: Vec<u32>,
+    /// Per call: the posts drawn (class-local), `words` bits each.
+    bits: Vec<u64>,
+    /// Per call: its Fenwick tree in `trees`, `NONE` if none yet.
+    tree_of: Vec<u32>,
+    trees: Vec<Fenwick>,
+    trees_used: usize,
+    free: Vec<u32>,
+    weights: Vec<f64>,
+    open: Vec<u32>,
+}
+
+impl Workspace {
+    fn reset(&mut self, plan: &DaPlan, n: usize) {
+        self.ranks.resize(plan.ranking.groups() * n, 0);
+        let seats = *plan.start.last().unwrap() as usize;
+        self.heap.resize(seats, 0);
+        self.heap2.resize(seats, 0);
+        let posts = plan.seats.len();
+        for v in [&mut self.held, &mut self.held2] {
+            v.clear();
+            v.resize(posts, 0);
+        }
+        for v in [&mut self.count, &mut self.cap, &mut self.position] {
+            v.clear();
+            v.resize(n, 0);
+        }
+        for v in [&mut self.hold, &mut self.first, &mut self.tree_of] {
+            v.clear();
+            v.resize(n, NONE);
+        }
+        self.kind.resize(n, 0);
+        self.home.resize(n, NONE);
+        self.drawn_weight.clear();
+        self.drawn_weight.resize(n, 0.0);
+        self.state.clear();
+        self.state.resize(n, ACTIVE);
+        self.bits.clear();
+        self.bits.resize(n * plan.words, 0);
+        self.trees_used = 0;
+        self.free.clear();
+    }
+}
+
+/// What a draw of the next wish gives.
+enum Next {
+    /// A class-local post, and its weight for this candidate.
+    Post(u32),
+    /// The outside option: the list ends.
+    Leave,
+}
+
+/// One simulation.
+pub(super) fn simulate(
+    setup: &Setup,
+    plan: &DaPlan,
+    draws: &Draws,
+    ws: &mut Workspace,
+    first_choices: bool,
+    rng: &mut impl Rng,
+    record: &mut Record,
+) {
+    let lazy = &plan.lazy;
+    let n = lazy.calls.len();
+    ws.reset(plan, n);
+    // Types and homes first, in the order of choice, then the group ranks.
+    for (i, call) in lazy.calls.iter().enumerate() {
+        if call.class == NONE {
+            ws.cap[i] = u32::MAX;
+            ws.first[i] = setup.explicit.of(call.candidate)[0].0;
+            continue;
+        }
+        let (kind, home) = draws.candidate(setup, call.candidate, rng);
+        ws.kind[i] = kind as u32;
+        ws.home[i] = home.map_or(NONE, |h| h.0);
+        ws.cap[i] = plan.rules.list;
+    }
+    plan.ranking.draw(rng, &mut ws.rank_scratch, &mut ws.ranks);
+
+    // Main phase: the first called propose first (the result does not depend on it).
+    ws.free.extend((0..n as u32).rev());
+    main_phase(setup, plan, ws, rng);
+    // Those without an offer add `more` wishes, once.
+    if plan.rules.more > 0 {
+        for i in 0..n {
+            if ws.hold[i] == NONE && ws.state[i] == ACTIVE && lazy.calls[i].class != NONE {
+                ws.cap[i] = ws.cap[i].saturating_add(plan.rules.more);
+                ws.free.push(i as u32);
+            }
+        }
+        ws.free.reverse();
+        main_phase(setup, plan, ws, rng);
+    }
+    let posts = plan.seats.len();
+    let mut complementary = false;
+    if plan.rules.complementary {
+        ws.left.clear();
+        ws.left
+            .extend((0..posts).map(|p| plan.seats[p] - ws.held[p]));
+        for i in (0..n).rev() {
+            if ws.hold[i] == NONE && ws.state[i] == ACTIVE && lazy.calls[i].class != NONE {
+                ws.free.push(i as u32);
+                complementary = true;
+            }
+        }
+        if complementary {
+            complementary_phase(plan, ws, rng);
+        }
+    }
+
+    if std::env::var_os("AMPHI_DA_STATS").is_some() {
+        let draws: u64 = ws.count.iter().map(|&c| u64::from(c.min(100_000))).sum();
+        let comp = ws.free.capacity();
+        let unassigned = ws.hold.iter().filter(|&&h| h == NONE).count();
+        let done = ws.state.iter().filter(|&&s| s == DONE).count();
+        let trees = ws.trees_used;
+        eprintln!(
+            "draws {draws} unassigned {unassigned} done {done} trees {trees} comp {complementary} {comp}"
+        );
+    }
+    // The record.
+    for i in 0..n {
+        let c = lazy.calls[i].candidate.index();
+        if ws.hold[i] != NONE {
+            record.post[c] = ws.hold[i];
+            record.position[c] = ws.position[i];
+        }
+        if first_choices {
+            record.first[c] = ws.first[i];
+        }
+    }
+    for p in 0..posts {
+        let s = plan.start[p] as usize;
+        let (main, extra) = (ws.held[p], if complementary { ws.held2[p] } else { 0 });
+        let mut worst = if main > 0 { ws.heap[s] } else { 0 };
+        if extra > 0 {
+            worst = worst.max(ws.heap2[s]);
+        }
+        record.filled[p] = main + extra;
+        if worst > 0 {
+            let call = (worst as u32 - 1) as usize;
+            let rank = (worst >> 32) as u32;
+            record.last_rank[p] = if rank == UNRANKED {
+                lazy.calls[call].rank
+            } else {
+                rank
+            };
+        }
+    }
+}
+
+/// The priority key of the candidate called at `i` at `post`: their rank in the post's group,
+/// then their place in the order of choice.
+#[inline]
+fn key(plan: &DaPlan, ws: &Workspace, post: usize, i: usize, n: usize) -> u64 {
+    let g = plan.post_group[post];
+    let rank = if g == NONE {
+        UNRANKED
+    } else {
+        ws.ranks[g as usize * n + plan.lazy.calls[i].candidate.index()]
+    };
+    (u64::from(rank) << 32) | (i as u64 + 1)
+}
+
+/// Deferred acceptance until nobody free can propose.
+fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
+    let lazy = &plan.lazy;
+    let n = lazy.calls.len();
+    while let Some(i) = ws.free.pop() {
+        let i = i as usize;
+        loop {
+            if ws.count[i] >= ws.cap[i] || ws.state[i] == DONE {
+                break;
+            }
+            let post = if lazy.calls[i].class == NONE {
+                let list = setup.explicit.of(lazy.calls[i].candidate);
+                let c = lazy.calls[i].candidate;
+                let mut at = ws.count[i] as usize;
+                while at < list.len()
+                    && !(setup.instance.post(list[at]).seats > 0
+                        && setup.instance.is_open_to(list[at], c))
+                {
+                    at += 1;
+                }
+                if at >= list.len() {
+                    ws.state[i] = DONE;
+                    break;
+                }
+                ws.count[i] = at as u32 + 1;
+                list[at].index()
+            } else {
+                match next_wish(plan, ws, i, rng) {
+                    Next::Leave => {
+                        ws.state[i] = DONE;
+                        break;
+                    }
+                    Next::Post(local) => {
+                        let post = lazy.classes[lazy.calls[i].class as usize].posts[local as usize];
+                        ws.count[i] += 1;
+                        if ws.count[i] == 1 {
+                            ws.first[i] = post.0;
+                        }
+                        post.index()
+                    }
+                }
+            };
+            let k = key(plan, ws, post, i, n);
+            let (s, e) = (plan.start[post] as usize, plan.start[post + 1] as usize);
+            let heap = &mut ws.heap[s..e];
+            let held = &mut ws.held[post];
+            if (*held as usize) < heap.len() {
+                push(&mut heap[..=*held as usize], k);
+                *held += 1;
+            } else if k < heap[0] {
+                let out = (heap[0] as u32 - 1) as usize;
+                replace_top(heap, k);
+                ws.hold[out] = NONE;
+                ws.free.push(out as u32);
+            } else {
+                continue;
+            }
+            ws.hold[i] = post as u32;
+            ws.position[i] = ws.count[i];
+            break;
+        }
+    }
+}
+
+/// The next wish of the candidate called at `i` (drawn, class `cl`): a post they have not
+/// drawn yet, or leaving.
+fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) -> Next {
+    let lazy = &plan.lazy;
+    let class = &lazy.classes[lazy.calls[i].class as usize];
+    let kind = ws.kind[i] as usize;
+    let home = ws.home[i];
+    let samplers = &class.samplers[kind];
+    let home_weight = if home == NONE {
+        0.0
+    } else {
+        lazy.home_extra * samplers.subs[home as usize].total()
+    };
+    let total = lazy.outside + samplers.global.total() + home_weight;
+    let weight = |local: u32| {
+        let w = class.weights[kind][local as usize];
+        if home != NONE && class.sub_of[local as usize] == home {
+            w * (lazy.home_extra + 1.0)
+        } else {
+            w
+        }
+    };
+    let bits = &mut ws.bits[i * plan.words..(i + 1) * plan.words];
+    let is_drawn = |bits: &[u64], l: u32| bits[l as usize / 64] >> (l % 64) & 1 == 1;
+    if ws.tree_of[i] == NONE && ws.drawn_weight[i] < 0.5 * total {
+        loop {
+            let u = unit(rng) * total;
+            let local = if u <= lazy.outside {
+                return Next::Leave;
+            } else if u <= lazy.outside + home_weight {
+                samplers.subs[home as usize].everything().draw(rng)
+            } else {
+                samplers.global.everything().draw(rng)
+            };
+            if !is_drawn(bits, local) {
+                bits[local as usize / 64] |= 1 << (local % 64);
+                let w = weight(local);
+                ws.drawn_weight[i] += w;
+                return Next::Post(local);
+            }
+        }
+    }
+    // Half the weight is drawn: a tree of the weights left.
+    if ws.tree_of[i] == NONE {
+        if ws.trees_used == ws.trees.len() {
+            ws.trees.push(Fenwick::new(class.posts.len()));
+        }
+        let tree = &mut ws.trees[ws.trees_used];
+        if tree.len() != class.posts.len() {
+            *tree = Fenwick::new(class.posts.len());
+        } else {
+            tree.reset();
+        }
+        for l in 0..class.posts.len() as u32 {
+            if !is_drawn(bits, l) {
+                tree.add(l as usize, weight(l));
+            }
+        }
+        ws.tree_of[i] = ws.trees_used as u32;
+        ws.trees_used += 1;
+    }
+    let tree = &mut ws.trees[ws.tree_of[i] as usize];
+    let left = tree.total().max(0.0);
+    let u = unit(rng) * (lazy.outside + left);
+    if u <= lazy.outside || left <= 0.0 {
+        return Next::Leave;
+    }
+    let local = tree.find(u - lazy.outside) as u32;
+    let w = weight(local);
+    tree.add(local as usize, -w);
+    bits[local as usize / 64] |= 1 << (local % 64);
+    ws.drawn_weight[i] += w;
+    Next::Post(local)
+}
+
+/// The complementary phase: the free candidates in `ws.free` go on down their order among the
+/// posts with seats left, by deferred acceptance on those seats.
+fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
+    let lazy = &plan.lazy;
+    let n = lazy.calls.len();
+    while let Some(i) = ws.free.pop() {
+        let i = i as usize;
+        let class = &lazy.classes[lazy.calls[i].class as usize];
+        let kind = ws.kind[i] as usize;
+        let home = ws.home[i];
+        loop {
+            // The posts with seats left that the candidate has not drawn, by weight.
+            let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
+            ws.open.clear();
+            ws.weights.clear();
+            let mut total = 0.0;
+            for (l, &p) in class.posts.iter().enumerate() {
+                if ws.left[p.index()] > 0 && bits[l / 64] >> (l % 64) & 1 == 0 {
+                    let w = class.weights[kind][l];
+                    let w = if home != NONE && class.sub_of[l] == home {
+                        w * (lazy.home_extra + 1.0)
+                    } else {
+                        w
+                    };
+                    total += w;
+                    ws.open.push(l as u32);
+                    ws.weights.push(total);
+                }
+            }
+            let u = unit(rng) * (lazy.outside + total);
+            if ws.open.is_empty() || u <= lazy.outside {
+                ws.state[i] = DONE;
+                break;
+            }
+            let at = ws
+                .weights
+                .partition_point(|&c| c <= u - lazy.outside)
+                .min(ws.open.len() - 1);
+            let local = ws.open[at];
+            ws.bits[i * plan.words + local as usize / 64] |= 1 << (local % 64);
+            let post = class.posts[local as usize].index();
+            let k = key(plan, ws, post, i, n);
+            let s = plan.start[post] as usize;
+            let heap = &mut ws.heap2[s..s + ws.left[post] as usize];
+            let held = &mut ws.held2[post];
+            if (*held as usize) < heap.len() {
+                push(&mut heap[..=*held as usize], k);
+                *held += 1;
+            } else if k < heap[0] {
+                let out = (heap[0] as u32 - 1) as usize;
+                replace_top(heap, k);
+                ws.hold[out] = NONE;
+                ws.free.push(out as u32);
+            } else {
+                continue;
+            }
+            ws.hold[i] = post as u32;
+            ws.position[i] = 0;
+            break;
+        }
+    }
+}
