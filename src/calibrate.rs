@@ -29,12 +29,37 @@
 //! unit of the other values. The home bonus and the latent types stay as they are too: the
 //! rangs limites alone cannot tell a home preference from a subdivision's attractiveness
 //! (homes are drawn in proportion to seats).
+//!
+//! # From 2024: deferred acceptance over group ranks
+//!
+//! From 2024 ([`crate::sim::FIRST_GROUP_YEAR`]) the year is simulated under its procedure,
+//! [`Procedure::of_year`]: candidate-proposing deferred acceptance where each post ranks
+//! candidates by its group's ranking. The published rangs limites are ranks within the cell's
+//! group, and so is the simulated [`Record::last_rank`] under that procedure: they compare as
+//! they are, and steps 1 to 3 stay. A cell still fills deeper in its group's ranking the fewer
+//! candidates want it, so the log ratio still says which way its value must move.
+//!
+//! Step 4 changes. Nobody "leaves before the last seat" under deferred acceptance: the
+//! complementary phase places the last-ranked candidates, so the highest rang limite is the
+//! candidate count (7,817 in every 2024 group that filled to the end) whoever left, and in
+//! 2024 there were more posts (7,974) than candidates (7,817). What the leavers do leave is
+//! empty cells: ordinary cells with seats that nobody took, published without a rang limite
+//! (38 cells in 2024, 14 in 2025). So the outside option moves by
+//! `damping * b * ln((K + 1) / (K_sim + 1))`, `K` the observed empty cells and `K_sim` the mean
+//! count in the simulations: more simulated empty cells than observed, too many leave, the
+//! outside option goes down.
+//!
+//! The dependence between the 13 group scores, `ρ` ([`crate::sim::GroupDa::correlation`]), is
+//! not fitted: a rang limite is a rank within one group, and no published figure ties two
+//! groups' ranks of the same candidate. It is a setting ([`CalibrateConfig::correlation`],
+//! [`crate::sim::GroupDa::DEFAULT_CORRELATION`] by default), and `amphi calibrate` prints how
+//! the fit moves when it changes.
 
 use crate::io::NationalYear;
 use crate::model::{Instance, PostId};
 use crate::prefs::Model;
 use crate::sim::tally::Record;
-use crate::sim::{Engine, Runner, Setup};
+use crate::sim::{Engine, GroupDa, Procedure, Runner, Setup};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -51,6 +76,9 @@ pub struct CalibrateConfig {
     pub damping: f64,
     /// Master seed, the same at every iteration.
     pub seed: u64,
+    /// `ρ`, the correlation between two groups' scores, for years simulated under deferred
+    /// acceptance over group ranks (from 2024); not used before.
+    pub correlation: f64,
 }
 
 impl Default for CalibrateConfig {
@@ -61,7 +89,17 @@ impl Default for CalibrateConfig {
             tolerance: 0.01,
             damping: 0.8,
             seed: 1,
+            correlation: GroupDa::DEFAULT_CORRELATION,
         }
+    }
+}
+
+/// The procedure `year` is simulated under: [`Procedure::of_year`], with `correlation`
+/// between groups' scores from 2024.
+pub fn procedure(year: u16, correlation: f64) -> Procedure {
+    match Procedure::of_year(year) {
+        Procedure::GroupDa(da) => Procedure::GroupDa(GroupDa { correlation, ..da }),
+        sd => sd,
     }
 }
 
@@ -75,8 +113,12 @@ pub struct Step {
     pub iteration: u32,
     /// Root mean square of the per-cell errors `e` (log ranks) before the step.
     pub rms_log_error: f64,
-    /// Candidates who left before the last seat went, simulated (mean over simulations).
+    /// Under serial dictatorship: candidates who left before the last seat went; under
+    /// deferred acceptance: ordinary cells nobody took. Simulated, mean over simulations.
     pub leavers: f64,
+    /// `E`, the mean per-cell error (log ranks) before the step: positive, the cells fill later
+    /// than they did.
+    pub level: f64,
     /// The largest move of any value in this step.
     pub largest_move: f64,
 }
@@ -129,12 +171,22 @@ pub struct Fit {
     pub spearman: f64,
     /// Median over cells of |simulated - observed|, in ranks.
     pub median_abs_error: f64,
+    /// Mean over cells of |simulated - observed|, in ranks.
+    pub mean_abs_error: f64,
     /// Median over cells of |ln(simulated / observed)|.
     pub median_abs_log_ratio: f64,
     /// Observed leavers before the last seat went (highest rang limite minus seats).
     pub leavers_observed: f64,
     /// The same, simulated (mean over simulations).
     pub leavers_simulated: f64,
+    /// The procedure simulated (e.g. `serial dictatorship`).
+    pub procedure: String,
+    /// `ρ` between groups' scores, under deferred acceptance over group ranks.
+    pub correlation: Option<f64>,
+    /// Ordinary cells with seats and no observed rang limite: nobody took them.
+    pub empty_observed: f64,
+    /// Ordinary cells with seats nobody took, simulated (mean over simulations).
+    pub empty_simulated: f64,
 }
 
 /// The observed targets of a year: ordinary cells with a rang limite.
@@ -143,6 +195,8 @@ struct Targets {
     /// Observed leavers before the last seat (at least 1).
     leavers: f64,
     seats: f64,
+    /// Observed ordinary cells with seats and no rang limite.
+    empty: f64,
 }
 
 impl Targets {
@@ -157,10 +211,16 @@ impl Targets {
             .collect();
         let seats = instance.total_seats() as f64;
         let highest = cells.iter().map(|c| c.1).max().unwrap_or(0);
+        let empty = instance
+            .post_ids()
+            .zip(&year.observed)
+            .filter(|&(p, r)| !instance.post(p).cesp && instance.post(p).seats > 0 && r.is_none())
+            .count() as f64;
         Targets {
             leavers: (f64::from(highest) - seats).max(1.0),
             cells,
             seats,
+            empty,
         }
     }
 }
@@ -173,6 +233,8 @@ struct Moments {
     log_rang: Vec<f64>,
     taken: Vec<u64>,
     highest: f64,
+    /// Ordinary posts nobody took, summed over simulations.
+    empty: f64,
 }
 
 impl Moments {
@@ -185,6 +247,7 @@ impl Moments {
             }
         }
         self.highest += f64::from(highest_ordinary(record, ordinary));
+        self.empty += empty_ordinary(record, ordinary) as f64;
     }
 
     fn merge(&mut self, other: &Moments) {
@@ -196,6 +259,7 @@ impl Moments {
             *a += b;
         }
         self.highest += other.highest;
+        self.empty += other.empty;
     }
 }
 
@@ -212,8 +276,23 @@ fn highest_ordinary(record: &Record, ordinary: &[bool]) -> u32 {
         .unwrap_or(0)
 }
 
+/// The ordinary posts (with seats) nobody took.
+fn empty_ordinary(record: &Record, ordinary: &[bool]) -> usize {
+    record
+        .filled
+        .iter()
+        .zip(ordinary)
+        .filter(|&(&f, &o)| o && f == 0)
+        .count()
+}
+
+/// Per post: ordinary (not CESP) with seats.
 fn ordinary_posts(instance: &Instance) -> Vec<bool> {
-    instance.posts.iter().map(|p| !p.cesp).collect()
+    instance
+        .posts
+        .iter()
+        .map(|p| !p.cesp && p.seats > 0)
+        .collect()
 }
 
 /// Simulations run per rayon task. Fixed, so that floating-point sums are added in the same
@@ -265,10 +344,11 @@ fn moments(setup: &Setup, seed: u64, sims: u64) -> Moments {
     })
 }
 
-/// Fits `start`'s attractiveness values and outside option to `year`'s rangs limites.
-/// `progress` is called after each iteration.
+/// Fits `start`'s attractiveness values and outside option to `year`'s rangs limites, under
+/// the year's procedure ([`procedure`]). `progress` is called after each iteration.
 ///
-/// `year` should be ranked nationally (until 2023); the caller checks it.
+/// `year`'s rangs limites should be of its procedure's kind (one national ranking until 2023,
+/// ranks within groups from 2024); the caller checks it.
 pub fn calibrate(
     year: &NationalYear,
     start: &Model,
@@ -276,7 +356,8 @@ pub fn calibrate(
     progress: &dyn Fn(&Step),
 ) -> Calibration {
     let instance = &year.instance;
-    let procedure = crate::sim::Procedure::of_year(year.year);
+    let procedure = procedure(year.year, config.correlation);
+    let group_da = procedure.group_da().is_some();
     let targets = Targets::of(year);
     let mut model = start.clone();
     // Every DES and subdivision of the instance gets a value, even those the start lacks.
@@ -334,7 +415,15 @@ pub fn calibrate(
         let level = errors.iter().map(|e| e.2).sum::<f64>() / errors.len().max(1) as f64;
         let da = group_mean(&|e| e.0, &|e| e.2 - level, n_des);
         let dc = group_mean(&|e| e.1, &|e| e.2 - level - da[e.0], n_sub);
-        let leavers = (m.highest / m.sims.max(1) as f64 - targets.seats).max(0.5);
+        // Under serial dictatorship, who left before the last seat; under deferred
+        // acceptance, the cells nobody took (see the module's docs).
+        let (leavers, outside_ratio) = if group_da {
+            let empty = m.empty / m.sims.max(1) as f64;
+            (empty, (targets.empty + 1.0) / (empty + 1.0))
+        } else {
+            let leavers = (m.highest / m.sims.max(1) as f64 - targets.seats).max(0.5);
+            (leavers, targets.leavers / leavers)
+        };
         let mut largest = 0.0f64;
         // Common random numbers make each step a deterministic function of the model, but a
         // discontinuous one (each draw is discrete): a shrinking step lets it settle.
@@ -354,7 +443,7 @@ pub fn calibrate(
         }
         recentre(&mut model, instance);
         if let Some(outside) = model.outside_option.as_mut() {
-            let delta = (step * (targets.leavers / leavers).ln()).clamp(-1.0, 1.0);
+            let delta = (step * outside_ratio.ln()).clamp(-1.0, 1.0);
             largest = largest.max(delta.abs());
             *outside += delta;
         }
@@ -362,6 +451,7 @@ pub fn calibrate(
             iteration,
             rms_log_error: rms,
             leavers,
+            level,
             largest_move: largest,
         };
         progress(&record);
@@ -404,12 +494,13 @@ fn round_model(model: &mut Model) {
     }
 }
 
-/// How well `model` reproduces `year`'s observed rangs limites, over `sims` simulations.
-pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64) -> Fit {
+/// How well `model` reproduces `year`'s observed rangs limites, over `sims` simulations under
+/// the year's procedure ([`procedure`], with `correlation` from 2024).
+pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64, correlation: f64) -> Fit {
     let instance = &year.instance;
     let targets = Targets::of(year);
-    let setup =
-        crate::io::national_setup(instance, model, &crate::sim::Procedure::of_year(year.year));
+    let procedure = procedure(year.year, correlation);
+    let setup = crate::io::national_setup(instance, model, &procedure);
     let cells: Vec<PostId> = targets.cells.iter().map(|c| c.0).collect();
     let ordinary = ordinary_posts(instance);
     // Per target cell, every simulated rang limite (0: nobody took it).
@@ -417,17 +508,19 @@ pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64) -> Fit
         &setup,
         seed,
         sims,
-        || (Vec::<u32>::new(), 0.0f64),
-        |(values, highest), record| {
+        || (Vec::<u32>::new(), 0.0f64, 0.0f64),
+        |(values, highest, empty), record| {
             values.extend(cells.iter().map(|p| record.last_rank[p.index()]));
             *highest += f64::from(highest_ordinary(record, &ordinary));
+            *empty += empty_ordinary(record, &ordinary) as f64;
         },
     );
     let runs: Vec<&[u32]> = chunks
         .iter()
-        .flat_map(|(v, _)| v.chunks(cells.len().max(1)))
+        .flat_map(|(v, _, _)| v.chunks(cells.len().max(1)))
         .collect();
     let highest: f64 = chunks.iter().map(|c| c.1).sum();
+    let empty: f64 = chunks.iter().map(|c| c.2).sum();
     let fits: Vec<CellFit> = targets
         .cells
         .iter()
@@ -460,6 +553,7 @@ pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64) -> Fit
     let sim: Vec<f64> = fits.iter().map(simulated).collect();
     let obs: Vec<f64> = fits.iter().map(|c| f64::from(c.observed)).collect();
     let abs: Vec<f64> = sim.iter().zip(&obs).map(|(s, o)| (s - o).abs()).collect();
+    let mean_abs_error = abs.iter().sum::<f64>() / abs.len().max(1) as f64;
     let log: Vec<f64> = sim
         .iter()
         .zip(&obs)
@@ -474,8 +568,168 @@ pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64) -> Fit
         median_abs_log_ratio: median(log),
         leavers_observed: targets.leavers,
         leavers_simulated: (highest / sims.max(1) as f64 - targets.seats).max(0.0),
+        procedure: procedure.as_str().to_owned(),
+        correlation: procedure.group_da().map(|da| da.correlation),
+        empty_observed: targets.empty,
+        empty_simulated: empty / sims.max(1) as f64,
+        mean_abs_error,
         cells: fits,
     }
+}
+
+impl Fit {
+    /// Its Spearman, median and mean absolute error.
+    pub fn scores(&self) -> Scores {
+        Scores {
+            cells: self.cells.len(),
+            spearman: self.spearman,
+            median_abs_error: self.median_abs_error,
+            mean_abs_error: self.mean_abs_error,
+        }
+    }
+}
+
+/// Spearman, median and mean absolute error of a forecast of rangs limites.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scores {
+    /// Cells scored.
+    pub cells: usize,
+    /// Spearman correlation between forecast and observed rangs limites.
+    pub spearman: f64,
+    /// Median over cells of |forecast - observed|, in ranks.
+    pub median_abs_error: f64,
+    /// Mean over cells of |forecast - observed|, in ranks.
+    pub mean_abs_error: f64,
+}
+
+impl Scores {
+    /// The scores of `forecast` against `observed`, cell by cell.
+    pub fn of(forecast: &[f64], observed: &[f64]) -> Scores {
+        let abs: Vec<f64> = forecast
+            .iter()
+            .zip(observed)
+            .map(|(f, o)| (f - o).abs())
+            .collect();
+        Scores {
+            cells: abs.len(),
+            spearman: spearman(forecast, observed),
+            mean_abs_error: abs.iter().sum::<f64>() / abs.len().max(1) as f64,
+            median_abs_error: median(abs),
+        }
+    }
+}
+
+impl VersusCell {
+    /// How much the model's absolute error exceeds the naive forecast's, in ranks.
+    pub fn excess(&self) -> f64 {
+        let observed = f64::from(self.observed);
+        (self.model - observed).abs() - (self.naive - observed).abs()
+    }
+}
+
+/// One cell of [`Versus`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersusCell {
+    /// `DES@Subdivision`.
+    pub cell: String,
+    /// The observed rang limite.
+    pub observed: u32,
+    /// The model's forecast: the median simulated rang limite (candidates + 1 when nobody
+    /// ever took the cell).
+    pub model: f64,
+    /// The naive forecast: the previous year's rang limite times the ratio of candidate counts.
+    pub naive: f64,
+}
+
+/// An out-of-sample forecast against the naive one, on the same cells.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Versus {
+    /// The year whose rangs limites the naive forecast scales.
+    pub previous: u16,
+    /// Candidates simulated the previous year.
+    pub previous_candidates: usize,
+    /// Candidates simulated this year.
+    pub candidates: usize,
+    /// The ratio of candidate counts, this year's over the previous year's.
+    pub ratio: f64,
+    /// The model's scores on the cells with an observed rang limite both years.
+    pub model: Scores,
+    /// The naive forecast's scores on the same cells.
+    pub naive: Scores,
+    /// The cells where the model's error exceeds the naive forecast's the most
+    /// ([`Versus::costliest`]), at most [`COSTLIEST`].
+    pub costliest: Vec<VersusCell>,
+    /// Every cell scored, in the order of the fit (in holdout.csv, not calibrate.json).
+    #[serde(skip)]
+    pub cells: Vec<VersusCell>,
+}
+
+/// Cells listed in [`Versus::costliest`].
+pub const COSTLIEST: usize = 10;
+
+impl Versus {
+    /// Whether the model beats the naive forecast on both Spearman and mean absolute error.
+    pub fn model_wins(&self) -> bool {
+        self.model.spearman > self.naive.spearman
+            && self.model.mean_abs_error < self.naive.mean_abs_error
+    }
+
+    /// The `count` cells where the model's absolute error exceeds the naive forecast's the most,
+    /// largest excess first (ties by cell name).
+    pub fn costliest(cells: &[VersusCell], count: usize) -> Vec<VersusCell> {
+        let mut cells: Vec<&VersusCell> = cells.iter().collect();
+        cells.sort_by(|a, b| b.excess().total_cmp(&a.excess()).then(a.cell.cmp(&b.cell)));
+        cells.into_iter().take(count).cloned().collect()
+    }
+}
+
+/// The model's out-of-sample forecast `fit` of `year` beside the naive forecast from
+/// `previous`: the previous year's rang limite of each cell times the ratio of candidate counts,
+/// over the cells with an observed rang limite both years. `None` when the two years' rangs are
+/// not of the same kind (one national ranking against group ranks) or no cell has both.
+pub fn versus_naive(previous: &NationalYear, year: &NationalYear, fit: &Fit) -> Option<Versus> {
+    if previous.rang_basis != year.rang_basis {
+        return None;
+    }
+    let before: std::collections::HashMap<&str, u32> = previous
+        .instance
+        .posts
+        .iter()
+        .zip(&previous.observed)
+        .filter(|(p, _)| !p.cesp)
+        .filter_map(|(p, r)| Some((p.name.as_str(), (*r)?)))
+        .collect();
+    let ratio = year.instance.candidates.len() as f64 / previous.instance.candidates.len() as f64;
+    let ceiling = year.instance.candidates.len() as f64 + 1.0;
+    let cells: Vec<VersusCell> = fit
+        .cells
+        .iter()
+        .filter_map(|c| {
+            Some(VersusCell {
+                cell: c.cell.clone(),
+                observed: c.observed,
+                model: c.simulated.map_or(ceiling, f64::from),
+                naive: f64::from(*before.get(c.cell.as_str())?) * ratio,
+            })
+        })
+        .collect();
+    if cells.is_empty() {
+        return None;
+    }
+    let observed: Vec<f64> = cells.iter().map(|c| f64::from(c.observed)).collect();
+    let scores = |of: fn(&VersusCell) -> f64| {
+        Scores::of(&cells.iter().map(of).collect::<Vec<f64>>(), &observed)
+    };
+    Some(Versus {
+        previous: previous.year,
+        previous_candidates: previous.instance.candidates.len(),
+        candidates: year.instance.candidates.len(),
+        ratio,
+        model: scores(|c| c.model),
+        naive: scores(|c| c.naive),
+        costliest: Versus::costliest(&cells, COSTLIEST),
+        cells,
+    })
 }
 
 /// The median of `xs` (the mean of the two middle values for an even count); NaN if empty.

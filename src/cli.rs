@@ -234,7 +234,9 @@ pub struct MergeArgs {
 /// Flags of `amphi calibrate`.
 #[derive(Debug, clap::Args)]
 pub struct CalibrateArgs {
-    /// The year to fit: one ranked nationally, with seats in the table (2020 to 2023).
+    /// The year to fit, with seats and rangs limites in the table: 2020 to 2023 (serial
+    /// dictatorship over one national ranking) or 2024 and 2025 (deferred acceptance over
+    /// group rankings; rangs limites within the cell's group).
     #[arg(long, value_name = "YEAR", default_value_t = 2023)]
     pub year: u16,
     /// Folder of the shipped data.
@@ -261,7 +263,22 @@ pub struct CalibrateArgs {
     /// Skip the out-of-sample check (fit on the year before, predict this year).
     #[arg(long)]
     pub no_holdout: bool,
-    /// Folder to write model.json, fit.csv, holdout.csv and calibrate.json into.
+    /// Candidates of the fitted year. Default: the count published (or assumed) for that year.
+    #[arg(long, value_name = "N")]
+    pub candidates_count: Option<u32>,
+    /// Candidates of the year before, for the out-of-sample check. Default: its count.
+    #[arg(long, value_name = "N")]
+    pub previous_candidates_count: Option<u32>,
+    /// From 2024: the correlation between two groups' scores (0 to 1), an assumption the
+    /// rangs limites cannot tell.
+    #[arg(long, value_name = "RHO", default_value_t = crate::sim::GroupDa::DEFAULT_CORRELATION)]
+    pub correlation: f64,
+    /// From 2024: iterations of the short refit at each correlation of the table (0.8, 0.9,
+    /// 0.95, 0.99); 0 evaluates the fitted models at each one instead.
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    pub correlation_iterations: u32,
+    /// Folder to write model.json, fit.csv, holdout.csv, correlation.csv and calibrate.json
+    /// into.
     #[arg(long, value_name = "DIR", default_value = "amphi-out")]
     pub out: PathBuf,
     /// Summary format on stdout.

@@ -1,18 +1,23 @@
-//! `amphi calibrate`: the preference model fitted to a year's observed rangs limites, checked in
-//! and out of sample.
+//! `amphi calibrate`: the preference model fitted to a year's observed rangs limites, under the
+//! year's procedure, checked in and out of sample (beside the naive forecast), and, from 2024,
+//! at several correlations between groups' scores.
 
 use super::{Output, Progress, Warnings, check_sims, check_threads};
-use crate::calibrate::{CalibrateConfig, calibrate, evaluate};
+use crate::calibrate::{CalibrateConfig, Calibration, calibrate, evaluate, versus_naive};
 use crate::cli::CalibrateArgs;
 use crate::error::{Error, Result};
 use crate::io::{self, NationalYear};
 use crate::prefs::Model;
-use crate::report::{CalibrationReport, Holdout};
+use crate::report::{CalibrationReport, CorrelationRow, Holdout};
+use crate::sim::FIRST_GROUP_YEAR;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// The correlations between groups' scores at which the fit is shown, from 2024.
+pub const CORRELATIONS: [f64; 4] = [0.8, 0.9, 0.95, 0.99];
+
 /// A validated `amphi calibrate` configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The year to fit.
     pub year: u16,
@@ -32,6 +37,15 @@ pub struct Config {
     pub threads: usize,
     /// Skip the out-of-sample check.
     pub no_holdout: bool,
+    /// Candidates of the fitted year, if not its count.
+    pub candidates: Option<u32>,
+    /// Candidates of the year before, if not its count.
+    pub previous_candidates: Option<u32>,
+    /// `ρ` between groups' scores for years from 2024.
+    pub correlation: f64,
+    /// Iterations of each refit in the table of correlations (0: no refit, the fitted models
+    /// are evaluated at each correlation).
+    pub correlation_iterations: u32,
     /// Output folder.
     pub out: PathBuf,
 }
@@ -49,6 +63,10 @@ impl Config {
             seed: args.seed,
             threads: args.threads,
             no_holdout: args.no_holdout,
+            candidates: args.candidates_count,
+            previous_candidates: args.previous_candidates_count,
+            correlation: args.correlation,
+            correlation_iterations: args.correlation_iterations,
             out: args.out,
         };
         config.check()?;
@@ -60,32 +78,81 @@ impl Config {
         super::check_out(&self.out)?;
         check_sims("--sims", self.sims, 1)?;
         check_sims("--check-sims", self.check_sims, 1)?;
+        for (flag, count) in [
+            ("--candidates-count", self.candidates),
+            ("--previous-candidates-count", self.previous_candidates),
+        ] {
+            if let Some(n) = count {
+                super::simulate::check_candidate_count(flag, n)?;
+            }
+        }
         if self.iterations == 0 {
             return Err(Error::usage("--iterations must be 1 or more"));
         }
+        if !(0.0..=1.0).contains(&self.correlation) {
+            return Err(Error::usage(format!(
+                "--correlation: {} is not a correlation between two groups' scores (expected a \
+                 number from 0 to 1)",
+                self.correlation
+            )));
+        }
         check_threads(self.threads)
+    }
+
+    fn fit_config(&self, correlation: f64, iterations: u32) -> CalibrateConfig {
+        CalibrateConfig {
+            sims: self.sims,
+            iterations,
+            seed: self.seed,
+            correlation,
+            ..CalibrateConfig::default()
+        }
     }
 }
 
-/// A year ranked nationally, the only kind one national model can be fitted to.
-fn national(data: &std::path::Path, year: u16) -> Result<NationalYear> {
-    let y = io::read_national(data, year, None)?;
-    if y.rang_basis != io::NATIONAL_RANK {
+/// A year whose rangs limites are of the kind its procedure gives: one national ranking until
+/// 2023, ranks within groups of specialties from 2024; with at least one rang limite.
+fn national(data: &std::path::Path, year: u16, candidates: Option<u32>) -> Result<NationalYear> {
+    let y = io::read_national(data, year, candidates)?;
+    let national_rank = y.rang_basis.is_empty() || y.rang_basis == io::NATIONAL_RANK;
+    if year < FIRST_GROUP_YEAR && !national_rank {
         return Err(Error::invalid(format!(
             "cannot calibrate on {year}: its rangs limites are ranks within groups of \
-             specialties ({}), not one national ranking, so one national model cannot be fitted \
-             to them; calibrate on a year from 2020 to 2023",
+             specialties ({}), but until {} posts went out by serial dictatorship over one \
+             national ranking, whose rangs limites are national ranks",
+            y.rang_basis,
+            FIRST_GROUP_YEAR - 1
+        )));
+    }
+    if year >= FIRST_GROUP_YEAR && y.rang_basis == io::NATIONAL_RANK {
+        return Err(Error::invalid(format!(
+            "cannot calibrate on {year}: its rangs limites are national ranks ({}), but from \
+             {FIRST_GROUP_YEAR} posts go out by deferred acceptance over group rankings, whose \
+             rangs limites are ranks within the cell's group",
             y.rang_basis
+        )));
+    }
+    let ranked = y
+        .instance
+        .posts
+        .iter()
+        .zip(&y.observed)
+        .any(|(p, r)| !p.cesp && r.is_some());
+    if !ranked {
+        return Err(Error::invalid(format!(
+            "cannot calibrate on {year}: no cell of {year} has a rang limite in {}",
+            data.join(io::CELLS_FILE).display()
         )));
     }
     Ok(y)
 }
 
-/// Fits the model, checks it in sample and on the year before, and renders model.json, fit.csv,
-/// holdout.csv and calibrate.json.
+/// Fits the model, checks it in sample and on the year before (beside the naive forecast),
+/// shows the fit at several correlations from 2024, and renders model.json, fit.csv,
+/// holdout.csv, correlation.csv and calibrate.json.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     config.check()?;
-    let year = national(&config.data, config.year)?;
+    let year = national(&config.data, config.year, config.candidates)?;
     let mut warnings = Warnings::new(progress);
     warnings.extend(year.warnings.iter().cloned());
     let start = match &config.from {
@@ -93,54 +160,68 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         None => Model::prior(&year.instance, &year.observed, ""),
     };
     let pool = super::pool(config.threads)?;
-    let fit_config = CalibrateConfig {
-        sims: config.sims,
-        iterations: config.iterations,
-        seed: config.seed,
-        ..CalibrateConfig::default()
-    };
     let started = Instant::now();
-    let fit_year = |year: &NationalYear, start: &Model| {
+    let group_da = config.year >= FIRST_GROUP_YEAR;
+    let fit_year = |year: &NationalYear, start: &Model, fit_config: &CalibrateConfig| {
         pool.install(|| {
-            calibrate(year, start, &fit_config, &|step| {
+            calibrate(year, start, fit_config, &|step| {
                 progress.note(&format!(
-                    "{} iteration {}: rms log error {:.4}, leavers {:.0}, largest move {:.4}",
-                    year.year, step.iteration, step.rms_log_error, step.leavers, step.largest_move
+                    "{}{} iteration {}: rms log error {:.4}, {} {:.0}, largest move {:.4}",
+                    year.year,
+                    match year.year >= FIRST_GROUP_YEAR {
+                        true => format!(" (ρ {})", fit_config.correlation),
+                        false => String::new(),
+                    },
+                    step.iteration,
+                    step.rms_log_error,
+                    match year.year >= FIRST_GROUP_YEAR {
+                        true => "empty cells",
+                        false => "leavers",
+                    },
+                    step.leavers,
+                    step.largest_move
                 ))
             })
         })
     };
-    let mut fitted = fit_year(&year, &start);
+    let check = |year: &NationalYear, model: &Model, correlation: f64| {
+        pool.install(|| evaluate(year, model, config.check_sims, config.seed, correlation))
+    };
+    let main_config = config.fit_config(config.correlation, config.iterations);
+    let mut fitted = fit_year(&year, &start, &main_config);
     fitted.model.description = format!(
         "Fitted by `amphi calibrate --year {}` to the {} rangs limites ({} iterations of {} \
-         simulations, seed {}), starting from {}. The noise scale, home bonus and latent types \
+         simulations, seed {}{}), starting from {}. The noise scale, home bonus and latent types \
          are the starting model's.",
         config.year,
         config.year,
         fitted.steps.len(),
         config.sims,
         config.seed,
+        match group_da {
+            true => format!(
+                "; deferred acceptance over group rankings, correlation {} between two groups' \
+                 scores",
+                config.correlation
+            ),
+            false => String::new(),
+        },
         match &config.from {
             Some(path) => path.display().to_string(),
             None => format!("the prior of the {} rangs limites", config.year),
         }
     );
-    let fit = pool.install(|| evaluate(&year, &fitted.model, config.check_sims, config.seed));
-    let start_fit = pool.install(|| evaluate(&year, &start, config.check_sims, config.seed));
-    let holdout = if config.no_holdout {
+    let fit = check(&year, &fitted.model, config.correlation);
+    let start_fit = check(&year, &start, config.correlation);
+    // Out of sample: fitted on the year before from its prior, predicting this year.
+    let previous = if config.no_holdout {
         None
     } else {
-        match national(&config.data, config.year - 1) {
+        match national(&config.data, config.year - 1, config.previous_candidates) {
             Ok(previous) => {
                 let start = Model::prior(&previous.instance, &previous.observed, "");
-                let trained = fit_year(&previous, &start);
-                let fit = pool
-                    .install(|| evaluate(&year, &trained.model, config.check_sims, config.seed));
-                Some(Holdout {
-                    trained_on: previous.year,
-                    iterations: trained.steps.len(),
-                    fit,
-                })
+                let trained = fit_year(&previous, &start, &main_config);
+                Some((previous, trained))
             }
             Err(e) => {
                 warnings.push(format!(
@@ -149,6 +230,59 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
                 None
             }
         }
+    };
+    let holdout = previous.as_ref().map(|(previous, trained)| {
+        let fit = check(&year, &trained.model, config.correlation);
+        Holdout {
+            trained_on: previous.year,
+            iterations: trained.steps.len(),
+            naive: versus_naive(previous, &year, &fit),
+            fit,
+        }
+    });
+    // From 2024: how the fit moves with the correlation between groups' scores. At each
+    // correlation but the one fitted, a short refit from the fitted models (or none).
+    let refit = |y: &NationalYear, from: &Calibration, rho: f64| match config.correlation_iterations
+    {
+        0 => from.model.clone(),
+        n => fit_year(y, &from.model, &config.fit_config(rho, n)).model,
+    };
+    let how = match config.correlation_iterations {
+        0 => "the fitted models, evaluated".to_owned(),
+        n => format!("refit, {n} iterations from the fitted models"),
+    };
+    let correlations: Vec<CorrelationRow> = if group_da {
+        CORRELATIONS
+            .iter()
+            .map(|&rho| {
+                if rho == config.correlation {
+                    return CorrelationRow::new(
+                        rho,
+                        "the fit above",
+                        &fit,
+                        holdout.as_ref().map(|h| (&h.fit, h.naive.as_ref())),
+                    );
+                }
+                let in_sample = check(&year, &refit(&year, &fitted, rho), rho);
+                let out = previous.as_ref().map(|(previous, trained)| {
+                    let model = match previous.year >= FIRST_GROUP_YEAR {
+                        true => refit(previous, trained, rho),
+                        false => trained.model.clone(),
+                    };
+                    let fit = check(&year, &model, rho);
+                    let naive = versus_naive(previous, &year, &fit);
+                    (fit, naive)
+                });
+                CorrelationRow::new(
+                    rho,
+                    &how,
+                    &in_sample,
+                    out.as_ref().map(|(fit, naive)| (fit, naive.as_ref())),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     progress.note(&format!(
         "calibrated in {:.1} s on {} threads",
@@ -159,18 +293,24 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         year: config.year,
         sims_per_iteration: config.sims,
         seed: config.seed,
+        correlation: group_da.then_some(config.correlation),
         converged: fitted.converged,
         steps: fitted.steps,
         start: start_fit,
         fit,
         holdout,
+        correlation_iterations: config.correlation_iterations,
+        correlations,
     };
     let mut files = vec![
         ("model.json", fitted.model.to_json().into_bytes()),
         ("fit.csv", CalibrationReport::cells_csv(&report.fit)),
     ];
     if let Some(h) = &report.holdout {
-        files.push(("holdout.csv", CalibrationReport::cells_csv(&h.fit)));
+        files.push(("holdout.csv", h.cells_csv()));
+    }
+    if !report.correlations.is_empty() {
+        files.push(("correlation.csv", report.correlations_csv()));
     }
     files.push(("calibrate.json", report.json()));
     Ok(Output::report(

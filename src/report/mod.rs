@@ -13,7 +13,7 @@ pub mod svg;
 mod wishlist;
 
 pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_text};
-pub use calibrate::{CalibrationReport, Holdout};
+pub use calibrate::{CalibrationReport, CorrelationRow, Holdout};
 pub use compare::{CompareInfo, CompareReport};
 pub use html::compare_html;
 pub use replay::{PickTable, ReplayInfo, board_text, posts_left_csv, replay_csv, replay_json};

@@ -52,7 +52,7 @@ fn truth() -> Model {
 fn synthetic_year(candidates: u32) -> NationalYear {
     let placeholder = table(&[2021], |_| 1);
     let mut year = parse_national("t.csv", placeholder.as_bytes(), 2021, Some(candidates)).unwrap();
-    let fit = evaluate(&year, &truth(), 400, 7);
+    let fit = evaluate(&year, &truth(), 400, 7, 0.9);
     let medians: BTreeMap<String, u32> = fit
         .cells
         .iter()
@@ -84,8 +84,8 @@ fn calibration_recovers_a_known_model() {
     assert!(des.windows(2).all(|w| w[0] > w[1]), "{des:?}");
     let subs = values(&fitted.model, &SUBS, |m| &m.subdivisions);
     assert!(subs.windows(2).all(|w| w[0] > w[1]), "{subs:?}");
-    let before = evaluate(&year, &start, 400, 3);
-    let after = evaluate(&year, &fitted.model, 400, 3);
+    let before = evaluate(&year, &start, 400, 3, 0.9);
+    let after = evaluate(&year, &fitted.model, 400, 3, 0.9);
     assert!(after.spearman > 0.9, "{}", after.spearman);
     assert!(
         after.median_abs_log_ratio < before.median_abs_log_ratio / 2.0,
@@ -97,7 +97,7 @@ fn calibration_recovers_a_known_model() {
     let again = calibrate(&year, &start, &config, &|_| {});
     assert_eq!(again.model, fitted.model);
     // The fitted figures agree with the model the data came from, on the same seeds.
-    let truth_fit = evaluate(&year, &truth(), 400, 3);
+    let truth_fit = evaluate(&year, &truth(), 400, 3, 0.9);
     assert!(
         (after.spearman - truth_fit.spearman).abs() < 0.1,
         "{} against {}",
@@ -168,18 +168,32 @@ fn calibrate_command_is_reproducible() {
     assert_eq!(fit.lines().count(), 13);
 }
 
-/// Years ranked per group of specialties cannot be fitted with one national model; the
-/// message says why and which years can.
+/// Until 2023 posts went out by serial dictatorship over one national ranking: a year of then
+/// whose rangs are ranks within groups cannot be fitted, and the message says why.
 #[test]
-fn calibrate_refuses_group_rankings() {
-    let output = amphi(&["calibrate", "--year", "2024", "--out", "unused"]);
+fn calibrate_refuses_rangs_of_the_wrong_kind() {
+    let dir = scratch("calibrate-wrong-kind");
+    let text = table(&[2020, 2021], |i| 8 + 4 * i as u32).replace(
+        "national_ECN_rank",
+        "rank_in_specialty_group_classement_R2C",
+    );
+    std::fs::write(dir.join(amphi::io::CELLS_FILE), text).unwrap();
+    let output = amphi(&[
+        "calibrate",
+        "--year",
+        "2021",
+        "--data",
+        dir.to_str().unwrap(),
+        "--out",
+        "unused",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(
         stderr,
-        "amphi: error: cannot calibrate on 2024: its rangs limites are ranks within groups of \
-         specialties (rank_in_specialty_group_classement_R2C), not one national ranking, so one \
-         national model cannot be fitted to them; calibrate on a year from 2020 to 2023\n"
+        "amphi: error: cannot calibrate on 2021: its rangs limites are ranks within groups of \
+         specialties (rank_in_specialty_group_classement_R2C), but until 2023 posts went out by \
+         serial dictatorship over one national ranking, whose rangs limites are national ranks\n"
     );
     let output = amphi(&["calibrate", "--iterations", "0"]);
     assert_eq!(output.status.code(), Some(2));

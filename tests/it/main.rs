@@ -1,6 +1,7 @@
 //! amphi's integration tests: one binary, one module per feature.
 
 mod calibrate;
+mod calibrate_da;
 mod catalog;
 mod cli;
 mod commands;
