@@ -275,7 +275,7 @@ pub struct CalibrateArgs {
     pub correlation: f64,
     /// From 2024: iterations of the short refit at each correlation of the table (0.8, 0.9,
     /// 0.95, 0.99); 0 evaluates the fitted models at each one instead.
-    #[arg(long, value_name = "N", default_value_t = 15)]
+    #[arg(long, value_name = "N", default_value_t = 10)]
     pub correlation_iterations: u32,
     /// Folder to write model.json, fit.csv, holdout.csv, correlation.csv and calibrate.json
     /// into.

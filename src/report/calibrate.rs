@@ -218,8 +218,9 @@ impl CalibrationReport {
             let _ = writeln!(
                 s,
                 "  deferred acceptance over group rankings; rangs limites are ranks within the \
-                 cell's group;\n  correlation between two groups' scores: {rho}, an assumption \
-                 (the rangs limites cannot tell it; see below)"
+                 cell's group;\n  correlation between two groups' scores: {rho}, an assumption: \
+                 no figure is published, and the rangs limites\n  cannot tell it from \
+                 preferences that follow a candidate's strong groups (see the table below)"
             );
         }
         if let (Some(first), Some(last)) = (self.steps.first(), last) {
@@ -393,6 +394,18 @@ fn naive_text(s: &mut String, trained_on: u16, v: &Versus) {
         }
     };
     let _ = writeln!(s, "{verdict}");
+    if v.model.median_abs_error > v.naive.median_abs_error {
+        let _ = writeln!(
+            s,
+            "{}",
+            match mean {
+                true =>
+                    "its median error is larger than the naive forecast's: it misses the \
+                         typical cell by more, the worst-missed cells by less.",
+                false => "its median error is larger too.",
+            }
+        );
+    }
     let lost = !(spearman && mean);
     if lost && !v.costliest.is_empty() {
         let _ = writeln!(
