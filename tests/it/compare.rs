@@ -58,7 +58,11 @@ fn exact_law(setup: &Setup) -> Vec<f64> {
 #[test]
 fn first_choices_follow_the_model_in_every_engine() {
     let year = parse_national("t.csv", TABLE.as_bytes(), 2023, Some(6)).unwrap();
-    let setup = amphi::io::national_setup(&year.instance, &model(), &amphi::sim::Procedure::SerialDictatorship);
+    let setup = amphi::io::national_setup(
+        &year.instance,
+        &model(),
+        &amphi::sim::Procedure::SerialDictatorship,
+    );
     let law = exact_law(&setup);
     let sims = 20_000u64;
     for (engine, positions) in [
@@ -100,7 +104,11 @@ fn first_choices_follow_the_model_in_every_engine() {
 #[test]
 fn first_choices_are_off_by_default() {
     let year = parse_national("t.csv", TABLE.as_bytes(), 2023, Some(6)).unwrap();
-    let setup = amphi::io::national_setup(&year.instance, &model(), &amphi::sim::Procedure::SerialDictatorship);
+    let setup = amphi::io::national_setup(
+        &year.instance,
+        &model(),
+        &amphi::sim::Procedure::SerialDictatorship,
+    );
     let runner = Runner::new(&setup, Engine::Lazy, false);
     let mut simulator = runner.simulator();
     for k in 0..100 {
@@ -128,8 +136,16 @@ fn a_comparison_by_hand() {
     };
     let year = |seats| parse_national("t.csv", table(seats).as_bytes(), 2023, Some(3)).unwrap();
     let model = Model::uniform();
-    let base = amphi::io::national_setup(&year(2).instance, &model, &amphi::sim::Procedure::SerialDictatorship);
-    let scenario = amphi::io::national_setup(&year(1).instance, &model, &amphi::sim::Procedure::SerialDictatorship);
+    let base = amphi::io::national_setup(
+        &year(2).instance,
+        &model,
+        &amphi::sim::Procedure::SerialDictatorship,
+    );
+    let scenario = amphi::io::national_setup(
+        &year(1).instance,
+        &model,
+        &amphi::sim::Procedure::SerialDictatorship,
+    );
     amphi::compare::check_arms(&base, &scenario).unwrap();
     let config = CompareConfig {
         sims: 50,
@@ -170,7 +186,11 @@ fn a_comparison_by_hand() {
 fn an_arm_against_itself_changes_nothing() {
     use amphi::compare::{CompareConfig, compare};
     let year = parse_national("t.csv", TABLE.as_bytes(), 2023, Some(6)).unwrap();
-    let setup = amphi::io::national_setup(&year.instance, &model(), &amphi::sim::Procedure::SerialDictatorship);
+    let setup = amphi::io::national_setup(
+        &year.instance,
+        &model(),
+        &amphi::sim::Procedure::SerialDictatorship,
+    );
     let config = CompareConfig {
         sims: 200,
         ..CompareConfig::default()
