@@ -122,8 +122,12 @@ fn blocking_pair(
     None
 }
 
+/// A random case: seats per post, the number of groups, each group's ranks (a permutation of
+/// the candidates) and each candidate's list (post indices).
+type Case = (Vec<u32>, usize, Vec<Vec<u32>>, Vec<Vec<u32>>);
+
 /// Random instances: seats, group ranks (a permutation per group) and lists.
-fn arb_case() -> impl Strategy<Value = (Vec<u32>, usize, Vec<Vec<u32>>, Vec<Vec<u32>>)> {
+fn arb_case() -> impl Strategy<Value = Case> {
     (2usize..8, 1usize..4, 2usize..14).prop_flat_map(|(posts, groups, n)| {
         (
             prop::collection::vec(1u32..3, posts),
@@ -196,8 +200,7 @@ proptest! {
     ) {
         let instance = case_instance(&seats, groups, &by_group);
         let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
-        // Every candidate needs a list to keep it (an empty one is drawn): give the empty ones
-        // a post they are sure to be refused... none is sure; so keep only non-empty lists.
+        // An empty list means "drawn from the model": only cases where everyone has a list.
         prop_assume!(raw.iter().all(|l| !l.is_empty()));
         let lists = lists_of(&raw);
         let outcome = Rule::DeferredAcceptance.allocate(&instance, &order, &lists, &AllocConfig::default());
