@@ -18,11 +18,11 @@ const GROUPS: &str = "des_code,group,group_label\n\
                       DDD,g2,Group two\n";
 const BASIS: &str = "rank_in_specialty_group_classement_R2C";
 /// Candidates of 2024 and 2025: fewer than seats in 2024, more in 2025, as in the real years.
-const COUNTS: [(u16, u32); 2] = [(2024, 46), (2025, 64)];
+const COUNTS: [(u16, u32); 2] = [(2024, 92), (2025, 128)];
 
-/// Seats of cell `i` (DES-major) in `year`: 2 to 7, one more in 2025.
+/// Seats of cell `i` (DES-major) in `year`: 4 to 14, two more in 2025.
 fn seats(year: u16, i: usize) -> usize {
-    2 + (i * 5) % 6 + usize::from(year == 2025)
+    2 * (2 + (i * 5) % 6) + 2 * usize::from(year == 2025)
 }
 
 fn cells() -> impl Iterator<Item = (usize, &'static str, &'static str)> {
@@ -174,10 +174,10 @@ fn calibration_recovers_known_values_under_group_da() {
         fitted.model
     );
 
-    // The naive forecast: each cell's 2024 rang limite times 64 / 46, on the cells with a rang
+    // The naive forecast: each cell's 2024 rang limite times 128 / 92, on the cells with a rang
     // both years.
     let versus = versus_naive(&y2024, &y2025, &out).unwrap();
-    assert_eq!((versus.previous, versus.ratio), (2024, 64.0 / 46.0));
+    assert_eq!((versus.previous, versus.ratio), (2024, 128.0 / 92.0));
     let rang_2024: BTreeMap<&str, u32> = y2024
         .instance
         .posts
@@ -196,7 +196,7 @@ fn calibration_recovers_known_values_under_group_da() {
         assert_eq!(v.observed, c.observed);
         assert_eq!(
             v.naive,
-            f64::from(rang_2024[c.cell.as_str()]) * (64.0 / 46.0)
+            f64::from(rang_2024[c.cell.as_str()]) * (128.0 / 92.0)
         );
     }
     let observed: Vec<f64> = both.iter().map(|c| f64::from(c.observed)).collect();
@@ -233,9 +233,9 @@ fn calibrate_cli(dir: &Path, extra: &[&str]) -> std::process::Output {
         "--data",
         dir.to_str().unwrap(),
         "--candidates-count",
-        "64",
+        "128",
         "--previous-candidates-count",
-        "46",
+        "92",
     ];
     args.extend(extra);
     amphi(&args)
@@ -272,7 +272,7 @@ fn calibrate_2025_command() {
             "correlation between two groups' scores: 0.9, an assumption",
             "out of sample (2024 -> 2025)",
             "empty cells obs/sim",
-            "beside the naive forecast (2024 rang limite x 64 / 46 candidates)",
+            "beside the naive forecast (2024 rang limite x 128 / 92 candidates)",
             "model fitted on 2024",
             "naive forecast",
             "at the others: refit, 2 iterations from the fitted models",
@@ -359,8 +359,8 @@ fn calibrate_errors_name_the_flag_file_and_line() {
     );
     // A rang limite that is not a rank: file, line, column.
     let bad = table(|_, i| Some(5 + i as u32)).replace(
-        "2025,AAA,AAA label,North,3,0,5,",
-        "2025,AAA,AAA label,North,3,0,seven,",
+        "2025,AAA,AAA label,North,6,0,5,",
+        "2025,AAA,AAA label,North,6,0,seven,",
     );
     let dir = data_dir("calibrate-da-bad-rang", &bad);
     let output = calibrate_cli(&dir, &["--out", out]);
