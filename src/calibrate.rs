@@ -40,9 +40,9 @@
 //! candidates want it, so the log ratio still says which way its value must move.
 //!
 //! Step 4 changes. Nobody "leaves before the last seat" under deferred acceptance: the
-//! complementary phase places the last-ranked candidates, so the highest rang limite is the
-//! candidate count (7,817 in every 2024 group that filled to the end) whoever left, and in
-//! 2024 there were more posts (7,974) than candidates (7,817). What the leavers do leave is
+//! complementary phase places the last-ranked candidates, so the highest rang limite says
+//! nothing of who left (it is the candidate count, 7,817, in 2024), and in 2024 there were more
+//! posts (7,974) than candidates (7,817). What the leavers do leave is
 //! empty cells: ordinary cells with seats that nobody took, published without a rang limite
 //! (38 cells in 2024, 14 in 2025). So the outside option moves by
 //! `damping * b * ln((K + 1) / (K_sim + 1))`, `K` the observed empty cells and `K_sim` the mean
@@ -50,10 +50,11 @@
 //! outside option goes down.
 //!
 //! The dependence between the 13 group scores, `ρ` ([`crate::sim::GroupDa::correlation`]), is
-//! not fitted: a rang limite is a rank within one group, and no published figure ties two
-//! groups' ranks of the same candidate. It is a setting ([`CalibrateConfig::correlation`],
-//! [`crate::sim::GroupDa::DEFAULT_CORRELATION`] by default), and `amphi calibrate` prints how
-//! the fit moves when it changes.
+//! not fitted: a rang limite is a rank within one group, no published figure ties two groups'
+//! ranks of the same candidate, and what the rangs limites say about `ρ` goes through the
+//! model's assumption that preferences are drawn apart from a candidate's group ranks. It is a
+//! setting ([`CalibrateConfig::correlation`], [`crate::sim::GroupDa::DEFAULT_CORRELATION`] by
+//! default), and `amphi calibrate` prints how the fit moves when it changes.
 
 use crate::io::NationalYear;
 use crate::model::{Instance, PostId};
