@@ -269,8 +269,8 @@ pub struct CalibrateArgs {
     /// Candidates of the year before, for the out-of-sample check. Default: its count.
     #[arg(long, value_name = "N")]
     pub previous_candidates_count: Option<u32>,
-    /// From 2024: the correlation between two groups' scores (0 to 1), an assumption the
-    /// rangs limites cannot tell.
+    /// From 2024: the correlation between two groups' scores (0 to 1), an assumption: no
+    /// figure is published.
     #[arg(long, value_name = "RHO", default_value_t = crate::sim::GroupDa::DEFAULT_CORRELATION)]
     pub correlation: f64,
     /// From 2024: iterations of the short refit at each correlation of the table (0.8, 0.9,

@@ -219,8 +219,8 @@ impl CalibrationReport {
                 s,
                 "  deferred acceptance over group rankings; rangs limites are ranks within the \
                  cell's group;\n  correlation between two groups' scores: {rho}, an assumption: \
-                 no figure is published, and the rangs limites\n  cannot tell it from \
-                 preferences that follow a candidate's strong groups (see the table below)"
+                 no figure is published, and what the rangs\n  limites say of it rests on the \
+                 model's preferences (see the table below)"
             );
         }
         if let (Some(first), Some(last)) = (self.steps.first(), last) {

@@ -393,3 +393,30 @@ fn calibrate_errors_name_the_flag_file_and_line() {
          data/internat_postes_rangs_des_subdivision.csv\n"
     );
 }
+
+/// `data/model-2025.json`, the default model from 2024, is the fit on 2025 and covers every DES
+/// and subdivision of the national tables from 2024 (that `amphi calibrate --year 2025`
+/// reproduces it byte for byte is checked by `.ci/run`, in release mode).
+#[test]
+fn shipped_2025_model_covers_the_tables_from_2024() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let path = amphi::io::default_model(&data, 2024);
+    assert_eq!(path, amphi::io::default_model(&data, 2026));
+    let shipped = amphi::io::read_model(&path).unwrap();
+    assert!(
+        shipped
+            .description
+            .starts_with("Fitted by `amphi calibrate --year 2025`"),
+        "{}",
+        shipped.description
+    );
+    assert_eq!(shipped.des.len(), 44);
+    assert_eq!(shipped.subdivisions.len(), 28);
+    for year in 2024..=2026 {
+        let national = amphi::io::read_national(&data, year, None).unwrap();
+        assert!(
+            shipped.coverage_warnings(&national.instance).is_empty(),
+            "{year}"
+        );
+    }
+}
