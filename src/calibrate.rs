@@ -176,7 +176,8 @@ pub struct Fit {
     pub mean_abs_error: f64,
     /// Median over cells of |ln(simulated / observed)|.
     pub median_abs_log_ratio: f64,
-    /// Observed leavers before the last seat went (highest rang limite minus seats).
+    /// Observed leavers before the last seat went (highest rang limite minus seats). Serial
+    /// dictatorship only: under deferred acceptance, see `empty_observed`.
     pub leavers_observed: f64,
     /// The same, simulated (mean over simulations).
     pub leavers_simulated: f64,

@@ -217,7 +217,11 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let previous = if config.no_holdout {
         None
     } else {
-        match national(&config.data, config.year - 1, config.previous_candidates) {
+        match national(
+            &config.data,
+            config.year.saturating_sub(1),
+            config.previous_candidates,
+        ) {
             Ok(previous) => {
                 let start = Model::prior(&previous.instance, &previous.observed, "");
                 let trained = fit_year(&previous, &start, &main_config);
@@ -249,11 +253,17 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     };
     let how = match config.correlation_iterations {
         0 => "the fitted models, evaluated".to_owned(),
+        1 => "refit, 1 iteration from the fitted models".to_owned(),
         n => format!("refit, {n} iterations from the fitted models"),
     };
+    // The table's correlations, with the one fitted when it is none of them.
+    let mut rhos = CORRELATIONS.to_vec();
+    if !rhos.contains(&config.correlation) {
+        rhos.push(config.correlation);
+        rhos.sort_by(f64::total_cmp);
+    }
     let correlations: Vec<CorrelationRow> = if group_da {
-        CORRELATIONS
-            .iter()
+        rhos.iter()
             .map(|&rho| {
                 if rho == config.correlation {
                     return CorrelationRow::new(

@@ -420,3 +420,45 @@ fn shipped_2025_model_covers_the_tables_from_2024() {
         );
     }
 }
+
+/// A correlation outside the table's four joins it, as the fit above; with
+/// `--correlation-iterations 0` the others evaluate the fitted model, and the output says so.
+#[test]
+fn calibrate_at_another_correlation() {
+    let dir = data_dir("calibrate-da-rho", &synthetic_table());
+    let out = dir.join("out");
+    let output = calibrate_cli(
+        &dir,
+        &[
+            "--correlation",
+            "0.85",
+            "--correlation-iterations",
+            "0",
+            "--no-holdout",
+            "--sims",
+            "20",
+            "--iterations",
+            "5",
+            "--check-sims",
+            "20",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("(at 0.85: the fit above;\nat the others: the fitted models, evaluated;"),
+        "{stdout}"
+    );
+    let rhos: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("ρ"))
+        .skip(1)
+        .take(5)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(rhos, ["0.8", "0.85", "0.9", "0.95", "0.99"], "{stdout}");
+    let model = std::fs::read_to_string(out.join("model.json")).unwrap();
+    assert!(model.contains("correlation 0.85 between two groups' scores"));
+}
