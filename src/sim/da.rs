@@ -519,34 +519,88 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
                 .collect(),
         );
     }
+    // Per class and type, tables over those posts (and leaving), and per subdivision over its
+    // own, as in the main phase; the posts a candidate drew in the main phase are all full, so
+    // only those drawn in this phase are drawn again (rejection).
+    let types = plan.types;
+    let subs = plan.subs;
+    let mut global: Vec<Alias> = Vec::with_capacity(lazy.classes.len() * types);
+    let mut homes: Vec<(Alias, f64)> = Vec::with_capacity(lazy.classes.len() * types * subs);
+    for (cl, class) in lazy.classes.iter().enumerate() {
+        let outside = class.posts.len() as u32;
+        for kind in 0..types {
+            let w = &class.weights[kind];
+            let weight = |l: u32| {
+                if l == outside {
+                    lazy.outside
+                } else {
+                    w[l as usize]
+                }
+            };
+            let items: Vec<u32> = open[cl].iter().copied().chain([outside]).collect();
+            global.push(Alias::new(&items, weight));
+            let all: f64 = items.iter().map(|&l| weight(l)).sum();
+            for h in 0..subs as u32 {
+                let local: Vec<u32> = open[cl]
+                    .iter()
+                    .copied()
+                    .filter(|&l| class.sub_of[l as usize] == h)
+                    .collect();
+                let home_weight =
+                    lazy.home_extra * local.iter().map(|&l| w[l as usize]).sum::<f64>();
+                let p = if home_weight > 0.0 {
+                    home_weight / (all + home_weight)
+                } else {
+                    0.0
+                };
+                homes.push((Alias::new(&local, |l| w[l as usize]), p));
+            }
+        }
+    }
     while let Some(i) = ws.free.pop() {
         let i = i as usize;
         let cl = ws.cands[i].class as usize;
         let class = &lazy.classes[cl];
         let (kind, home) = (ws.cands[i].kind as usize, ws.cands[i].home);
+        let outside = class.posts.len() as u32;
+        let mut tries = 0;
         loop {
-            // The posts with seats left that the candidate has not drawn, by weight.
-            let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
-            ws.open.clear();
-            ws.weights.clear();
-            let mut total = 0.0;
-            for &l in &open[cl] {
-                if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
-                    total += effective(lazy, class, kind, home, l);
-                    ws.open.push(l);
-                    ws.weights.push(total);
+            // A few tries by rejection, then the posts left, by weight, one by one.
+            let table = &global[cl * types + kind];
+            let drawn = |bits: &[u64], l: u32| bits[l as usize / 64] >> (l % 64) & 1 == 1;
+            let mut pick = None;
+            while tries < COMPLEMENTARY_TRIES {
+                tries += 1;
+                let l = match home {
+                    NONE => table.draw(rng),
+                    h => {
+                        let (local, p) = &homes[(cl * types + kind) * subs + h as usize];
+                        if *p > 0.0 && unit(rng) <= *p {
+                            local.draw(rng)
+                        } else {
+                            table.draw(rng)
+                        }
+                    }
+                };
+                if l == outside || !drawn(&ws.bits[i * plan.words..(i + 1) * plan.words], l) {
+                    pick = Some(l);
+                    break;
                 }
             }
-            let u = unit(rng) * (lazy.outside + total);
-            if ws.open.is_empty() || u <= lazy.outside {
-                ws.cands[i].state = DONE;
-                break;
-            }
-            let at = ws
-                .weights
-                .partition_point(|&c| c <= u - lazy.outside)
-                .min(ws.open.len() - 1);
-            let local = ws.open[at];
+            let local = match pick {
+                Some(l) if l == outside => {
+                    ws.cands[i].state = DONE;
+                    break;
+                }
+                Some(l) => l,
+                None => match complementary_scan(plan, ws, &open[cl], i, rng) {
+                    Some(l) => l,
+                    None => {
+                        ws.cands[i].state = DONE;
+                        break;
+                    }
+                },
+            };
             ws.bits[i * plan.words + local as usize / 64] |= 1 << (local % 64);
             let post = class.posts[local as usize].index();
             let k = key(plan, ws, post, i);
@@ -569,4 +623,42 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
             break;
         }
     }
+}
+
+/// Draws in the complementary phase by rejection before the candidate's posts left are
+/// weighed one by one ([`complementary_scan`]).
+const COMPLEMENTARY_TRIES: u32 = 16;
+
+/// The next wish of the candidate called at `i` among `open` (class-local posts with seats
+/// left) that they have not drawn, by weight, or `None` when they would rather leave.
+fn complementary_scan(
+    plan: &DaPlan,
+    ws: &mut Workspace,
+    open: &[u32],
+    i: usize,
+    rng: &mut impl Rng,
+) -> Option<u32> {
+    let lazy = &plan.lazy;
+    let class = &lazy.classes[ws.cands[i].class as usize];
+    let (kind, home) = (ws.cands[i].kind as usize, ws.cands[i].home);
+    let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
+    ws.open.clear();
+    ws.weights.clear();
+    let mut total = 0.0;
+    for &l in open {
+        if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
+            total += effective(lazy, class, kind, home, l);
+            ws.open.push(l);
+            ws.weights.push(total);
+        }
+    }
+    let u = unit(rng) * (lazy.outside + total);
+    if ws.open.is_empty() || u <= lazy.outside {
+        return None;
+    }
+    let at = ws
+        .weights
+        .partition_point(|&c| c <= u - lazy.outside)
+        .min(ws.open.len() - 1);
+    Some(ws.open[at])
 }
