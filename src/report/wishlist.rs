@@ -1197,8 +1197,8 @@ impl WishlistReport {
         );
         let _ = writeln!(
             s,
-            "deferred acceptance: your whole list is proposed, and you get the first wish whose \
-             rang limite at the end your rank in its group is within (or that keeps a seat); a \
+            "deferred acceptance: your whole list is proposed, and you get the first wish where \
+             your rank in its group is within its final rang limite (or that keeps a seat); a \
              wish you do not get costs the later ones nothing"
         );
         let _ = writeln!(
