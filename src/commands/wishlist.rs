@@ -901,10 +901,11 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
                     group_ranks: group_rows,
                 }),
             );
-            let named: Vec<(String, String, u32)> = groups
+            let named: Vec<(String, String, u32, bool)> = groups
                 .iter()
                 .zip(ranks)
-                .map(|(g, &r)| (g.key.clone(), g.label.clone(), r))
+                .zip(&mine)
+                .map(|((g, &r), m)| (g.key.clone(), g.label.clone(), r, m.is_some()))
                 .collect();
             report.add_da_odds(&DaOddsInput {
                 instance: inst,

@@ -153,8 +153,8 @@ pub struct LeftRow {
     pub value: f64,
 }
 
-/// A post open to me, and whether my rank in its group is within its rang limite (deferred
-/// acceptance, from 2024).
+/// A post open to me in a group where I gave a rank, and whether my rank there is within its
+/// rang limite (deferred acceptance, from 2024).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReachRow {
     /// The post's id.
@@ -1041,8 +1041,9 @@ pub struct DaOddsInput<'a> {
     pub open_to_me: &'a [PostId],
     /// Each post's value under the model, to rank safety suggestions.
     pub values: &'a [f64],
-    /// Per group (the instance's order): its key and label, and my rank there.
-    pub groups: &'a [(String, String, u32)],
+    /// Per group (the instance's order): its key and label, my rank there, and whether I
+    /// gave that rank (a filler rank, given for no group I wish in, is not mine to read).
+    pub groups: &'a [(String, String, u32, bool)],
     /// The counts.
     pub odds: &'a DaOdds,
 }
@@ -1067,7 +1068,7 @@ impl WishlistReport {
         let group_of = |p: PostId| -> WishGroup {
             match instance.post(p).group {
                 Some(g) => {
-                    let (key, label, rank) = &groups[g.index()];
+                    let (key, label, rank, _) = &groups[g.index()];
                     WishGroup {
                         key: key.clone(),
                         label: label.clone(),
@@ -1105,8 +1106,11 @@ impl WishlistReport {
         }
         self.none = Some(share(odds.none, n));
         self.forced = None;
+        // Only the groups where I gave a rank: elsewhere the rank is a stand-in.
+        let known = |p: PostId| instance.post(p).group.is_some_and(|g| groups[g.index()].3);
         self.reach = open_to_me
             .iter()
+            .filter(|&&p| known(p))
             .map(|&p| {
                 let post = instance.post(p);
                 ReachRow {
@@ -1250,7 +1254,7 @@ impl WishlistReport {
                 s,
                 "within your reach: the most sought posts (under the model) where your rank in \
                  their group is within the rang limite in at least half of the simulations ({} \
-                 of the {} open to you; all in reach.csv)",
+                 of the {} open to you in the groups you gave a rank for; all in reach.csv)",
                 reach.len(),
                 self.reach.len()
             );
