@@ -701,7 +701,7 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
         }
     }
     if let Some(r) = config.ranks.plain {
-        too_far("--rank:".to_owned(), r)?;
+        too_far(format!("--rank {r}:"), r)?;
         for m in mine.iter_mut().filter(|m| m.is_none()) {
             *m = Some((r, Origin::Plain));
         }

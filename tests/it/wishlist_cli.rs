@@ -446,6 +446,11 @@ fn group_ranks_and_deferred_acceptance() {
     let reach = std::fs::read_to_string(out.join("reach.csv")).unwrap();
     assert!(reach.starts_with("post,label,group,your_rank,seats,within_reach,"));
     assert!(!out.join("left.csv").exists());
+    // Within reach only where a rank was given: elsewhere it is a stand-in.
+    for line in reach.lines().skip(1) {
+        let group = line.rsplit(',').nth(7).unwrap();
+        assert!(group == "chir1" || group == "mg", "{line}");
+    }
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("wishlist.json")).unwrap()).unwrap();
     assert_eq!(json["wishes"][0]["group"]["key"], "chir1");
@@ -581,6 +586,11 @@ fn rank_errors() {
             wish(&["--rank", "chir1=20000"], o),
             "--rank chir1=20000: is a rank past the 10400 candidates simulated (ranks run from 1 \
              to 10400; --candidates-count sets how many candidates there are)",
+        ),
+        (
+            wish(&["--rank", "20000"], o),
+            "--rank 20000: is a rank past the 10400 candidates simulated (ranks run from 1 to \
+             10400; --candidates-count sets how many candidates there are)",
         ),
         (
             wish(&["--rank", "mg=900"], o),

@@ -325,3 +325,46 @@ proptest! {
         prop_assert!(b >= a - 4.5 * se - 1e-9, "P(first wish) {} at the better rank, {} at the worse", b, a);
     }
 }
+
+/// The stand-in rank is the median of the ranks given (the lower middle one); groups are
+/// found by number, key or label, without regard to case.
+#[test]
+fn filler_rank_and_find_group() {
+    for (given, expected) in [
+        (vec![], None),
+        (vec![None, None], None),
+        (vec![Some(1200), None, Some(900)], Some(900)),
+        (vec![Some(5), Some(1), Some(9)], Some(5)),
+        (vec![None, Some(7)], Some(7)),
+    ] {
+        assert_eq!(wishlist::filler_rank(&given), expected, "{given:?}");
+    }
+    let groups: Vec<wishlist::GroupName> = [("chir1", "Chirurgie 1"), ("mg", "Médecine générale")]
+        .map(|(k, l)| wishlist::GroupName {
+            key: k.to_owned(),
+            label: l.to_owned(),
+        })
+        .to_vec();
+    for (text, expected) in [
+        ("chir1", Ok(0)),
+        ("MG", Ok(1)),
+        (" 2 ", Ok(1)),
+        ("médecine GÉNÉRALE", Ok(1)),
+        (
+            "0",
+            Err("\"0\" is not a group's number (groups are numbered 1 to 2)"),
+        ),
+        (
+            "chir",
+            Err(
+                "\"chir\" is not a group of specialties (did you mean \"chir1\"?) (groups: 1 chir1, 2 mg)",
+            ),
+        ),
+    ] {
+        assert_eq!(
+            wishlist::find_group(&groups, text),
+            expected.map_err(str::to_owned),
+            "{text}"
+        );
+    }
+}
