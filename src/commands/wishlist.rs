@@ -474,7 +474,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
                 phase: config.phase.clone(),
                 des: config.des.clone(),
                 cesp: you.cesp,
-                call: placed.call + 1,
+                call: Some(placed.call + 1),
                 candidates: inst.candidates.len(),
                 // Say who was replaced, with their phase, DES and CESP status when they were
                 // not like me.
@@ -895,7 +895,7 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
                     phase: None,
                     des: None,
                     cesp: config.cesp,
-                    call: placed.call + 1,
+                    call: None,
                     candidates: inst.candidates.len(),
                     replaced: placed.replaced.clone(),
                     group_ranks: group_rows,

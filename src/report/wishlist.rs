@@ -37,8 +37,10 @@ pub struct YouRow {
     pub des: Option<String>,
     /// CESP signatory.
     pub cesp: bool,
-    /// My place in the order of choice, from 1.
-    pub call: usize,
+    /// My place in the order of choice, from 1; `None` under deferred acceptance (from 2024),
+    /// which has no order of choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<usize>,
     /// Candidates in the order of choice, me included.
     pub candidates: usize,
     /// The candidate whose place I took, if any.
@@ -521,7 +523,9 @@ impl WishlistReport {
             if you.cesp {
                 who.push_str(", CESP");
             }
-            let _ = write!(who, "; called {} of {}", ordinal(you.call), you.candidates);
+            if let Some(call) = you.call {
+                let _ = write!(who, "; called {} of {}", ordinal(call), you.candidates);
+            }
             match &you.replaced {
                 Some(name) => {
                     let _ = write!(who, " (in place of candidate {name})");
