@@ -368,16 +368,31 @@ fn key(plan: &DaPlan, ws: &Workspace, post: usize, i: usize) -> u64 {
 /// Deferred acceptance until nobody free can propose.
 fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
     let lazy = &plan.lazy;
-    while let Some(i) = ws.free.pop() {
+    let groups = plan.ranking.groups();
+    let Workspace {
+        ranks,
+        heap,
+        slots,
+        cands,
+        bits,
+        trees,
+        trees_used,
+        free,
+        ..
+    } = ws;
+    while let Some(i) = free.pop() {
         let i = i as usize;
+        let mut me = cands[i];
+        let my_bits = &mut bits[i * plan.words..(i + 1) * plan.words];
+        let my_ranks = &ranks[lazy.calls[i].candidate.index() * groups..][..groups];
         loop {
-            if ws.cands[i].count >= ws.cands[i].cap || ws.cands[i].state == DONE {
+            if me.count >= me.cap || me.state == DONE {
                 break;
             }
-            let post = if ws.cands[i].class == NONE {
+            let post = if me.class == NONE {
                 let list = setup.explicit.of(lazy.calls[i].candidate);
                 let c = lazy.calls[i].candidate;
-                let mut at = ws.cands[i].count as usize;
+                let mut at = me.count as usize;
                 while at < list.len()
                     && !(setup.instance.post(list[at]).seats > 0
                         && setup.instance.is_open_to(list[at], c))
@@ -385,47 +400,55 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
                     at += 1;
                 }
                 if at >= list.len() {
-                    ws.cands[i].state = DONE;
+                    me.state = DONE;
                     break;
                 }
-                ws.cands[i].count = at as u32 + 1;
+                me.count = at as u32 + 1;
                 list[at].index()
             } else {
-                match next_wish(plan, ws, i, rng) {
+                match next_wish(plan, &mut me, my_bits, trees, trees_used, rng) {
                     Next::Leave => {
-                        ws.cands[i].state = DONE;
+                        me.state = DONE;
                         break;
                     }
                     Next::Post(local) => {
-                        let post = lazy.classes[ws.cands[i].class as usize].posts[local as usize];
-                        ws.cands[i].count += 1;
-                        if ws.cands[i].count == 1 {
-                            ws.cands[i].first = post.0;
+                        let post = lazy.classes[me.class as usize].posts[local as usize];
+                        me.count += 1;
+                        if me.count == 1 {
+                            me.first = post.0;
                         }
                         post.index()
                     }
                 }
             };
-            let k = key(plan, ws, post, i);
-            let slot = &mut ws.slots[post];
-            let heap = &mut ws.heap[slot.start as usize..(slot.start + slot.seats) as usize];
+            let g = plan.post_group[post];
+            let rank = if g == NONE {
+                UNRANKED
+            } else {
+                my_ranks[g as usize]
+            };
+            let k = (u64::from(rank) << 32) | (i as u64 + 1);
+            let slot = &mut slots[post];
+            if slot.held == slot.seats && k >= slot.top {
+                continue;
+            }
+            let heap = &mut heap[slot.start as usize..(slot.start + slot.seats) as usize];
             if slot.held < slot.seats {
                 push(&mut heap[..=slot.held as usize], k);
                 slot.held += 1;
                 slot.top = heap[0];
-            } else if k < slot.top {
+            } else {
                 let out = (heap[0] as u32 - 1) as usize;
                 replace_top(heap, k);
                 slot.top = heap[0];
-                ws.cands[out].hold = NONE;
-                ws.free.push(out as u32);
-            } else {
-                continue;
+                cands[out].hold = NONE;
+                free.push(out as u32);
             }
-            ws.cands[i].hold = post as u32;
-            ws.cands[i].position = ws.cands[i].count;
+            me.hold = post as u32;
+            me.position = me.count;
             break;
         }
+        cands[i] = me;
     }
 }
 
@@ -440,17 +463,23 @@ fn effective(lazy: &LazyPlan, class: &Class, kind: usize, home: u32, l: u32) -> 
     }
 }
 
-/// The next wish of the candidate called at `i` (drawn, class `cl`): a post they have not
+/// The next wish of a drawn candidate `me` whose drawn posts are `bits`: a post they have not
 /// drawn yet, or leaving.
 #[inline]
-fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) -> Next {
+fn next_wish(
+    plan: &DaPlan,
+    me: &mut Cand,
+    bits: &mut [u64],
+    trees: &mut Vec<Fenwick>,
+    trees_used: &mut usize,
+    rng: &mut impl Rng,
+) -> Next {
     let lazy = &plan.lazy;
-    let cl = ws.cands[i].class;
+    let cl = me.class;
     let class = &lazy.classes[cl as usize];
-    let (kind, home) = (ws.cands[i].kind, ws.cands[i].home);
-    let bits = &mut ws.bits[i * plan.words..(i + 1) * plan.words];
+    let (kind, home) = (me.kind, me.home);
     let outside = class.posts.len() as u32;
-    if ws.cands[i].tree == NONE {
+    if me.tree == NONE {
         let global = plan.global(cl, kind);
         let (local, p_home) = if home == NONE {
             (None, 0.0)
@@ -459,7 +488,7 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
             (Some(table), *p)
         };
         // Rejection while it costs less than two tries a draw on average.
-        while ws.cands[i].misses <= MISSES_FREE + ws.cands[i].count {
+        while me.misses <= MISSES_FREE + me.count {
             let local = match local {
                 Some(table) if p_home > 0.0 && unit(rng) <= p_home => table.draw(rng),
                 _ => global.draw(rng),
@@ -472,13 +501,13 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
                 bits[word] |= bit;
                 return Next::Post(local);
             }
-            ws.cands[i].misses += 1;
+            me.misses += 1;
         }
         // The posts drawn hold much of the weight: a tree of the weights left.
-        if ws.trees_used == ws.trees.len() {
-            ws.trees.push(Fenwick::new(class.posts.len()));
+        if *trees_used == trees.len() {
+            trees.push(Fenwick::new(class.posts.len()));
         }
-        let tree = &mut ws.trees[ws.trees_used];
+        let tree = &mut trees[*trees_used];
         if tree.len() != class.posts.len() {
             *tree = Fenwick::new(class.posts.len());
         } else {
@@ -489,10 +518,10 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
                 tree.add(l as usize, effective(lazy, class, kind as usize, home, l));
             }
         }
-        ws.cands[i].tree = ws.trees_used as u32;
-        ws.trees_used += 1;
+        me.tree = *trees_used as u32;
+        *trees_used += 1;
     }
-    let tree = &mut ws.trees[ws.cands[i].tree as usize];
+    let tree = &mut trees[me.tree as usize];
     let left = tree.total().max(0.0);
     let u = unit(rng) * (lazy.outside + left);
     if u <= lazy.outside || left <= 0.0 {
@@ -519,34 +548,88 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
                 .collect(),
         );
     }
+    // Per class and type, tables over those posts (and leaving), and per subdivision over its
+    // own, as in the main phase; the posts a candidate drew in the main phase are all full, so
+    // only those drawn in this phase are drawn again (rejection).
+    let types = plan.types;
+    let subs = plan.subs;
+    let mut global: Vec<Alias> = Vec::with_capacity(lazy.classes.len() * types);
+    let mut homes: Vec<(Alias, f64)> = Vec::with_capacity(lazy.classes.len() * types * subs);
+    for (cl, class) in lazy.classes.iter().enumerate() {
+        let outside = class.posts.len() as u32;
+        for kind in 0..types {
+            let w = &class.weights[kind];
+            let weight = |l: u32| {
+                if l == outside {
+                    lazy.outside
+                } else {
+                    w[l as usize]
+                }
+            };
+            let items: Vec<u32> = open[cl].iter().copied().chain([outside]).collect();
+            global.push(Alias::new(&items, weight));
+            let all: f64 = items.iter().map(|&l| weight(l)).sum();
+            for h in 0..subs as u32 {
+                let local: Vec<u32> = open[cl]
+                    .iter()
+                    .copied()
+                    .filter(|&l| class.sub_of[l as usize] == h)
+                    .collect();
+                let home_weight =
+                    lazy.home_extra * local.iter().map(|&l| w[l as usize]).sum::<f64>();
+                let p = if home_weight > 0.0 {
+                    home_weight / (all + home_weight)
+                } else {
+                    0.0
+                };
+                homes.push((Alias::new(&local, |l| w[l as usize]), p));
+            }
+        }
+    }
     while let Some(i) = ws.free.pop() {
         let i = i as usize;
         let cl = ws.cands[i].class as usize;
         let class = &lazy.classes[cl];
         let (kind, home) = (ws.cands[i].kind as usize, ws.cands[i].home);
+        let outside = class.posts.len() as u32;
+        let mut tries = 0;
         loop {
-            // The posts with seats left that the candidate has not drawn, by weight.
-            let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
-            ws.open.clear();
-            ws.weights.clear();
-            let mut total = 0.0;
-            for &l in &open[cl] {
-                if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
-                    total += effective(lazy, class, kind, home, l);
-                    ws.open.push(l);
-                    ws.weights.push(total);
+            // A few tries by rejection, then the posts left, by weight, one by one.
+            let table = &global[cl * types + kind];
+            let drawn = |bits: &[u64], l: u32| bits[l as usize / 64] >> (l % 64) & 1 == 1;
+            let mut pick = None;
+            while tries < COMPLEMENTARY_TRIES {
+                tries += 1;
+                let l = match home {
+                    NONE => table.draw(rng),
+                    h => {
+                        let (local, p) = &homes[(cl * types + kind) * subs + h as usize];
+                        if *p > 0.0 && unit(rng) <= *p {
+                            local.draw(rng)
+                        } else {
+                            table.draw(rng)
+                        }
+                    }
+                };
+                if l == outside || !drawn(&ws.bits[i * plan.words..(i + 1) * plan.words], l) {
+                    pick = Some(l);
+                    break;
                 }
             }
-            let u = unit(rng) * (lazy.outside + total);
-            if ws.open.is_empty() || u <= lazy.outside {
-                ws.cands[i].state = DONE;
-                break;
-            }
-            let at = ws
-                .weights
-                .partition_point(|&c| c <= u - lazy.outside)
-                .min(ws.open.len() - 1);
-            let local = ws.open[at];
+            let local = match pick {
+                Some(l) if l == outside => {
+                    ws.cands[i].state = DONE;
+                    break;
+                }
+                Some(l) => l,
+                None => match complementary_scan(plan, ws, &open[cl], i, rng) {
+                    Some(l) => l,
+                    None => {
+                        ws.cands[i].state = DONE;
+                        break;
+                    }
+                },
+            };
             ws.bits[i * plan.words + local as usize / 64] |= 1 << (local % 64);
             let post = class.posts[local as usize].index();
             let k = key(plan, ws, post, i);
@@ -569,4 +652,42 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
             break;
         }
     }
+}
+
+/// Draws in the complementary phase by rejection before the candidate's posts left are
+/// weighed one by one ([`complementary_scan`]).
+const COMPLEMENTARY_TRIES: u32 = 16;
+
+/// The next wish of the candidate called at `i` among `open` (class-local posts with seats
+/// left) that they have not drawn, by weight, or `None` when they would rather leave.
+fn complementary_scan(
+    plan: &DaPlan,
+    ws: &mut Workspace,
+    open: &[u32],
+    i: usize,
+    rng: &mut impl Rng,
+) -> Option<u32> {
+    let lazy = &plan.lazy;
+    let class = &lazy.classes[ws.cands[i].class as usize];
+    let (kind, home) = (ws.cands[i].kind as usize, ws.cands[i].home);
+    let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
+    ws.open.clear();
+    ws.weights.clear();
+    let mut total = 0.0;
+    for &l in open {
+        if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
+            total += effective(lazy, class, kind, home, l);
+            ws.open.push(l);
+            ws.weights.push(total);
+        }
+    }
+    let u = unit(rng) * (lazy.outside + total);
+    if ws.open.is_empty() || u <= lazy.outside {
+        return None;
+    }
+    let at = ws
+        .weights
+        .partition_point(|&c| c <= u - lazy.outside)
+        .min(ws.open.len() - 1);
+    Some(ws.open[at])
 }
