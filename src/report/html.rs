@@ -44,6 +44,14 @@ pub fn compare_html(r: &CompareReport) -> String {
         .map(|l| escape(l.trim()))
         .collect();
     let _ = writeln!(s, "<p>{}</p>", text.join("<br>"));
+    let _ = writeln!(
+        s,
+        "<p><strong>This report describes {}.</strong> Procedure: {}.{}</p>",
+        escape(&i.cohort),
+        escape(&i.procedure),
+        i.rank_note()
+            .map_or(String::new(), |n| format!(" Note: {}.", escape(&n)))
+    );
     lead(&mut s, r);
     headline_table(&mut s, r);
     first_wish_chart(&mut s, r);
@@ -184,14 +192,15 @@ fn series(r: &CompareReport, name: &str, color: &'static str, base: bool) -> Ser
 fn first_wish_chart(s: &mut String, r: &CompareReport) {
     let max = r.bins.last().map_or(1.0, |b| f64::from(b.last_rank));
     let axes = Axes {
-        x_label: "exam rank".into(),
+        x_label: r.info.rank_word().into(),
         y_label: "chance of the first wish".into(),
         x: (1.0, max),
         y: (0.0, 1.0),
         y_percent: true,
     };
+    let title = format!("Chance of the first wish by {}", r.info.rank_word());
     let svg = line_chart(
-        "Chance of the first wish by exam rank",
+        &title,
         &axes,
         &[
             series(r, "baseline", BASE_COLOR, true),
@@ -200,9 +209,10 @@ fn first_wish_chart(s: &mut String, r: &CompareReport) {
     );
     let _ = writeln!(
         s,
-        "<h2>Chance of the first wish, by exam rank</h2>\n<figure>{svg}<figcaption>Share of \
+        "<h2>Chance of the first wish, by {}</h2>\n<figure>{svg}<figcaption>Share of \
          candidates who get the first post of their wish list, per bin of {} ranks; shaded: \
          95 % interval.</figcaption></figure>",
+        r.info.rank_word(),
         r.bins.first().map_or(0, |b| b.last_rank - b.first_rank + 1)
     );
     let _ = writeln!(
@@ -262,7 +272,8 @@ fn pushed_out(s: &mut String, r: &CompareReport) {
         s,
         "<h2>Who is pushed out</h2>\n<figure>{svg}<figcaption>Change in the number of \
          candidates left without a post (leaving the procedure, or finding nothing left), per \
-         band of exam rank; whiskers: 95 % interval.</figcaption></figure>"
+         band of {}; whiskers: 95 % interval.</figcaption></figure>",
+        r.info.rank_word()
     );
 }
 

@@ -9,7 +9,8 @@
 
 use crate::metrics::Metrics;
 use crate::rules::{AllocConfig, Priorities, Rule};
-use crate::sim::lists::{GroupRanks, ListDrawer};
+use crate::sim::lists::ListDrawer;
+use crate::sim::ranks::{GroupRanking, RankScratch};
 use crate::sim::tally::Ratio;
 use crate::sim::{Setup, rng};
 use rand::Rng;
@@ -27,8 +28,11 @@ pub struct RuleRunConfig {
     /// The rules, each of which must accept the instance ([`Rule::check`]).
     pub rules: Vec<Rule>,
     /// Draw every candidate's rank in every group of specialties in each simulation, with
-    /// this correlation with the exam rank (see [`GroupRanks`]); `None` keeps the ranks of the
-    /// instance.
+    /// this correlation `ρ` between two groups' scores: the generator of the national
+    /// procedure since 2024 ([`GroupRanking`]: a common part fixed by the candidate's rank, a
+    /// group part drawn), so that `da` here ranks candidates as
+    /// [`crate::sim::GroupDa`] does. Candidates with a rank in every group keep theirs. `None`
+    /// keeps the ranks of the instance.
     pub group_correlation: Option<f64>,
 }
 
@@ -158,7 +162,7 @@ pub fn run_rules(
     let instance = &setup.instance;
     let group_ranks = config
         .group_correlation
-        .map(|rho| GroupRanks::new(&instance.candidates, instance.groups.len(), rho));
+        .map(|rho| GroupRanking::new(&instance.candidates, instance.groups.len(), rho));
     // Fixed ranks: one set of priorities for the whole run.
     let fixed = group_ranks
         .is_none()
@@ -173,13 +177,23 @@ pub fn run_rules(
             let mut ws = drawer.workspace();
             // Drawn group ranks change the instance: each chunk keeps its own copy.
             let mut own = group_ranks.as_ref().map(|_| instance.clone());
+            let mut scratch = RankScratch::default();
+            let mut drawn_ranks = Vec::new();
             for k in count * i / chunks..count * (i + 1) / chunks {
                 let mut rng = rng::sim_rng(config.seed, k);
                 let lists = drawer.draw(&mut ws, &mut rng);
                 let drawn;
                 let (instance, priorities) = match (&mut own, &group_ranks, &fixed) {
                     (Some(own), Some(ranks), _) => {
-                        ranks.draw(&mut own.candidates, &mut rng);
+                        let n = own.candidates.len();
+                        drawn_ranks.resize(ranks.groups() * n, 0);
+                        ranks.draw(&mut rng, &mut scratch, &mut drawn_ranks);
+                        for (c, candidate) in own.candidates.iter_mut().enumerate() {
+                            candidate.group_ranks.clear();
+                            candidate
+                                .group_ranks
+                                .extend((0..ranks.groups()).map(|g| Some(drawn_ranks[g * n + c])));
+                        }
                         drawn = Priorities::new(own, &setup.order);
                         (&*own, &drawn)
                     }
