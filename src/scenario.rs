@@ -444,11 +444,11 @@ impl Scenario {
             }
             (None, None) => {
                 let seats = base_year.instance.total_seats();
-                let (key, line, value) = match self.cohort {
-                    Some(y) => ("cohort", self.origin.cohort, y),
-                    None => ("base", self.origin.base, base.year),
-                };
                 if seats > MAX_CANDIDATES as u64 {
+                    let (key, line, value, whose) = match self.cohort {
+                        Some(y) => ("cohort", self.origin.cohort, y, "the base arm's"),
+                        None => ("base", self.origin.base, base.year, "its"),
+                    };
                     return Err(key_error(
                         &self.origin.file,
                         line,
@@ -456,8 +456,8 @@ impl Scenario {
                         &value,
                         &format!(
                             "has no published candidate count, and simulating as many \
-                             candidates as the {seats} seats of the base arm is too many \
-                             (at most {MAX_CANDIDATES}); set base_candidates"
+                             candidates as {whose} {seats} seats is too many (at most \
+                             {MAX_CANDIDATES})"
                         ),
                     ));
                 }
