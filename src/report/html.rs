@@ -2,6 +2,7 @@
 //! nothing to fetch), readable offline and printable.
 
 use super::compare::{CompareReport, Row, points, signed};
+use super::simulate::RangBasis;
 use super::svg::{Axes, Bar, Series, bar_chart, escape, line_chart};
 use crate::compare::{Estimate, Overall};
 use std::collections::BTreeMap;
@@ -134,6 +135,14 @@ fn lead(s: &mut String, r: &CompareReport) {
         "<p class=\"lead\">Scenario against baseline: {}.</p>",
         parts.join("; ")
     );
+}
+
+/// ` in its group of specialties` when rangs limites are group ranks (from 2024), else nothing.
+fn group_rank(r: &CompareReport) -> &'static str {
+    match r.info.rang_limite_basis {
+        RangBasis::Group => " in its group of specialties",
+        RangBasis::Rank => "",
+    }
 }
 
 fn signed_count(x: f64) -> String {
@@ -303,10 +312,11 @@ fn des_shift(s: &mut String, r: &CompareReport) {
     let _ = writeln!(
         s,
         "<h2>Rang limite per specialty</h2>\n<figure>{svg}<figcaption>The rang limite of a DES \
-         is the rank of the last candidate admitted to any of its ordinary posts; the bars show \
+         is the rank{} of the last candidate admitted to any of its ordinary posts; the bars show \
          its mean change (seats baseline → scenario in brackets). A DES that opens a cell in a \
          less sought subdivision can see its rang limite rise although it loses seats.\
-         </figcaption></figure>"
+         </figcaption></figure>",
+        group_rank(r)
     );
 }
 
@@ -396,9 +406,10 @@ fn heat_table(s: &mut String, r: &CompareReport) {
     let _ = writeln!(
         s,
         "<h2>Rang limite per DES and subdivision</h2>\n<p class=\"note\">Mean change of each \
-         cell's rang limite, in ranks (red: falls, the cell gets harder to get; blue: rises); \
-         hover a cell for its seats. Empty: no such cell; “·”: not filled in both arms.</p>\n\
-         <div class=\"wide\"><table class=\"heat\">\n<tr><th>DES</th>"
+         cell's rang limite, in ranks{} (red: falls, the cell gets harder to get; blue: \
+         rises); hover a cell for its seats. Empty: no such cell; “·”: not filled in both \
+         arms.</p>\n<div class=\"wide\"><table class=\"heat\">\n<tr><th>DES</th>",
+        group_rank(r)
     );
     for sub in &subs {
         let _ = write!(s, "<th class=\"sub\">{}</th>", escape(sub));
