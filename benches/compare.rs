@@ -19,8 +19,9 @@ fn bench_compare(c: &mut Criterion) {
     let data = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data"));
     let model = amphi::io::read_model(&data.join("model.json")).unwrap();
     let arms = Scenario::real_2024().build(data).unwrap();
-    let base = national_setup(&arms.base.instance, &model, &arms.cohort.procedure);
-    let scenario = national_setup(&arms.scenario.instance, &model, &arms.cohort.procedure);
+    let procedure = amphi::sim::Procedure::of_year(arms.base.year);
+    let base = national_setup(&arms.base.instance, &model, &procedure);
+    let scenario = national_setup(&arms.scenario.instance, &model, &procedure);
     let mut group = c.benchmark_group("compare_100_pairs");
     group
         .throughput(Throughput::Elements(PAIRS))

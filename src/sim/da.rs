@@ -10,8 +10,9 @@
 //! - **The next wish** is drawn from the class's alias tables over every post (the home table
 //!   with probability `(e^{g/b} - 1) W_H / A`, the global one otherwise, the outside option
 //!   with `w_0 / A`, where `A = w_0 + W + (e^{g/b} - 1) W_H`), a post already drawn is drawn
-//!   again: rejection, exact. Once the posts drawn hold half of `A`, the candidate gets a
-//!   Fenwick tree of the weights left, and draws from it.
+//!   again: rejection, exact. Once a candidate's draws have missed more than once per wish
+//!   (plus a few), the posts drawn hold much of their weight: they get a Fenwick tree of the
+//!   weights left, and draw from it.
 //! - **Proposals.** Each post holds the best of its proposers, by the rank of its group, in a
 //!   max-heap as long as its seats; a proposal to a full post either is rejected or pushes
 //!   out the worst holder, who draws their next wish.
@@ -29,10 +30,10 @@
 
 use crate::rules::UNRANKED;
 use crate::rules::deferred_acceptance::{push, replace_top};
-use crate::sim::lazy::{LazyPlan, NONE};
+use crate::sim::lazy::{Class, LazyPlan, NONE};
 use crate::sim::ranks::{GroupRanking, RankScratch};
 use crate::sim::rng::unit;
-use crate::sim::sampler::Fenwick;
+use crate::sim::sampler::{Alias, Fenwick};
 use crate::sim::tally::Record;
 use crate::sim::{Draws, GroupDa, Setup};
 use rand::Rng;
@@ -51,6 +52,21 @@ pub(crate) struct DaPlan {
     seats: Vec<u32>,
     /// Words of the drawn-post bitset per candidate.
     words: usize,
+    /// Per class, type and home (none, then each subdivision): an alias table over the class's
+    /// posts, by the weight they have for such a candidate, and the outside option (item
+    /// `posts`), with its total weight. See [`DaPlan::table`].
+    tables: Vec<(Alias, f64)>,
+    types: usize,
+    subs: usize,
+}
+
+impl DaPlan {
+    /// The table of candidates of class `class`, type `kind` and home `home` ([`NONE`]).
+    #[inline]
+    fn table(&self, class: u32, kind: u32, home: u32) -> &(Alias, f64) {
+        let h = if home == NONE { 0 } else { home as usize + 1 };
+        &self.tables[(class as usize * self.types + kind as usize) * (self.subs + 1) + h]
+    }
 }
 
 impl DaPlan {
@@ -68,7 +84,30 @@ impl DaPlan {
             .map(|c| c.posts.len())
             .max()
             .unwrap_or(0);
+        let types = setup.utilities.weights.len();
+        let subs = instance.subdivisions.len();
+        let mut tables = Vec::with_capacity(lazy.classes.len() * types * (subs + 1));
+        for class in &lazy.classes {
+            let outside = class.posts.len() as u32;
+            let items: Vec<u32> = (0..=outside).collect();
+            for kind in 0..types {
+                for home in std::iter::once(NONE).chain(0..subs as u32) {
+                    let weight = |l: u32| {
+                        if l == outside {
+                            lazy.outside
+                        } else {
+                            effective(&lazy, class, kind, home, l)
+                        }
+                    };
+                    let total = items.iter().map(|&l| weight(l)).sum();
+                    tables.push((Alias::new(&items, weight), total));
+                }
+            }
+        }
         DaPlan {
+            tables,
+            types,
+            subs,
             rules: rules.clone(),
             ranking: GroupRanking::new(
                 &instance.candidates,
@@ -88,6 +127,9 @@ impl DaPlan {
     }
 }
 
+/// Misses a candidate may have beyond one per wish drawn before they get a Fenwick tree.
+const MISSES_FREE: u32 = 8;
+
 const ACTIVE: u8 = 0;
 /// Reached the outside option, or the end of an explicit list: proposes no more.
 const DONE: u8 = 1;
@@ -98,7 +140,8 @@ pub(super) struct Workspace {
     ranks: Vec<u32>,
     rank_scratch: RankScratch,
     heap: Vec<u64>,
-    held: Vec<u32>,
+    /// Per post, in the main phase: where its heap is, how many it holds and the worst held.
+    slots: Vec<Slot>,
     /// Complementary phase: seats left after the main phase, and their heaps.
     left: Vec<u32>,
     heap2: Vec<u64>,
@@ -109,7 +152,8 @@ pub(super) struct Workspace {
     home: Vec<u32>,
     count: Vec<u32>,
     cap: Vec<u32>,
-    drawn_weight: Vec<f64>,
+    /// Per call: draws that landed on a post drawn before.
+    misses: Vec<u32>,
     state: Vec<u8>,
     hold: Vec<u32>,
     position: Vec<u32>,
@@ -132,10 +176,15 @@ impl Workspace {
         self.heap.resize(seats, 0);
         self.heap2.resize(seats, 0);
         let posts = plan.seats.len();
-        for v in [&mut self.held, &mut self.held2] {
-            v.clear();
-            v.resize(posts, 0);
-        }
+        self.slots.clear();
+        self.slots.extend((0..posts).map(|p| Slot {
+            start: plan.start[p],
+            seats: plan.seats[p],
+            held: 0,
+            top: 0,
+        }));
+        self.held2.clear();
+        self.held2.resize(posts, 0);
         for v in [&mut self.count, &mut self.cap, &mut self.position] {
             v.clear();
             v.resize(n, 0);
@@ -146,8 +195,8 @@ impl Workspace {
         }
         self.kind.resize(n, 0);
         self.home.resize(n, NONE);
-        self.drawn_weight.clear();
-        self.drawn_weight.resize(n, 0.0);
+        self.misses.clear();
+        self.misses.resize(n, 0);
         self.state.clear();
         self.state.resize(n, ACTIVE);
         self.bits.clear();
@@ -155,6 +204,16 @@ impl Workspace {
         self.trees_used = 0;
         self.free.clear();
     }
+}
+
+/// A post in the main phase: its heap in `Workspace::heap`, and what it holds.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    start: u32,
+    seats: u32,
+    held: u32,
+    /// The worst key held (the heap's top), when it holds any.
+    top: u64,
 }
 
 /// What a draw of the next wish gives.
@@ -211,7 +270,7 @@ pub(super) fn simulate(
     if plan.rules.complementary {
         ws.left.clear();
         ws.left
-            .extend((0..posts).map(|p| plan.seats[p] - ws.held[p]));
+            .extend(ws.slots.iter().map(|slot| slot.seats - slot.held));
         for i in (0..n).rev() {
             if ws.hold[i] == NONE && ws.state[i] == ACTIVE && lazy.calls[i].class != NONE {
                 ws.free.push(i as u32);
@@ -223,16 +282,6 @@ pub(super) fn simulate(
         }
     }
 
-    if std::env::var_os("AMPHI_DA_STATS").is_some() {
-        let draws: u64 = ws.count.iter().map(|&c| u64::from(c.min(100_000))).sum();
-        let comp = ws.free.capacity();
-        let unassigned = ws.hold.iter().filter(|&&h| h == NONE).count();
-        let done = ws.state.iter().filter(|&&s| s == DONE).count();
-        let trees = ws.trees_used;
-        eprintln!(
-            "draws {draws} unassigned {unassigned} done {done} trees {trees} comp {complementary} {comp}"
-        );
-    }
     // The record.
     for i in 0..n {
         let c = lazy.calls[i].candidate.index();
@@ -246,7 +295,7 @@ pub(super) fn simulate(
     }
     for p in 0..posts {
         let s = plan.start[p] as usize;
-        let (main, extra) = (ws.held[p], if complementary { ws.held2[p] } else { 0 });
+        let (main, extra) = (ws.slots[p].held, if complementary { ws.held2[p] } else { 0 });
         let mut worst = if main > 0 { ws.heap[s] } else { 0 };
         if extra > 0 {
             worst = worst.max(ws.heap2[s]);
@@ -267,12 +316,12 @@ pub(super) fn simulate(
 /// The priority key of the candidate called at `i` at `post`: their rank in the post's group,
 /// then their place in the order of choice.
 #[inline]
-fn key(plan: &DaPlan, ws: &Workspace, post: usize, i: usize, n: usize) -> u64 {
+fn key(plan: &DaPlan, ws: &Workspace, post: usize, i: usize) -> u64 {
     let g = plan.post_group[post];
     let rank = if g == NONE {
         UNRANKED
     } else {
-        ws.ranks[g as usize * n + plan.lazy.calls[i].candidate.index()]
+        ws.ranks[plan.lazy.calls[i].candidate.index() * plan.ranking.groups() + g as usize]
     };
     (u64::from(rank) << 32) | (i as u64 + 1)
 }
@@ -280,7 +329,6 @@ fn key(plan: &DaPlan, ws: &Workspace, post: usize, i: usize, n: usize) -> u64 {
 /// Deferred acceptance until nobody free can propose.
 fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
     let lazy = &plan.lazy;
-    let n = lazy.calls.len();
     while let Some(i) = ws.free.pop() {
         let i = i as usize;
         loop {
@@ -319,16 +367,17 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
                     }
                 }
             };
-            let k = key(plan, ws, post, i, n);
-            let (s, e) = (plan.start[post] as usize, plan.start[post + 1] as usize);
-            let heap = &mut ws.heap[s..e];
-            let held = &mut ws.held[post];
-            if (*held as usize) < heap.len() {
-                push(&mut heap[..=*held as usize], k);
-                *held += 1;
-            } else if k < heap[0] {
+            let k = key(plan, ws, post, i);
+            let slot = &mut ws.slots[post];
+            let heap = &mut ws.heap[slot.start as usize..(slot.start + slot.seats) as usize];
+            if slot.held < slot.seats {
+                push(&mut heap[..=slot.held as usize], k);
+                slot.held += 1;
+                slot.top = heap[0];
+            } else if k < slot.top {
                 let out = (heap[0] as u32 - 1) as usize;
                 replace_top(heap, k);
+                slot.top = heap[0];
                 ws.hold[out] = NONE;
                 ws.free.push(out as u32);
             } else {
@@ -341,50 +390,43 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
     }
 }
 
+/// The weight of class-local post `l` for a candidate of type `kind` and home `home`.
+#[inline]
+fn effective(lazy: &LazyPlan, class: &Class, kind: usize, home: u32, l: u32) -> f64 {
+    let w = class.weights[kind][l as usize];
+    if home != NONE && class.sub_of[l as usize] == home {
+        w * (lazy.home_extra + 1.0)
+    } else {
+        w
+    }
+}
+
 /// The next wish of the candidate called at `i` (drawn, class `cl`): a post they have not
 /// drawn yet, or leaving.
+#[inline]
 fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) -> Next {
     let lazy = &plan.lazy;
-    let class = &lazy.classes[lazy.calls[i].class as usize];
-    let kind = ws.kind[i] as usize;
-    let home = ws.home[i];
-    let samplers = &class.samplers[kind];
-    let home_weight = if home == NONE {
-        0.0
-    } else {
-        lazy.home_extra * samplers.subs[home as usize].total()
-    };
-    let total = lazy.outside + samplers.global.total() + home_weight;
-    let weight = |local: u32| {
-        let w = class.weights[kind][local as usize];
-        if home != NONE && class.sub_of[local as usize] == home {
-            w * (lazy.home_extra + 1.0)
-        } else {
-            w
-        }
-    };
+    let cl = lazy.calls[i].class;
+    let class = &lazy.classes[cl as usize];
+    let (kind, home) = (ws.kind[i], ws.home[i]);
     let bits = &mut ws.bits[i * plan.words..(i + 1) * plan.words];
-    let is_drawn = |bits: &[u64], l: u32| bits[l as usize / 64] >> (l % 64) & 1 == 1;
-    if ws.tree_of[i] == NONE && ws.drawn_weight[i] < 0.5 * total {
-        loop {
-            let u = unit(rng) * total;
-            let local = if u <= lazy.outside {
+    let outside = class.posts.len() as u32;
+    if ws.tree_of[i] == NONE {
+        let (table, _) = plan.table(cl, kind, home);
+        // Rejection while it costs less than two tries a draw on average.
+        while ws.misses[i] <= MISSES_FREE + ws.count[i] {
+            let local = table.draw(rng);
+            if local == outside {
                 return Next::Leave;
-            } else if u <= lazy.outside + home_weight {
-                samplers.subs[home as usize].everything().draw(rng)
-            } else {
-                samplers.global.everything().draw(rng)
-            };
-            if !is_drawn(bits, local) {
-                bits[local as usize / 64] |= 1 << (local % 64);
-                let w = weight(local);
-                ws.drawn_weight[i] += w;
+            }
+            let (word, bit) = (local as usize / 64, 1u64 << (local % 64));
+            if bits[word] & bit == 0 {
+                bits[word] |= bit;
                 return Next::Post(local);
             }
+            ws.misses[i] += 1;
         }
-    }
-    // Half the weight is drawn: a tree of the weights left.
-    if ws.tree_of[i] == NONE {
+        // The posts drawn hold much of the weight: a tree of the weights left.
         if ws.trees_used == ws.trees.len() {
             ws.trees.push(Fenwick::new(class.posts.len()));
         }
@@ -394,9 +436,9 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
         } else {
             tree.reset();
         }
-        for l in 0..class.posts.len() as u32 {
-            if !is_drawn(bits, l) {
-                tree.add(l as usize, weight(l));
+        for l in 0..outside {
+            if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
+                tree.add(l as usize, effective(lazy, class, kind as usize, home, l));
             }
         }
         ws.tree_of[i] = ws.trees_used as u32;
@@ -409,10 +451,9 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
         return Next::Leave;
     }
     let local = tree.find(u - lazy.outside) as u32;
-    let w = weight(local);
+    let w = effective(lazy, class, kind as usize, home, local);
     tree.add(local as usize, -w);
     bits[local as usize / 64] |= 1 << (local % 64);
-    ws.drawn_weight[i] += w;
     Next::Post(local)
 }
 
@@ -420,28 +461,31 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
 /// posts with seats left, by deferred acceptance on those seats.
 fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
     let lazy = &plan.lazy;
-    let n = lazy.calls.len();
+    // Per class, the posts with seats left (local indices): the same all phase long, since
+    // each has its own heap of those seats.
+    let mut open: Vec<Vec<u32>> = Vec::with_capacity(lazy.classes.len());
+    for class in &lazy.classes {
+        open.push(
+            (0..class.posts.len() as u32)
+                .filter(|&l| ws.left[class.posts[l as usize].index()] > 0)
+                .collect(),
+        );
+    }
     while let Some(i) = ws.free.pop() {
         let i = i as usize;
-        let class = &lazy.classes[lazy.calls[i].class as usize];
-        let kind = ws.kind[i] as usize;
-        let home = ws.home[i];
+        let cl = lazy.calls[i].class as usize;
+        let class = &lazy.classes[cl];
+        let (kind, home) = (ws.kind[i] as usize, ws.home[i]);
         loop {
             // The posts with seats left that the candidate has not drawn, by weight.
             let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
             ws.open.clear();
             ws.weights.clear();
             let mut total = 0.0;
-            for (l, &p) in class.posts.iter().enumerate() {
-                if ws.left[p.index()] > 0 && bits[l / 64] >> (l % 64) & 1 == 0 {
-                    let w = class.weights[kind][l];
-                    let w = if home != NONE && class.sub_of[l] == home {
-                        w * (lazy.home_extra + 1.0)
-                    } else {
-                        w
-                    };
-                    total += w;
-                    ws.open.push(l as u32);
+            for &l in &open[cl] {
+                if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
+                    total += effective(lazy, class, kind, home, l);
+                    ws.open.push(l);
                     ws.weights.push(total);
                 }
             }
@@ -457,7 +501,7 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
             let local = ws.open[at];
             ws.bits[i * plan.words + local as usize / 64] |= 1 << (local % 64);
             let post = class.posts[local as usize].index();
-            let k = key(plan, ws, post, i, n);
+            let k = key(plan, ws, post, i);
             let s = plan.start[post] as usize;
             let heap = &mut ws.heap2[s..s + ws.left[post] as usize];
             let held = &mut ws.held2[post];

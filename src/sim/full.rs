@@ -115,7 +115,7 @@ pub(super) fn simulate_da(
     let mut instance = setup.instance.clone();
     for (c, cand) in instance.candidates.iter_mut().enumerate() {
         cand.group_ranks = (0..ranking.groups())
-            .map(|g| Some(ws.ranks[g * n + c]))
+            .map(|g| Some(ws.ranks[c * ranking.groups() + g]))
             .collect();
     }
     let order = &setup.order;

@@ -128,7 +128,7 @@ impl MustFillPlan {
 
 /// Candidates to whom the same posts are open, and those posts.
 #[derive(Debug, Clone)]
-pub(super) struct Class {
+pub(crate) struct Class {
     pub(super) posts: Vec<PostId>,
     /// Subdivision of each local post (`NONE` if none).
     pub(super) sub_of: Vec<u32>,

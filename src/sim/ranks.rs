@@ -46,8 +46,9 @@ pub struct GroupRanking {
 #[derive(Debug, Clone, Default)]
 pub struct RankScratch {
     scores: Vec<f64>,
+    buckets: Vec<u32>,
     counts: Vec<u32>,
-    sorted: Vec<u32>,
+    sorted: Vec<(f64, u32)>,
 }
 
 /// The half-width of the range of scores the buckets cover; scores beyond go to the end
@@ -110,8 +111,8 @@ impl GroupRanking {
         self.correlation
     }
 
-    /// Draws every group's ranks: `out[g * n + c]` is candidate `c`'s rank (1 to `n`) in
-    /// group `g`. `out` must hold `groups * n` entries.
+    /// Draws every group's ranks: `out[c * groups + g]` is candidate `c`'s rank (1 to `n`)
+    /// in group `g` (a candidate's ranks side by side). `out` must hold `groups * n` entries.
     pub fn draw(&self, rng: &mut impl Rng, scratch: &mut RankScratch, out: &mut [u32]) {
         let n = self.candidates;
         assert_eq!(
@@ -124,7 +125,8 @@ impl GroupRanking {
         let buckets = m.max(1);
         let scale = buckets as f64 / (2.0 * SPAN);
         scratch.scores.resize(m, 0.0);
-        scratch.sorted.resize(m, 0);
+        scratch.buckets.resize(m, 0);
+        scratch.sorted.resize(m, (0.0, 0));
         for g in 0..self.groups {
             // Scores, and a histogram of their buckets, best bucket first.
             scratch.counts.clear();
@@ -132,8 +134,10 @@ impl GroupRanking {
             for (i, &(_, common)) in self.drawn.iter().enumerate() {
                 let e: f64 = StandardNormal.sample(rng);
                 let s = common + b * e;
+                let k = bucket(s, scale, buckets);
                 scratch.scores[i] = s;
-                scratch.counts[bucket(s, scale, buckets)] += 1;
+                scratch.buckets[i] = k as u32;
+                scratch.counts[k] += 1;
             }
             // Starts of the buckets, best scores first.
             let mut at = 0u32;
@@ -142,18 +146,14 @@ impl GroupRanking {
                 *count = at;
                 at = next;
             }
-            for (i, &s) in scratch.scores.iter().enumerate() {
-                let k = bucket(s, scale, buckets);
-                scratch.sorted[scratch.counts[k] as usize] = i as u32;
-                scratch.counts[k] += 1;
+            for (i, (&s, &k)) in scratch.scores.iter().zip(&scratch.buckets).enumerate() {
+                let at = &mut scratch.counts[k as usize];
+                scratch.sorted[*at as usize] = (s, i as u32);
+                *at += 1;
             }
             // Within a bucket (a handful of scores), best first; equal scores by common part.
-            let scores = &scratch.scores;
             let sorted = &mut scratch.sorted;
-            let better = |x: u32, y: u32| {
-                let (sx, sy) = (scores[x as usize], scores[y as usize]);
-                sx > sy || (sx == sy && x < y)
-            };
+            let better = |x: (f64, u32), y: (f64, u32)| x.0 > y.0 || (x.0 == y.0 && x.1 < y.1);
             for i in 1..m {
                 let x = sorted[i];
                 let mut j = i;
@@ -164,21 +164,21 @@ impl GroupRanking {
                 sorted[j] = x;
             }
             // Ranks: the given ones where they are, the drawn ones in the ranks left.
-            let out = &mut out[g * n..(g + 1) * n];
+            let groups = self.groups;
             let given = &self.given[g];
             let mut next_given = 0;
             let mut rank = 1u32;
-            for &i in sorted.iter() {
+            for &(_, i) in sorted.iter() {
                 while next_given < given.len() && given[next_given].0 <= rank {
-                    out[given[next_given].1 as usize] = rank;
+                    out[given[next_given].1 as usize * groups + g] = rank;
                     rank += 1;
                     next_given += 1;
                 }
-                out[self.drawn[i as usize].0 as usize] = rank;
+                out[self.drawn[i as usize].0 as usize * groups + g] = rank;
                 rank += 1;
             }
             while next_given < given.len() {
-                out[given[next_given].1 as usize] = rank;
+                out[given[next_given].1 as usize * groups + g] = rank;
                 rank += 1;
                 next_given += 1;
             }
@@ -209,7 +209,7 @@ mod tests {
         let mut out = vec![0; 13 * 500];
         ranking.draw(&mut sim_rng(1, 0), &mut RankScratch::default(), &mut out);
         for g in 0..13 {
-            let mut ranks = out[g * 500..(g + 1) * 500].to_vec();
+            let mut ranks: Vec<u32> = (0..500).map(|c| out[c * 13 + g]).collect();
             ranks.sort_unstable();
             assert_eq!(ranks, (1..=500).collect::<Vec<u32>>());
         }
@@ -224,12 +224,12 @@ mod tests {
         let mut out = vec![0; 3 * 50];
         for k in 0..20 {
             ranking.draw(&mut sim_rng(3, k), &mut RankScratch::default(), &mut out);
-            assert_eq!([out[7], out[50 + 7], out[100 + 7]], [1, 11, 21]);
+            assert_eq!(out[7 * 3..8 * 3], [1, 11, 21]);
             // Two given first ranks: the candidate listed first keeps it; a rank past the last
             // counts as the last.
-            assert_eq!([out[8], out[50 + 8], out[100 + 8]], [2, 50, 50]);
+            assert_eq!(out[8 * 3..9 * 3], [2, 50, 50]);
             for g in 0..3 {
-                let mut ranks = out[g * 50..(g + 1) * 50].to_vec();
+                let mut ranks: Vec<u32> = (0..50).map(|c| out[c * 3 + g]).collect();
                 ranks.sort_unstable();
                 assert_eq!(ranks, (1..=50).collect::<Vec<u32>>());
             }
@@ -242,7 +242,8 @@ mod tests {
         let mut out = vec![0; 4 * 300];
         ranking.draw(&mut sim_rng(9, 2), &mut RankScratch::default(), &mut out);
         for g in 0..4 {
-            assert_eq!(out[g * 300..(g + 1) * 300], (1..=300).collect::<Vec<u32>>());
+            let ranks: Vec<u32> = (0..300).map(|c| out[c * 4 + g]).collect();
+            assert_eq!(ranks, (1..=300).collect::<Vec<u32>>());
         }
     }
 }
