@@ -8,6 +8,7 @@
 //! threads.
 
 use crate::metrics::Metrics;
+use crate::model::Candidate;
 use crate::rules::{AllocConfig, Priorities, Rule};
 use crate::sim::lists::ListDrawer;
 use crate::sim::ranks::{GroupRanking, RankScratch};
@@ -185,15 +186,13 @@ pub fn run_rules(
                 let drawn;
                 let (instance, priorities) = match (&mut own, &group_ranks, &fixed) {
                     (Some(own), Some(ranks), _) => {
-                        let n = own.candidates.len();
-                        drawn_ranks.resize(ranks.groups() * n, 0);
-                        ranks.draw(&mut rng, &mut scratch, &mut drawn_ranks);
-                        for (c, candidate) in own.candidates.iter_mut().enumerate() {
-                            candidate.group_ranks.clear();
-                            candidate
-                                .group_ranks
-                                .extend((0..ranks.groups()).map(|g| Some(drawn_ranks[g * n + c])));
-                        }
+                        draw_group_ranks(
+                            ranks,
+                            &mut own.candidates,
+                            &mut rng,
+                            &mut scratch,
+                            &mut drawn_ranks,
+                        );
                         drawn = Priorities::new(own, &setup.order);
                         (&*own, &drawn)
                     }
@@ -226,4 +225,75 @@ pub fn run_rules(
             }
             a
         })
+}
+
+/// Draws every candidate's rank in every group with `ranking` and gives them to `candidates`
+/// (the candidates `ranking` was made for), replacing the ranks they had. `out` is a buffer.
+fn draw_group_ranks(
+    ranking: &GroupRanking,
+    candidates: &mut [Candidate],
+    rng: &mut impl Rng,
+    scratch: &mut RankScratch,
+    out: &mut Vec<u32>,
+) {
+    let groups = ranking.groups();
+    out.resize(groups * candidates.len(), 0);
+    ranking.draw(rng, scratch, out);
+    // A candidate's ranks lie side by side ([`GroupRanking::draw`]).
+    for (candidate, ranks) in candidates.iter_mut().zip(out.chunks_exact(groups.max(1))) {
+        candidate.group_ranks.clear();
+        candidate.group_ranks.extend(ranks.iter().map(|&r| Some(r)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::rng::sim_rng;
+
+    /// With a correlation of 1 every group ranks candidates by their rank; with 0.5 each group
+    /// still ranks everyone once, and the groups disagree.
+    #[test]
+    fn drawn_ranks_reach_their_candidates() {
+        let mut candidates: Vec<Candidate> = [3, 1, 5, 2, 4]
+            .into_iter()
+            .map(|r| Candidate::new(format!("c{r}"), r))
+            .collect();
+        let (mut scratch, mut out) = (RankScratch::default(), Vec::new());
+        let ranking = GroupRanking::new(&candidates, 3, 1.0);
+        draw_group_ranks(
+            &ranking,
+            &mut candidates,
+            &mut sim_rng(1, 0),
+            &mut scratch,
+            &mut out,
+        );
+        for c in &candidates {
+            assert_eq!(c.group_ranks, vec![Some(c.rank); 3], "{}", c.name);
+        }
+        let mut candidates: Vec<Candidate> = (1..=200)
+            .map(|r| Candidate::new(r.to_string(), r))
+            .collect();
+        let ranking = GroupRanking::new(&candidates, 4, 0.5);
+        draw_group_ranks(
+            &ranking,
+            &mut candidates,
+            &mut sim_rng(2, 0),
+            &mut scratch,
+            &mut out,
+        );
+        for g in 0..4 {
+            let mut ranks: Vec<u32> = candidates
+                .iter()
+                .map(|c| c.group_ranks[g].unwrap())
+                .collect();
+            ranks.sort_unstable();
+            assert_eq!(ranks, (1..=200).collect::<Vec<u32>>());
+        }
+        assert!(
+            candidates
+                .iter()
+                .any(|c| c.group_ranks[0] != c.group_ranks[1])
+        );
+    }
 }
