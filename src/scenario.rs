@@ -1,10 +1,14 @@
 //! Scenarios: "what if" changes to a year's posts, read from a hand-written TOML file, and the
 //! two arms (baseline and scenario) that a comparison runs on the same seeds.
 //!
-//! A scenario starts from a base year (its table and its candidate count) and describes the
-//! scenario arm: the posts of another year's table, seats cut or added in order (a number or a
-//! percentage, overall or per DES, subdivision or cell), another candidate count, and overrides
-//! of the preference model. The file format is documented in `data/scenarios/README.md`.
+//! A scenario starts from a base year (its table) and describes the scenario arm: the posts of
+//! another year's table, seats cut or added in order (a number or a percentage, overall or per
+//! DES, subdivision or cell), another candidate count, and overrides of the preference model.
+//! Both arms simulate one [`Cohort`]: the candidate count of a year (the base year unless
+//! `cohort` says otherwise; `base_candidates` and `candidates` set either arm's) and its
+//! procedure (serial dictatorship until 2023, deferred acceptance over group rankings from 2024,
+//! unless `procedure` says otherwise). The file format is documented in
+//! `data/scenarios/README.md`.
 //!
 //! A change of `N` seats is spread over the posts it matches in proportion to their seats, by
 //! largest remainder ([`spread`]), so totals are exact: the scenario arm has exactly the base
@@ -181,7 +185,8 @@ impl ModelOverrides {
 /// The two instances a scenario compares.
 #[derive(Debug, Clone)]
 pub struct Arms {
-    /// The baseline: the base year's seats and candidate count, its observed rangs limites.
+    /// The baseline: the base year's seats, the cohort's candidate count (or `base_candidates`),
+    /// the base year's observed rangs limites.
     pub base: NationalYear,
     /// The scenario: its seats and candidate count, and the observed rangs limites of the
     /// `posts` year if one is given (else none). Its `year` is the year of its table.
