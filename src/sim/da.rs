@@ -295,7 +295,10 @@ pub(super) fn simulate(
     }
     for p in 0..posts {
         let s = plan.start[p] as usize;
-        let (main, extra) = (ws.slots[p].held, if complementary { ws.held2[p] } else { 0 });
+        let (main, extra) = (
+            ws.slots[p].held,
+            if complementary { ws.held2[p] } else { 0 },
+        );
         let mut worst = if main > 0 { ws.heap[s] } else { 0 };
         if extra > 0 {
             worst = worst.max(ws.heap2[s]);

@@ -182,7 +182,7 @@ pub enum BandStat {
 pub const BAND_STATS: usize = 6;
 
 /// One simulation's outcome, as both engines write it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
     /// Per candidate: the post obtained ([`Record::NONE`] for none).
     pub post: Vec<u32>,

@@ -5,6 +5,7 @@ mod catalog;
 mod cli;
 mod commands;
 mod compare;
+mod da;
 mod docs;
 mod edges;
 mod example;
