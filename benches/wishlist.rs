@@ -12,6 +12,12 @@
 //!
 //! Also `semester_two_plans`: one simulation of the two-semester view on `data/semester` (four
 //! semesters allocated with full lists for the candidates called before the interne).
+//!
+//! And `wishlist_da_2026/whole`: one simulation of `amphi wishlist` from 2024, on the national
+//! 2026 choice (10,400 candidates, `data/model-2025.json`): deferred acceptance over the 13
+//! group rankings, the extern ranked 1200 in chir1 and 900 elsewhere (pinned) with four
+//! wishes, everyone else's ranks and lists drawn; the whole procedure, with the within-reach
+//! count of every post that [`wishlist::da_odds`] makes.
 
 use amphi::io::InstanceSource;
 use amphi::model::{PostId, WishLists};
@@ -141,5 +147,57 @@ fn bench_two_semesters(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_national, bench_two_semesters);
+fn bench_da(c: &mut Criterion) {
+    let source = InstanceSource::National {
+        data: data().to_owned(),
+        year: 2026,
+        candidates: None,
+    };
+    let loaded = amphi::io::load_instance(&source, TieBreak::Reject).unwrap();
+    let model = amphi::io::read_model(&amphi::io::default_model(data(), 2026)).unwrap();
+    let you = You {
+        rank: 900,
+        ..You::default()
+    };
+    let mut placed = wishlist::place_you(&loaded.instance, &you, TieBreak::Reject).unwrap();
+    let groups = placed.instance.groups.len();
+    let ranks: Vec<u32> = (0..groups)
+        .map(|g| if g == 0 { 1200 } else { 900 })
+        .collect();
+    placed.instance.candidates[placed.me.index()].group_ranks =
+        ranks.iter().copied().map(Some).collect();
+    let wishes: Vec<PostId> = ["OPH@Lyon", "ORL@Lyon", "OPH@Grenoble", "MGE@Lyon"]
+        .iter()
+        .map(|code| wishlist::find_post(&placed.instance, code).unwrap())
+        .collect();
+    let lists = placed.instance.candidate_ids().map(|c| {
+        if c == placed.me {
+            wishes.clone()
+        } else {
+            Vec::new()
+        }
+    });
+    let setup = Setup::new(
+        placed.instance.clone(),
+        WishLists::from_lists(lists.collect::<Vec<_>>()),
+        placed.order.clone(),
+        &model,
+        &BandSpec::Equal(1),
+    )
+    .with_procedure(amphi::sim::Procedure::of_year(2026));
+    let mut group = c.benchmark_group("wishlist_da_2026");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
+    let mut k = 0u64;
+    group.bench_function("whole", |b| {
+        b.iter(|| {
+            k += 1;
+            black_box(wishlist::da_odds(&setup, placed.me, &ranks, &wishes, SEED + k, 1).none)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_national, bench_two_semesters, bench_da);
 criterion_main!(benches);

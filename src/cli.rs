@@ -63,8 +63,13 @@ pub enum Command {
     /// limite; everyone else's list is drawn from the preference model. With --target POST,
     /// the chance of getting that post, wished first, by exam rank.
     ///
+    /// Without --year or files: the national choice of the latest year in the data. From
+    /// 2024 the choice is deferred acceptance over 13 group rankings: give your rank in the
+    /// group of each wish (--rank chir1=1200 --rank mg=900, or --ranks FILE).
+    ///
     /// Prints a summary with plain verdicts and advice, and writes wishlist.csv, left.csv
-    /// (what is left when you are called), target.csv, target.svg and wishlist.json.
+    /// (what is left when you are called; from 2024 reach.csv, the posts within your reach),
+    /// target.csv, target.svg and wishlist.json.
     Wishlist(WishlistArgs),
     /// Replay a choice day pick by pick, in the order of choice: check each pick (out of turn,
     /// post not open to the interne, post full, must-fill rule broken) and show the posts left
@@ -387,9 +392,16 @@ pub struct WishlistArgs {
     /// The instance and the model of everyone else's lists.
     #[command(flatten)]
     pub instance: InstanceArgs,
-    /// Your exam rank (ECN/EDN).
-    #[arg(long, value_name = "R", conflicts_with = "place")]
-    pub rank: Option<u32>,
+    /// Your rank. From 2024, your rank in a group of specialties, GROUP=N, repeated (GROUP:
+    /// its key such as chir1 or mg, its number 1 to 13, or its label; `amphi list des` shows
+    /// them); a plain N stands for the same rank in every group not named. Until 2023 and at a
+    /// semester choice, your one rank N (ECN/EDN).
+    #[arg(long, value_name = "GROUP=N|N")]
+    pub rank: Vec<String>,
+    /// From 2024: your group ranks in a CSV file with columns `group` and `rank`, one group a
+    /// line (with --rank, each group given once in all).
+    #[arg(long, value_name = "FILE")]
+    pub ranks: Option<PathBuf>,
     /// Instead of --rank: take the place of the K-th called of the candidates like you (same
     /// priority, seniority, phase, DES and CESP status): "if I choose 50th".
     #[arg(long, value_name = "K")]
@@ -427,16 +439,18 @@ pub struct WishlistArgs {
     /// so it is slower than the rest).
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub two_semester_sims: u64,
-    /// How many simulations.
-    #[arg(long, value_name = "N", default_value_t = 20_000)]
-    pub sims: u64,
+    /// How many simulations. Default: 20,000 under serial dictatorship (until 2023, and the
+    /// semester), 500 under deferred acceptance (from 2024), where each runs the whole
+    /// procedure.
+    #[arg(long, value_name = "N")]
+    pub sims: Option<u64>,
     /// Master seed: simulation k draws from a generator seeded by (seed, k).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
     /// Worker threads (0: one per core). The results do not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
-    /// Posts listed in "what is left when you are called".
+    /// Posts listed in "what is left when you are called" (from 2024: "within your reach").
     #[arg(long, value_name = "N", default_value_t = 15)]
     pub top: usize,
     /// Folder to write wishlist.csv, left.csv, target.csv, target.svg and wishlist.json into.

@@ -60,12 +60,18 @@
 //! - [`prefs`]: the preference model (DES, subdivision, kind and post attractiveness, home
 //!   bonus, Gumbel noise, outside option, latent types) as read from JSON, and resolved into
 //!   post weights.
-//! - [`sim`]: the Monte Carlo runner. `sim/mod.rs` holds the [`sim::Setup`], the
-//!   [`sim::Runner`] and its per-thread [`sim::Simulator`], and [`sim::run`] (rayon, one
-//!   generator per simulation); `sim/lazy.rs` the engine that draws each
-//!   candidate's best open post without building lists (must-fill sectors and
-//!   supernumeraries included, and early stops); `sim/full.rs` the reference engine that
-//!   sorts full lists and calls [`rules`]; `sim/sampler.rs` the alias tables and Fenwick trees;
+//! - [`sim`]: the Monte Carlo runner. `sim/mod.rs` holds the [`sim::Setup`] and its
+//!   [`sim::Procedure`] (serial dictatorship until 2023 and for the semester; from 2024,
+//!   deferred acceptance over 13 group rankings, [`sim::GroupDa`]), the [`sim::Runner`] and
+//!   its per-thread [`sim::Simulator`], and [`sim::run`] (rayon, one generator per
+//!   simulation); `sim/lazy.rs` the engine that draws each candidate's best open post without
+//!   building lists (must-fill sectors and supernumeraries included, and early stops);
+//!   `sim/da.rs` the engine of deferred acceptance that draws a candidate's next wish only
+//!   when they must propose again (its phases: 40 wishes, 20 more, the complementary phase);
+//!   `sim/ranks.rs` the 13 group ranks (a common part and a group part, correlation `ρ`);
+//!   `sim/full.rs` the reference engine that sorts full lists and calls [`rules`] (serial
+//!   dictatorship, or deferred acceptance phase by phase); `sim/sampler.rs` the alias tables
+//!   and Fenwick trees;
 //!   `sim/tally.rs` the integer accumulators and their estimates; `sim/frame.rs` the
 //!   description of a run that shard files carry; `sim/rng.rs` the seeding.
 //! - [`scenario`]: "what if" files (TOML: a base year, another year's posts, seats cut or added
@@ -81,7 +87,8 @@
 //!   two-semester view; `io/wish_list.rs` reads a list file, `report/wishlist.rs` the
 //!   summary, verdicts, advice and files.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
-//!   line, column and value (`io/input.rs`); the national table of a year, the instance a
+//!   line, column and value (`io/input.rs`); the national table of a year (its posts in
+//!   their DES's group, its candidate count, its default model), the instance a
 //!   simulation runs on, its setup ([`io::national_setup`], shared by `compare` and
 //!   `calibrate`) and scenario files (`io/national.rs`); models and shard files
 //!   (`io/shard.rs`); the reference tables of DES, groups and subdivisions (`io/catalog.rs`);

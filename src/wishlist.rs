@@ -18,10 +18,20 @@
 //! and is free to take it unless a must-fill sector that does not hold it is tight for them
 //! then.
 //!
-//! Listing one's true preferences is optimal under serial dictatorship (and under
-//! candidate-proposing deferred acceptance): nothing here ever suggests reordering a list.
+//! From 2024 the national procedure is deferred acceptance over 13 group rankings
+//! ([`crate::sim::Procedure::GroupDa`]). I am then a candidate whose 13 group ranks are
+//! pinned ([`crate::model::Candidate::group_ranks`]) and whose list is proposed whole;
+//! [`da_odds`] runs the whole procedure in every simulation (no early stop: a later proposal
+//! can still turn me away). The order of choice, "open when I am called" and the stop do not
+//! apply there: what tells whether a post is within my reach is whether my rank in its group
+//! is within its final rang limite ([`DaOdds`]), and a target's curve is by rank in its group
+//! ([`da_target_curves`]). [`find_group`] reads a group as the user names it, and
+//! [`filler_rank`] gives the rank that stands in the groups the user gave none for.
+//!
+//! Listing one's true preferences is optimal under serial dictatorship and under
+//! candidate-proposing deferred acceptance: nothing here ever suggests reordering a list.
 //! The advice is only which wishes are out of reach and, when the chance of getting none is
-//! high, which posts still open at my call would add safety.
+//! high, which posts still open at my call (from 2024: within my reach) would add safety.
 
 use crate::error::quote;
 use crate::model::{Candidate, CandidateId, DesId, Instance, PhaseId, PostId, Supernumerary};
@@ -717,4 +727,261 @@ pub fn two_semesters(
         wishes: mine,
         plans,
     })
+}
+
+/// A group of specialties as the user names it: its key (`chir1`), its CNG label (`Chirurgie
+/// 1`), and its number (1 to 13, in the order of `data/groups.csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupName {
+    /// The short key, as in groups.csv (`chir1`).
+    pub key: String,
+    /// The CNG label (`Chirurgie 1`); the key when the label is not known.
+    pub label: String,
+}
+
+/// The group named `text` among `groups`: its number (1 to `groups.len()`), its key or its
+/// label (both without regard to case); otherwise an error with the closest name.
+pub fn find_group(groups: &[GroupName], text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    if let Ok(k) = text.parse::<usize>() {
+        return if (1..=groups.len()).contains(&k) {
+            Ok(k - 1)
+        } else {
+            Err(format!(
+                "{} is not a group's number (groups are numbered 1 to {})",
+                quote(text),
+                groups.len()
+            ))
+        };
+    }
+    let lower = text.to_lowercase();
+    if let Some(i) = groups
+        .iter()
+        .position(|g| g.key.to_lowercase() == lower || g.label.to_lowercase() == lower)
+    {
+        return Ok(i);
+    }
+    let names = groups.iter().flat_map(|g| [g.key.clone(), g.label.clone()]);
+    Err(format!(
+        "{} is not a group of specialties{} (groups: {})",
+        quote(text),
+        crate::io::suggest::did_you_mean(text, &names.collect::<Vec<_>>()),
+        groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| format!("{} {}", i + 1, g.key))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// The rank that stands in the groups where the user gave none and wishes nothing: the median
+/// of the ranks given (the lower middle one for an even count), `None` when none is given.
+///
+/// Such a rank never changes the user's outcome (no post of that group is on their list, so
+/// no post of it ever sees them), but it takes one place in that group's ranking, as the real
+/// candidate's rank does: the median is where a candidate with those ranks most likely stands
+/// in a group they did not name.
+pub fn filler_rank(given: &[Option<u32>]) -> Option<u32> {
+    let mut ranks: Vec<u32> = given.iter().flatten().copied().collect();
+    if ranks.is_empty() {
+        return None;
+    }
+    ranks.sort_unstable();
+    Some(ranks[(ranks.len() - 1) / 2])
+}
+
+/// What a wish-list run under deferred acceptance over group rankings counts, as integers over
+/// simulations.
+///
+/// Deferred acceptance gives every candidate their best wish among the posts whose final
+/// rang limite they are within (a post that keeps a free seat takes anyone): the cutoff view
+/// of a stable matching. So the chance of a wish is the chance that it is the first of the
+/// list within reach, and [`DaOdds::within`] counts, for every post, the simulations where my
+/// rank in its group is within its rang limite:
+///
+/// - a wish before the one I got: never (it turned me down);
+/// - the wish I got: always;
+/// - any other post (later wishes, posts not on my list): when it kept a free seat, or when
+///   it filled and my rank in its group is at or before the rank of its last admitted. A post
+///   that filled only in the complementary phase had a seat left after the main phase, so it
+///   was within my reach; it counts as within reach here only when my rank also beats its
+///   last admitted (a slight understatement, for such posts only).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DaOdds {
+    /// Simulations.
+    pub sims: u64,
+    /// Per wish: simulations where I got exactly it.
+    pub got: Vec<u64>,
+    /// Simulations where I got no post (none of my wishes took me).
+    pub none: u64,
+    /// Per post: simulations where my rank in its group was within its rang limite.
+    pub within: Vec<u64>,
+    /// Per wish: its rang limite (rank in its group of the last admitted, me included) in
+    /// each simulation where someone took it, sorted.
+    pub rangs: Vec<Vec<u32>>,
+    /// Per wish: simulations where it filled.
+    pub filled: Vec<u64>,
+}
+
+impl DaOdds {
+    fn new(posts: usize, wishes: usize) -> DaOdds {
+        DaOdds {
+            sims: 0,
+            got: vec![0; wishes],
+            none: 0,
+            within: vec![0; posts],
+            rangs: vec![Vec::new(); wishes],
+            filled: vec![0; wishes],
+        }
+    }
+
+    fn merge(mut self, other: DaOdds) -> DaOdds {
+        self.sims += other.sims;
+        self.none += other.none;
+        let add = |a: &mut Vec<u64>, b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        add(&mut self.got, &other.got);
+        add(&mut self.within, &other.within);
+        add(&mut self.filled, &other.filled);
+        for (a, b) in self.rangs.iter_mut().zip(other.rangs) {
+            a.extend(b);
+        }
+        self
+    }
+}
+
+/// Runs `sims` whole simulations of `setup` under deferred acceptance over group rankings (me
+/// with my list as an explicit list and my ranks pinned, `my_ranks[g]` in group `g`; everyone
+/// else drawn) and counts my outcomes ([`DaOdds`]). The same counts for any number of threads.
+///
+/// `setup` must be under [`crate::sim::Procedure::GroupDa`], with every post in a group.
+pub fn da_odds(
+    setup: &Setup,
+    me: CandidateId,
+    my_ranks: &[u32],
+    wishes: &[PostId],
+    seed: u64,
+    sims: u64,
+) -> DaOdds {
+    let runner = Runner::new(setup, Engine::Lazy, false);
+    let instance = &setup.instance;
+    let posts = instance.posts.len();
+    // My rank in each post's group; 0 (never within a full post) for a post without a group.
+    let my_rank: Vec<u32> = instance
+        .posts
+        .iter()
+        .map(|p| p.group.map_or(0, |g| my_ranks[g.index()]))
+        .collect();
+    let seats: Vec<u32> = instance.posts.iter().map(|p| p.seats).collect();
+    let mut wish_at: Vec<Option<usize>> = vec![None; posts];
+    for (i, w) in wishes.iter().enumerate() {
+        wish_at[w.index()] = Some(i);
+    }
+    let mut odds = chunked(sims, |range| {
+        let mut odds = DaOdds::new(posts, wishes.len());
+        let mut simulator = runner.simulator();
+        for k in range {
+            let record = simulator.simulate(seed, k);
+            odds.sims += 1;
+            let got = record.post[me.index()];
+            let at = wishes.iter().position(|w| w.0 == got);
+            match at {
+                Some(i) => odds.got[i] += 1,
+                // An explicit list is proposed whole and never goes to the complementary
+                // phase: I get one of my wishes or nothing.
+                None => odds.none += 1,
+            }
+            let reachable = |p: usize| {
+                record.filled[p] < seats[p] || (my_rank[p] > 0 && my_rank[p] <= record.last_rank[p])
+            };
+            for (p, (wish, count)) in wish_at.iter().zip(&mut odds.within).enumerate() {
+                let within = match (*wish, at) {
+                    (None, _) => reachable(p),
+                    // Wishes before the one I got turned me down; the one I got took me.
+                    (Some(i), Some(j)) if i < j => false,
+                    (Some(i), Some(j)) if i == j => true,
+                    (Some(_), Some(_)) => reachable(p),
+                    // None of my wishes took me: each turned me down.
+                    (Some(_), None) => false,
+                };
+                *count += u64::from(within);
+            }
+            for (i, w) in wishes.iter().enumerate() {
+                let p = w.index();
+                if record.filled[p] > 0 {
+                    odds.rangs[i].push(record.last_rank[p]);
+                }
+                odds.filled[i] += u64::from(record.filled[p] >= seats[p]);
+            }
+        }
+        odds
+    })
+    .into_iter()
+    .fold(DaOdds::new(posts, wishes.len()), DaOdds::merge);
+    for r in &mut odds.rangs {
+        r.sort_unstable();
+    }
+    odds
+}
+
+/// The chance of getting each of `posts`, wished first, for every rank in its group, under
+/// deferred acceptance over group rankings, from `sims` whole simulations of `setup` (everyone
+/// drawn, nobody replaced). The same counts for any number of threads.
+///
+/// A candidate of group rank `r` who wishes a post first gets it when, in the simulation
+/// without them, the post keeps a free seat or its last admitted is ranked `r` or after in
+/// its group: the first-order answer (one more proposal to the post moves its rang limite by
+/// one admitted; the candidates it turns away could, in a rare chain of proposals, bring
+/// back someone ranked better). Each [`CurvePoint`] has `rank = r`, `call = r - 1` and
+/// seniority 0.
+pub fn da_target_curves(setup: &Setup, posts: &[PostId], seed: u64, sims: u64) -> Vec<Curve> {
+    let runner = Runner::new(setup, Engine::Lazy, false);
+    let n = setup.instance.candidates.len();
+    // Per target: simulations where it kept a seat, and a histogram of its last admitted's
+    // rank where it filled.
+    let counts = chunked(sims, |range| {
+        let mut open = vec![0u64; posts.len()];
+        let mut last = vec![vec![0u64; n + 2]; posts.len()];
+        let mut simulator = runner.simulator();
+        for k in range {
+            let record = simulator.simulate(seed, k);
+            for (t, p) in posts.iter().enumerate() {
+                let p = p.index();
+                if record.filled[p] < setup.instance.posts[p].seats {
+                    open[t] += 1;
+                } else {
+                    last[t][(record.last_rank[p] as usize).min(n + 1)] += 1;
+                }
+            }
+        }
+        (open, last)
+    });
+    let mut open = vec![0u64; posts.len()];
+    let mut last = vec![vec![0u64; n + 2]; posts.len()];
+    for (o, l) in counts {
+        open.iter_mut().zip(&o).for_each(|(a, b)| *a += b);
+        for (a, b) in last.iter_mut().zip(&l) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+    }
+    posts
+        .iter()
+        .zip(open.iter().zip(&last))
+        .map(|(&post, (&open, hist))| {
+            // at_least[r]: simulations where it filled with its last admitted ranked r or after.
+            let mut at_least = vec![0u64; n + 3];
+            for r in (0..=n + 1).rev() {
+                at_least[r] = at_least[r + 1] + hist[r];
+            }
+            let points = (1..=n as u32)
+                .map(|r| CurvePoint {
+                    call: r - 1,
+                    rank: r,
+                    seniority: 0,
+                    got: open + at_least[r as usize],
+                })
+                .collect();
+            Curve { post, sims, points }
+        })
+        .collect()
 }

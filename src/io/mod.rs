@@ -6,6 +6,7 @@ mod groups;
 mod input;
 mod national;
 mod picks;
+mod ranks;
 mod shard;
 pub(crate) mod suggest;
 mod table;
@@ -34,6 +35,7 @@ pub use national::{
 };
 pub(crate) use national::{cesp_seats, rang_basis_warning};
 pub use picks::{PICK_COLUMNS, PickRow, PicksReader};
+pub use ranks::{GivenRank, parse_ranks, past_the_count, read_ranks};
 pub use shard::{merge_shards, read_model, read_shard};
 pub use suggest::did_you_mean;
 pub use wish_list::{parse_wish_list, read_wish_list};

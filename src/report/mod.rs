@@ -20,6 +20,7 @@ pub use replay::{PickTable, ReplayInfo, board_text, posts_left_csv, replay_csv, 
 pub use rules::{RuleRow, RulesReport, RulesRun};
 pub use simulate::{BandBasis, BandRow, CellRow, DesBandRow, RangBasis, SimulationReport, Value};
 pub use wishlist::{
-    LeftRow, Needed, OddsInput, PlanRow, TargetPoint, TargetReport, TwoReport, TwoSemesterRow,
-    WishRow, WishlistReport, WishlistRun, YouRow,
+    DaOddsInput, GroupRank, LeftRow, Needed, OddsInput, PlanRow, ReachRow, TargetPoint,
+    TargetReport, TwoReport, TwoSemesterRow, WishGroup, WishRow, WishlistReport, WishlistRun,
+    YouRow,
 };

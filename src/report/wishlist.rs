@@ -1,13 +1,17 @@
-//! The outputs of `amphi wishlist`: the summary on stdout, wishlist.csv, left.csv,
-//! target.csv, target.svg and wishlist.json.
+//! The outputs of `amphi wishlist`: the summary on stdout, wishlist.csv, left.csv (serial
+//! dictatorship) or reach.csv (deferred acceptance, from 2024), target.csv, target.svg and
+//! wishlist.json.
 //!
-//! Chances are shares of simulations with their 95 % Wilson interval.
+//! Chances are shares of simulations with their 95 % Wilson interval. Under serial
+//! dictatorship a wish's verdict is on the chance that it is still open when I am called;
+//! under deferred acceptance, on the chance that my rank in its group is within its rang
+//! limite ([`crate::wishlist::DaOdds`]).
 
 use crate::model::{Instance, PostId};
 use crate::report::Value;
 use crate::report::simulate::csv_bytes;
 use crate::report::svg::{self, Axes, Series};
-use crate::wishlist::{Curve, Odds, Verdict, quantile, wilson};
+use crate::wishlist::{Curve, DaOdds, Odds, Verdict, quantile, wilson};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -33,12 +37,42 @@ pub struct YouRow {
     pub des: Option<String>,
     /// CESP signatory.
     pub cesp: bool,
-    /// My place in the order of choice, from 1.
-    pub call: usize,
+    /// My place in the order of choice, from 1; `None` under deferred acceptance (from 2024),
+    /// which has no order of choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<usize>,
     /// Candidates in the order of choice, me included.
     pub candidates: usize,
     /// The candidate whose place I took, if any.
     pub replaced: Option<String>,
+    /// From 2024: my rank in each group of specialties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub group_ranks: Vec<GroupRank>,
+}
+
+/// My rank in one group of specialties, and where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRank {
+    /// The group's key (`chir1`).
+    pub key: String,
+    /// Its CNG label.
+    pub label: String,
+    /// My rank there.
+    pub rank: u32,
+    /// Where the rank comes from: `given` (--rank GROUP=N or --ranks), `plain` (a plain
+    /// --rank N) or `filler` (no rank given, no wish there: the median of the ranks given).
+    pub source: String,
+}
+
+/// The group of a post, and my rank there.
+#[derive(Debug, Clone, Serialize)]
+pub struct WishGroup {
+    /// The group's key (`chir1`).
+    pub key: String,
+    /// Its CNG label.
+    pub label: String,
+    /// My rank in it, when I have one.
+    pub your_rank: Option<u32>,
 }
 
 /// The run, in a few words.
@@ -56,6 +90,12 @@ pub struct WishlistRun {
     pub posts: usize,
     /// Seats.
     pub seats: u64,
+    /// The procedure simulated.
+    pub procedure: String,
+    /// Under deferred acceptance over group rankings: the correlation between two groups'
+    /// scores of the candidates whose ranks are drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<f64>,
 }
 
 /// One wish.
@@ -67,22 +107,30 @@ pub struct WishRow {
     pub post: String,
     /// Its label.
     pub label: String,
+    /// Its group of specialties, and my rank there (from 2024).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<WishGroup>,
     /// Its seats.
     pub seats: u32,
     /// The chance that I get exactly this wish.
     pub exactly: Value,
     /// The chance that I get this wish or a better one.
     pub or_better: Value,
-    /// The chance that it still has a seat when I am called.
-    pub open_at_call: Value,
-    /// The verdict on `open_at_call`.
+    /// Serial dictatorship: the chance that it still has a seat when I am called.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_at_call: Option<Value>,
+    /// Deferred acceptance: the chance that my rank in its group is within its rang limite
+    /// (or that it keeps a seat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_reach: Option<Value>,
+    /// The verdict on `open_at_call` or `within_reach`.
     pub verdict: String,
     /// The share of simulations where someone took it.
     pub taken: f64,
     /// The share where it filled.
     pub filled: f64,
-    /// Its rang limite (rank of the last admitted, me included) where someone took it:
-    /// 5, 25, 50, 75 and 95 % quantiles.
+    /// Its rang limite (rank of the last admitted, me included; from 2024, the rank in its
+    /// group) where someone took it: 5, 25, 50, 75 and 95 % quantiles.
     pub rang_limite: [Option<u32>; 5],
 }
 
@@ -107,13 +155,38 @@ pub struct LeftRow {
     pub value: f64,
 }
 
-/// The chance of a target, wished first, by place.
+/// A post open to me in a group where I gave a rank, and whether my rank there is within its
+/// rang limite (deferred acceptance, from 2024).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReachRow {
+    /// The post's id.
+    pub post: String,
+    /// Its label.
+    pub label: String,
+    /// Its group, and my rank there.
+    pub group: WishGroup,
+    /// Its seats.
+    pub seats: u32,
+    /// The chance that my rank in its group is within its rang limite (or that it keeps a
+    /// seat).
+    pub within_reach: Value,
+    /// Whether it is on my list.
+    pub wished: bool,
+    /// Its value under the model (the mean over latent types): how sought it is.
+    pub value: f64,
+}
+
+/// The chance of a target, wished first, by place (serial dictatorship) or by rank in its
+/// group (deferred acceptance).
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
     /// The post's id.
     pub post: String,
     /// Its label.
     pub label: String,
+    /// From 2024: its group, and my rank there when I gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<WishGroup>,
     /// Simulations.
     pub sims: u64,
     /// The last rank (and place) up to which the chance is at least 50, 80, 90 and 95 %.
@@ -157,8 +230,16 @@ pub struct WishlistReport {
     pub none: Option<Value>,
     /// The chance that a must-fill sector forces me into a post I did not list.
     pub forced: Option<Value>,
-    /// Posts open to me, in input order.
+    /// Posts open to me, in input order (serial dictatorship).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub left: Vec<LeftRow>,
+    /// Posts open to me, in input order (deferred acceptance).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reach: Vec<ReachRow>,
+    /// Plain notes on how the input was read (from 2024: what a plain --rank stands for,
+    /// which ranks were filled in).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The verdicts' thresholds.
     pub thresholds: String,
     /// Advice, one sentence each.
@@ -246,6 +327,8 @@ impl WishlistReport {
             none: None,
             forced: None,
             left: Vec::new(),
+            reach: Vec::new(),
+            notes: Vec::new(),
             thresholds: Verdict::THRESHOLDS.to_owned(),
             advice: Vec::new(),
             targets: Vec::new(),
@@ -309,11 +392,13 @@ impl WishlistReport {
                 position: i + 1,
                 post: post.name.clone(),
                 label: post.label.clone(),
+                group: None,
                 seats: post.seats,
                 exactly: share(odds.got[i], n),
                 or_better: share(cumulative, n),
                 verdict: Verdict::of(chance(&open)).as_str().to_owned(),
-                open_at_call: open,
+                open_at_call: Some(open),
+                within_reach: None,
                 taken: rangs.len() as f64 / n.max(1) as f64,
                 filled: odds.filled[i] as f64 / n.max(1) as f64,
                 rang_limite: [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(rangs, q)),
@@ -357,6 +442,7 @@ impl WishlistReport {
         self.targets.push(TargetReport {
             post: post.name.clone(),
             label: post.label.clone(),
+            group: None,
             sims: curve.sims,
             needed,
             points: curve
@@ -380,7 +466,50 @@ impl WishlistReport {
             "{}: {} posts, {} seats; everyone else's list drawn from {}",
             run.source, run.posts, run.seats, run.model
         );
-        if let Some(you) = &self.you {
+        if let Some(you) = self.you.as_ref().filter(|_| self.is_da()) {
+            let _ = writeln!(
+                s,
+                "procedure: {} (the others' ranks drawn, with a correlation of {} between two \
+                 groups' scores)",
+                run.procedure,
+                run.correlation.unwrap_or(0.0)
+            );
+            let ranks: Vec<String> = you
+                .group_ranks
+                .iter()
+                .filter(|g| g.source == "given")
+                .map(|g| format!("{} {}", g.key, g.rank))
+                .collect();
+            let rest: Vec<&GroupRank> = you
+                .group_ranks
+                .iter()
+                .filter(|g| g.source != "given")
+                .collect();
+            let _ = write!(s, "you: ranked {}", ranks.join(", "));
+            if let Some(g) = rest.first() {
+                let how = if g.source == "plain" {
+                    "a plain --rank"
+                } else {
+                    "see the note"
+                };
+                let _ = write!(
+                    s,
+                    "{}{} in {} ({how})",
+                    if ranks.is_empty() { "" } else { "; " },
+                    g.rank,
+                    match (ranks.is_empty(), rest.len()) {
+                        (true, k) => format!("each of the {k} groups"),
+                        (false, 1) => "the other group".to_owned(),
+                        (false, k) => format!("the {k} other groups"),
+                    }
+                );
+            }
+            let _ = write!(s, "; one of {} candidates", you.candidates);
+            if let Some(name) = &you.replaced {
+                let _ = write!(s, " (in place of candidate {name})");
+            }
+            let _ = writeln!(s);
+        } else if let Some(you) = &self.you {
             let mut who = format!("you: rank {}", you.rank);
             if you.seniority > 0 {
                 let _ = write!(who, ", seniority {}", you.seniority);
@@ -394,7 +523,9 @@ impl WishlistReport {
             if you.cesp {
                 who.push_str(", CESP");
             }
-            let _ = write!(who, "; called {} of {}", ordinal(you.call), you.candidates);
+            if let Some(call) = you.call {
+                let _ = write!(who, "; called {} of {}", ordinal(call), you.candidates);
+            }
             match &you.replaced {
                 Some(name) => {
                     let _ = write!(who, " (in place of candidate {name})");
@@ -403,8 +534,13 @@ impl WishlistReport {
             }
             let _ = writeln!(s, "{who}");
         }
+        for note in &self.notes {
+            let _ = writeln!(s, "note: {note}");
+        }
         let _ = writeln!(s, "{} simulations, seed {}", run.sims, run.seed);
-        if !self.wishes.is_empty() {
+        if self.is_da() {
+            self.da_wishes_text(&mut s, top);
+        } else if !self.wishes.is_empty() {
             let _ = writeln!(s);
             let _ = writeln!(
                 s,
@@ -425,7 +561,7 @@ impl WishlistReport {
                     w.seats,
                     pct_interval(&w.exactly),
                     pct(&w.or_better),
-                    pct_interval(&w.open_at_call),
+                    w.open_at_call.as_ref().map_or("-".to_owned(), pct_interval),
                     w.verdict
                 );
             }
@@ -515,18 +651,42 @@ impl WishlistReport {
         }
         for t in &self.targets {
             let _ = writeln!(s);
-            let _ = writeln!(
-                s,
-                "chance of getting {} wished first, by exam rank ({} simulations; candidates \
-                 like you, each in their own place):",
-                t.post, t.sims
-            );
+            if let Some(g) = &t.group {
+                let _ = writeln!(
+                    s,
+                    "chance of getting {} wished first, by rank in its group {} ({}) ({} \
+                     simulations: the share where it kept a seat or admitted someone ranked \
+                     there or after){}:",
+                    t.post,
+                    g.key,
+                    g.label,
+                    t.sims,
+                    match g.your_rank {
+                        Some(r) => {
+                            let at = t.points.get(r as usize - 1).map(|pt| &pt.chance);
+                            format!(
+                                "; at your rank there, {r}: {}",
+                                at.map_or("-".to_owned(), pct_interval)
+                            )
+                        }
+                        None => String::new(),
+                    }
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    "chance of getting {} wished first, by exam rank ({} simulations; \
+                     candidates like you, each in their own place):",
+                    t.post, t.sims
+                );
+            }
             for n in &t.needed {
                 let _ = writeln!(
                     s,
                     "  a {:.0} % chance: {}",
                     100.0 * n.chance,
                     match (n.rank, n.call) {
+                        (Some(r), _) if t.group.is_some() => format!("rank {r} or better"),
                         (Some(r), Some(c)) if r == c => format!("rank {r} or better"),
                         (Some(r), Some(c)) => format!(
                             "rank {r} or better (called {} or earlier)",
@@ -536,7 +696,11 @@ impl WishlistReport {
                     }
                 );
             }
-            let _ = writeln!(s, "  {:>8} {:>8} {:>22}", "rank", "called", "chance");
+            if t.group.is_some() {
+                let _ = writeln!(s, "  {:>8} {:>22}", "rank", "chance");
+            } else {
+                let _ = writeln!(s, "  {:>8} {:>8} {:>22}", "rank", "called", "chance");
+            }
             // Where the chance moves: from the last place above 99.5 % to the first below
             // 0.5 %.
             let at = |p: f64| {
@@ -547,6 +711,10 @@ impl WishlistReport {
             };
             let (from, to) = (at(0.995).saturating_sub(1), at(0.005));
             for pt in sample(&t.points[from..=to.max(from)], 12) {
+                if t.group.is_some() {
+                    let _ = writeln!(s, "  {:>8} {:>22}", pt.rank, pct_interval(&pt.chance));
+                    continue;
+                }
                 let _ = writeln!(
                     s,
                     "  {:>8} {:>8} {:>22}",
@@ -610,6 +778,9 @@ impl WishlistReport {
 
     /// wishlist.csv: one row per wish.
     pub fn wishes_csv(&self) -> Vec<u8> {
+        if self.is_da() {
+            return self.da_wishes_csv();
+        }
         let header = [
             "position",
             "post",
@@ -640,8 +811,9 @@ impl WishlistReport {
                 w.label.clone(),
                 w.seats.to_string(),
             ];
-            for v in [&w.exactly, &w.or_better, &w.open_at_call] {
-                row.extend(cells(v));
+            let reach = w.open_at_call.as_ref().or(w.within_reach.as_ref());
+            for v in [Some(&w.exactly), Some(&w.or_better), reach] {
+                row.extend(v.map_or_else(|| [String::new(), String::new(), String::new()], cells));
             }
             row.push(w.verdict.clone());
             row.push(format!("{:.4}", w.taken));
@@ -780,7 +952,7 @@ fn advice(
     let out: Vec<&str> = report
         .wishes
         .iter()
-        .filter(|w| chance(&w.open_at_call) < 0.01)
+        .filter(|w| w.open_at_call.as_ref().is_some_and(|v| chance(v) < 0.01))
         .map(|w| w.post.as_str())
         .collect();
     if !out.is_empty() {
@@ -860,6 +1032,454 @@ fn advice(
             ));
         }
     }
+    advice
+}
+
+/// What the odds of one run under deferred acceptance say.
+pub struct DaOddsInput<'a> {
+    /// The instance, me included.
+    pub instance: &'a Instance,
+    /// My wishes.
+    pub wishes: &'a [PostId],
+    /// The posts open to me.
+    pub open_to_me: &'a [PostId],
+    /// Each post's value under the model, to rank safety suggestions.
+    pub values: &'a [f64],
+    /// Per group (the instance's order): its key and label, my rank there, and whether I
+    /// gave that rank (a filler rank, given for no group I wish in, is not mine to read).
+    pub groups: &'a [(String, String, u32, bool)],
+    /// The counts.
+    pub odds: &'a DaOdds,
+}
+
+impl WishlistReport {
+    /// Whether the run is under deferred acceptance over group rankings (from 2024).
+    pub fn is_da(&self) -> bool {
+        self.run.correlation.is_some()
+    }
+
+    /// Adds my odds under deferred acceptance, the posts within my reach and the advice.
+    pub fn add_da_odds(&mut self, input: &DaOddsInput) {
+        let DaOddsInput {
+            instance,
+            wishes,
+            open_to_me,
+            values,
+            groups,
+            odds,
+        } = input;
+        let n = odds.sims;
+        let group_of = |p: PostId| -> WishGroup {
+            match instance.post(p).group {
+                Some(g) => {
+                    let (key, label, rank, _) = &groups[g.index()];
+                    WishGroup {
+                        key: key.clone(),
+                        label: label.clone(),
+                        your_rank: Some(*rank),
+                    }
+                }
+                None => WishGroup {
+                    key: String::new(),
+                    label: String::new(),
+                    your_rank: None,
+                },
+            }
+        };
+        let mut cumulative = 0;
+        for (i, &w) in wishes.iter().enumerate() {
+            let post = instance.post(w);
+            cumulative += odds.got[i];
+            let within = share(odds.within[w.index()], n);
+            let rangs = &odds.rangs[i];
+            self.wishes.push(WishRow {
+                position: i + 1,
+                post: post.name.clone(),
+                label: post.label.clone(),
+                group: Some(group_of(w)),
+                seats: post.seats,
+                exactly: share(odds.got[i], n),
+                or_better: share(cumulative, n),
+                verdict: Verdict::of(chance(&within)).as_str().to_owned(),
+                open_at_call: None,
+                within_reach: Some(within),
+                taken: rangs.len() as f64 / n.max(1) as f64,
+                filled: odds.filled[i] as f64 / n.max(1) as f64,
+                rang_limite: [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(rangs, q)),
+            });
+        }
+        self.none = Some(share(odds.none, n));
+        self.forced = None;
+        // Only the groups where I gave a rank: elsewhere the rank is a stand-in.
+        let known = |p: PostId| instance.post(p).group.is_some_and(|g| groups[g.index()].3);
+        self.reach = open_to_me
+            .iter()
+            .filter(|&&p| known(p))
+            .map(|&p| {
+                let post = instance.post(p);
+                ReachRow {
+                    post: post.name.clone(),
+                    label: post.label.clone(),
+                    group: group_of(p),
+                    seats: post.seats,
+                    within_reach: share(odds.within[p.index()], n),
+                    wished: wishes.contains(&p),
+                    value: values[p.index()],
+                }
+            })
+            .collect();
+        self.advice = da_advice(instance, wishes, values, self);
+    }
+
+    /// Adds a target's curve by rank in its group (deferred acceptance), with my rank there
+    /// when I gave one.
+    pub fn add_da_target(&mut self, instance: &Instance, curve: &Curve, group: WishGroup) {
+        self.add_target(instance, curve);
+        let t = self.targets.last_mut().expect("just added");
+        for n in &mut t.needed {
+            n.call = None;
+        }
+        t.group = Some(group);
+    }
+
+    /// The wishes' part of the summary under deferred acceptance.
+    fn da_wishes_text(&self, s: &mut String, top: usize) {
+        if self.wishes.is_empty() {
+            return;
+        }
+        let group = |g: &Option<WishGroup>| {
+            g.as_ref().map_or("-".to_owned(), |g| {
+                format!(
+                    "{} {}",
+                    g.key,
+                    g.your_rank.map_or("-".to_owned(), |r| r.to_string())
+                )
+            })
+        };
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "{:>3}  {:<22} {:<16} {:>5}  {:>20}  {:>12}  {:>20}  verdict",
+            "",
+            "your wishes",
+            "group, your rank",
+            "seats",
+            "you get exactly it",
+            "it or better",
+            "within reach"
+        );
+        for w in &self.wishes {
+            let _ = writeln!(
+                s,
+                "{:>3}  {:<22} {:<16} {:>5}  {:>20}  {:>12}  {:>20}  {}",
+                w.position,
+                clip(&w.post, 22),
+                clip(&group(&w.group), 16),
+                w.seats,
+                pct_interval(&w.exactly),
+                pct(&w.or_better),
+                w.within_reach.as_ref().map_or("-".to_owned(), pct_interval),
+                w.verdict
+            );
+        }
+        if let Some(none) = &self.none {
+            let _ = writeln!(
+                s,
+                "     {:<39} {:>20}",
+                "none of your wishes",
+                pct_interval(none)
+            );
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        let mut labels: Vec<String> = Vec::new();
+        for g in self.wishes.iter().filter_map(|w| w.group.as_ref()) {
+            if !seen.contains(&g.key.as_str()) {
+                seen.push(&g.key);
+                labels.push(format!("{} = {}", g.key, g.label));
+            }
+        }
+        let _ = writeln!(
+            s,
+            "groups: {} (each wish is decided by your rank in its group)",
+            labels.join("; ")
+        );
+        let _ = writeln!(
+            s,
+            "deferred acceptance: your whole list is proposed, and you get the first wish where \
+             your rank in its group is within its final rang limite (or that keeps a seat); a \
+             wish you do not get costs the later ones nothing"
+        );
+        let _ = writeln!(
+            s,
+            "verdicts, on the chance that your rank in the wish's group is within its rang \
+             limite: {}",
+            self.thresholds
+        );
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "rang limite of your wished posts (rank in the post's group of the last admitted, \
+             you included), where someone took it:"
+        );
+        let _ = writeln!(
+            s,
+            "  {:<22} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
+            "post", "you", "taken", "filled", "5 %", "25 %", "median", "75 %", "95 %"
+        );
+        for w in &self.wishes {
+            let q = |i: usize| w.rang_limite[i].map_or("-".to_owned(), |r| r.to_string());
+            let _ = writeln!(
+                s,
+                "  {:<22} {:>7} {:>6.1}% {:>6.1}% {:>7} {:>7} {:>7} {:>7} {:>7}",
+                clip(&w.post, 22),
+                w.group
+                    .as_ref()
+                    .and_then(|g| g.your_rank)
+                    .map_or("-".to_owned(), |r| r.to_string()),
+                100.0 * w.taken,
+                100.0 * w.filled,
+                q(0),
+                q(1),
+                q(2),
+                q(3),
+                q(4)
+            );
+        }
+        if top > 0 {
+            // The most sought posts within my reach at least half the time.
+            let mut reach: Vec<&ReachRow> = self
+                .reach
+                .iter()
+                .filter(|r| chance(&r.within_reach) >= 0.5)
+                .collect();
+            reach.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.post.cmp(&b.post)));
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "within your reach: the most sought posts (under the model) where your rank in \
+                 their group is within the rang limite in at least half of the simulations ({} \
+                 of the {} open to you in the groups you gave a rank for; all in reach.csv)",
+                reach.len(),
+                self.reach.len()
+            );
+            let _ = writeln!(
+                s,
+                "  {:<22} {:<16} {:>5} {:>12}",
+                "post", "group, your rank", "seats", "within reach"
+            );
+            for r in reach.iter().take(top) {
+                let _ = writeln!(
+                    s,
+                    "  {:<22} {:<16} {:>5} {:>12}{}",
+                    clip(&r.post, 22),
+                    clip(
+                        &format!(
+                            "{} {}",
+                            r.group.key,
+                            r.group.your_rank.map_or("-".to_owned(), |x| x.to_string())
+                        ),
+                        16
+                    ),
+                    r.seats,
+                    pct(&r.within_reach),
+                    if r.wished { "  (wished)" } else { "" }
+                );
+            }
+        }
+    }
+
+    /// wishlist.csv under deferred acceptance: one row per wish, with its group and my rank
+    /// there.
+    fn da_wishes_csv(&self) -> Vec<u8> {
+        let header = [
+            "position",
+            "post",
+            "label",
+            "group",
+            "group_label",
+            "your_rank",
+            "seats",
+            "exactly",
+            "exactly_lo",
+            "exactly_hi",
+            "or_better",
+            "or_better_lo",
+            "or_better_hi",
+            "within_reach",
+            "within_reach_lo",
+            "within_reach_hi",
+            "verdict",
+            "taken",
+            "filled",
+            "rang_limite_q05",
+            "rang_limite_q25",
+            "rang_limite_q50",
+            "rang_limite_q75",
+            "rang_limite_q95",
+        ];
+        let rows = self.wishes.iter().map(|w| {
+            let g = w.group.as_ref();
+            let mut row = vec![
+                w.position.to_string(),
+                w.post.clone(),
+                w.label.clone(),
+                g.map_or(String::new(), |g| g.key.clone()),
+                g.map_or(String::new(), |g| g.label.clone()),
+                g.and_then(|g| g.your_rank)
+                    .map_or(String::new(), |r| r.to_string()),
+                w.seats.to_string(),
+            ];
+            row.extend(cells(&w.exactly));
+            row.extend(cells(&w.or_better));
+            row.extend(
+                w.within_reach
+                    .as_ref()
+                    .map_or_else(|| [String::new(), String::new(), String::new()], cells),
+            );
+            row.push(w.verdict.clone());
+            row.push(format!("{:.4}", w.taken));
+            row.push(format!("{:.4}", w.filled));
+            row.extend(
+                w.rang_limite
+                    .iter()
+                    .map(|q| q.map_or(String::new(), |r| r.to_string())),
+            );
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+
+    /// reach.csv: every post open to me, and the chance that my rank in its group is within
+    /// its rang limite.
+    pub fn reach_csv(&self) -> Vec<u8> {
+        let header = [
+            "post",
+            "label",
+            "group",
+            "your_rank",
+            "seats",
+            "within_reach",
+            "within_reach_lo",
+            "within_reach_hi",
+            "wished",
+            "value",
+        ];
+        let rows = self.reach.iter().map(|r| {
+            let mut row = vec![
+                r.post.clone(),
+                r.label.clone(),
+                r.group.key.clone(),
+                r.group.your_rank.map_or(String::new(), |x| x.to_string()),
+                r.seats.to_string(),
+            ];
+            row.extend(cells(&r.within_reach));
+            row.push(if r.wished { "yes" } else { "no" }.to_owned());
+            row.push(format!("{:.4}", r.value));
+            row
+        });
+        csv_bytes(&header, rows)
+    }
+}
+
+/// The advice that is true under deferred acceptance: never reorder, ambitious wishes cost
+/// nothing; wishes out of reach; safety when the chance of getting none is high.
+fn da_advice(
+    instance: &Instance,
+    wishes: &[PostId],
+    values: &[f64],
+    report: &WishlistReport,
+) -> Vec<String> {
+    let mut advice = vec![
+        "Keep your list in your true order of preference: under deferred acceptance no \
+         reordering can get you a post you prefer, and a wish placed first that you do not get \
+         costs your later wishes nothing, so amphi never suggests a reordering. Only which \
+         posts you list matters."
+            .to_owned(),
+    ];
+    let within = |w: &WishRow| w.within_reach.as_ref().map_or(0.0, chance);
+    let out: Vec<&str> = report
+        .wishes
+        .iter()
+        .filter(|w| within(w) < 0.01)
+        .map(|w| w.post.as_str())
+        .collect();
+    if !out.is_empty() {
+        advice.push(format!(
+            "Out of reach (your rank in its group within the rang limite in under 1 % of \
+             simulations): {}. Listing them costs nothing, but do not count on them.",
+            out.join(", ")
+        ));
+    }
+    let none = report.none.as_ref().map_or(0.0, chance);
+    if none >= SAFETY_THRESHOLD {
+        let wished_des: Vec<_> = wishes
+            .iter()
+            .filter_map(|&w| instance.post(w).des)
+            .collect();
+        let wished_sub: Vec<_> = wishes
+            .iter()
+            .filter_map(|&w| instance.post(w).subdivision)
+            .collect();
+        let by_name = |name: &str| instance.posts.iter().position(|p| p.name == name);
+        let mut safe: Vec<(&ReachRow, PostId)> = report
+            .reach
+            .iter()
+            .filter(|r| !r.wished && chance(&r.within_reach) >= SAFE_OPEN)
+            .filter_map(|r| by_name(&r.post).map(|i| (r, PostId::from_index(i))))
+            .collect();
+        let closeness = |p: PostId| {
+            let post = instance.post(p);
+            let des = post.des.is_some_and(|d| wished_des.contains(&d));
+            let sub = post.subdivision.is_some_and(|s| wished_sub.contains(&s));
+            u8::from(!des) * 2 + u8::from(!sub)
+        };
+        safe.sort_by(|&(_, a), &(_, b)| {
+            closeness(a)
+                .cmp(&closeness(b))
+                .then(values[b.index()].total_cmp(&values[a.index()]))
+                .then(a.cmp(&b))
+        });
+        if safe.is_empty() {
+            advice.push(format!(
+                "You get none of your wishes in {:.1} % of simulations, and your rank is within \
+                 the rang limite of no other post open to you in {:.0} % of them or more.",
+                100.0 * none,
+                100.0 * SAFE_OPEN
+            ));
+        } else {
+            let list: Vec<String> = safe
+                .iter()
+                .take(5)
+                .map(|(r, _)| {
+                    format!(
+                        "{} ({} {}, within reach {:.0} %)",
+                        r.post,
+                        r.group.key,
+                        r.group.your_rank.map_or("-".to_owned(), |x| x.to_string()),
+                        100.0 * chance(&r.within_reach)
+                    )
+                })
+                .collect();
+            advice.push(format!(
+                "You get none of your wishes in {:.1} % of simulations (at least {:.0} %: worth \
+                 adding safety). Posts where your rank in their group is within the rang limite \
+                 in {:.0} % of simulations or more, closest to your list first (same DES, then \
+                 same subdivision, then the most sought): {}. Add the ones you would accept, \
+                 after the wishes you prefer: under deferred acceptance they cannot cost you a \
+                 wish placed before them.",
+                100.0 * none,
+                100.0 * SAFETY_THRESHOLD,
+                100.0 * SAFE_OPEN,
+                list.join(", ")
+            ));
+        }
+    }
+    advice.push(
+        "Getting none of your wishes here means none of them takes you in the main phase; in \
+         the real procedure you would then choose among the seats left, in the complementary \
+         phase."
+            .to_owned(),
+    );
     advice
 }
 

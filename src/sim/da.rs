@@ -7,10 +7,11 @@
 //! of weight `w_0`, ends the list. Deferred acceptance only ever asks a candidate for their
 //! *next* wish, when they are free: so the engine draws it then, and never more.
 //!
-//! - **The next wish** is drawn from the class's alias tables over every post (the home table
-//!   with probability `(e^{g/b} - 1) W_H / A`, the global one otherwise, the outside option
-//!   with `w_0 / A`, where `A = w_0 + W + (e^{g/b} - 1) W_H`), a post already drawn is drawn
-//!   again: rejection, exact. Once a candidate's draws have missed more than once per wish
+//! - **The next wish** is drawn from the class's alias tables: with probability
+//!   `(e^{g/b} - 1) W_H / A` from the table of the home subdivision's posts, else from the
+//!   table of every post and the outside option (`A = w_0 + W + (e^{g/b} - 1) W_H`, `W` the
+//!   weight of every post and `W_H` of the home ones); a post already drawn is drawn again:
+//!   rejection, exact. Once a candidate's draws have missed more than once per wish
 //!   (plus a few), the posts drawn hold much of their weight: they get a Fenwick tree of the
 //!   weights left, and draw from it.
 //! - **Proposals.** Each post holds the best of its proposers, by the rank of its group, in a
@@ -52,20 +53,28 @@ pub(crate) struct DaPlan {
     seats: Vec<u32>,
     /// Words of the drawn-post bitset per candidate.
     words: usize,
-    /// Per class, type and home (none, then each subdivision): an alias table over the class's
-    /// posts, by the weight they have for such a candidate, and the outside option (item
-    /// `posts`), with its total weight. See [`DaPlan::table`].
-    tables: Vec<(Alias, f64)>,
+    /// Per class and type: an alias table over the class's posts by their weight, and the
+    /// outside option (item `posts`). See [`DaPlan::global`].
+    global: Vec<Alias>,
+    /// Per class, type and subdivision: an alias table over the class's posts there, and the
+    /// probability that a candidate at home there draws from it. See [`DaPlan::home`].
+    homes: Vec<(Alias, f64)>,
     types: usize,
     subs: usize,
 }
 
 impl DaPlan {
-    /// The table of candidates of class `class`, type `kind` and home `home` ([`NONE`]).
+    /// The table of posts and leaving for candidates of class `class` and type `kind`.
     #[inline]
-    fn table(&self, class: u32, kind: u32, home: u32) -> &(Alias, f64) {
-        let h = if home == NONE { 0 } else { home as usize + 1 };
-        &self.tables[(class as usize * self.types + kind as usize) * (self.subs + 1) + h]
+    fn global(&self, class: u32, kind: u32) -> &Alias {
+        &self.global[class as usize * self.types + kind as usize]
+    }
+
+    /// The table of the home posts of candidates of class `class`, type `kind` and home `home`
+    /// (not `NONE`), and the probability to draw from it.
+    #[inline]
+    fn home(&self, class: u32, kind: u32, home: u32) -> &(Alias, f64) {
+        &self.homes[(class as usize * self.types + kind as usize) * self.subs + home as usize]
     }
 }
 
@@ -86,26 +95,40 @@ impl DaPlan {
             .unwrap_or(0);
         let types = setup.utilities.weights.len();
         let subs = instance.subdivisions.len();
-        let mut tables = Vec::with_capacity(lazy.classes.len() * types * (subs + 1));
+        // A candidate at home in `h` draws from the home table with probability `H / A`,
+        // `H = (e^{g/b} - 1) W_h`, `A = w_0 + W + H`, else from the global table.
+        let mut global = Vec::with_capacity(lazy.classes.len() * types);
+        let mut homes = Vec::with_capacity(lazy.classes.len() * types * subs);
         for class in &lazy.classes {
             let outside = class.posts.len() as u32;
             let items: Vec<u32> = (0..=outside).collect();
             for kind in 0..types {
-                for home in std::iter::once(NONE).chain(0..subs as u32) {
-                    let weight = |l: u32| {
-                        if l == outside {
-                            lazy.outside
-                        } else {
-                            effective(&lazy, class, kind, home, l)
-                        }
+                let w = &class.weights[kind];
+                let weight = |l: u32| {
+                    if l == outside {
+                        lazy.outside
+                    } else {
+                        w[l as usize]
+                    }
+                };
+                global.push(Alias::new(&items, weight));
+                let all: f64 = items.iter().map(|&l| weight(l)).sum();
+                for h in 0..subs {
+                    let local = &class.by_sub[h];
+                    let home_weight =
+                        lazy.home_extra * local.iter().map(|&l| w[l as usize]).sum::<f64>();
+                    let p = if home_weight > 0.0 {
+                        home_weight / (all + home_weight)
+                    } else {
+                        0.0
                     };
-                    let total = items.iter().map(|&l| weight(l)).sum();
-                    tables.push((Alias::new(&items, weight), total));
+                    homes.push((Alias::new(local, |l| w[l as usize]), p));
                 }
             }
         }
         DaPlan {
-            tables,
+            global,
+            homes,
             types,
             subs,
             rules: rules.clone(),
@@ -146,22 +169,10 @@ pub(super) struct Workspace {
     left: Vec<u32>,
     heap2: Vec<u64>,
     held2: Vec<u32>,
-    /// Per call: type, home subdivision (`NONE`), wishes drawn, list cap, drawn weight,
-    /// state, post held (`NONE`), its position.
-    kind: Vec<u32>,
-    home: Vec<u32>,
-    count: Vec<u32>,
-    cap: Vec<u32>,
-    /// Per call: draws that landed on a post drawn before.
-    misses: Vec<u32>,
-    state: Vec<u8>,
-    hold: Vec<u32>,
-    position: Vec<u32>,
-    first: Vec<u32>,
+    /// Per call: where the candidate stands.
+    cands: Vec<Cand>,
     /// Per call: the posts drawn (class-local), `words` bits each.
     bits: Vec<u64>,
-    /// Per call: its Fenwick tree in `trees`, `NONE` if none yet.
-    tree_of: Vec<u32>,
     trees: Vec<Fenwick>,
     trees_used: usize,
     free: Vec<u32>,
@@ -185,25 +196,48 @@ impl Workspace {
         }));
         self.held2.clear();
         self.held2.resize(posts, 0);
-        for v in [&mut self.count, &mut self.cap, &mut self.position] {
-            v.clear();
-            v.resize(n, 0);
-        }
-        for v in [&mut self.hold, &mut self.first, &mut self.tree_of] {
-            v.clear();
-            v.resize(n, NONE);
-        }
-        self.kind.resize(n, 0);
-        self.home.resize(n, NONE);
-        self.misses.clear();
-        self.misses.resize(n, 0);
-        self.state.clear();
-        self.state.resize(n, ACTIVE);
+        self.cands.clear();
+        self.cands.extend(plan.lazy.calls.iter().map(|call| Cand {
+            class: call.class,
+            kind: 0,
+            home: NONE,
+            count: 0,
+            cap: 0,
+            misses: 0,
+            tree: NONE,
+            hold: NONE,
+            position: 0,
+            first: NONE,
+            state: ACTIVE,
+        }));
         self.bits.clear();
         self.bits.resize(n * plan.words, 0);
         self.trees_used = 0;
         self.free.clear();
     }
+}
+
+/// A candidate in a simulation (by call), in one place: the draws of a proposal read it all.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    /// Their class in [`LazyPlan`], `NONE` with an explicit list.
+    class: u32,
+    /// Their type and home subdivision (`NONE`).
+    kind: u32,
+    home: u32,
+    /// Wishes drawn (or, with an explicit list, the index of the next one), and the most
+    /// they may propose to now.
+    count: u32,
+    cap: u32,
+    /// Draws that landed on a post drawn before.
+    misses: u32,
+    /// Their Fenwick tree in `Workspace::trees`, `NONE` if none yet.
+    tree: u32,
+    /// The post held (`NONE`), its position, their first wish.
+    hold: u32,
+    position: u32,
+    first: u32,
+    state: u8,
 }
 
 /// A post in the main phase: its heap in `Workspace::heap`, and what it holds.
@@ -240,14 +274,14 @@ pub(super) fn simulate(
     // Types and homes first, in the order of choice, then the group ranks.
     for (i, call) in lazy.calls.iter().enumerate() {
         if call.class == NONE {
-            ws.cap[i] = u32::MAX;
-            ws.first[i] = setup.explicit.of(call.candidate)[0].0;
+            ws.cands[i].cap = u32::MAX;
+            ws.cands[i].first = setup.explicit.of(call.candidate)[0].0;
             continue;
         }
         let (kind, home) = draws.candidate(setup, call.candidate, rng);
-        ws.kind[i] = kind as u32;
-        ws.home[i] = home.map_or(NONE, |h| h.0);
-        ws.cap[i] = plan.rules.list;
+        ws.cands[i].kind = kind as u32;
+        ws.cands[i].home = home.map_or(NONE, |h| h.0);
+        ws.cands[i].cap = plan.rules.list;
     }
     plan.ranking.draw(rng, &mut ws.rank_scratch, &mut ws.ranks);
 
@@ -257,8 +291,9 @@ pub(super) fn simulate(
     // Those without an offer add `more` wishes, once.
     if plan.rules.more > 0 {
         for i in 0..n {
-            if ws.hold[i] == NONE && ws.state[i] == ACTIVE && lazy.calls[i].class != NONE {
-                ws.cap[i] = ws.cap[i].saturating_add(plan.rules.more);
+            if ws.cands[i].hold == NONE && ws.cands[i].state == ACTIVE && ws.cands[i].class != NONE
+            {
+                ws.cands[i].cap = ws.cands[i].cap.saturating_add(plan.rules.more);
                 ws.free.push(i as u32);
             }
         }
@@ -272,7 +307,8 @@ pub(super) fn simulate(
         ws.left
             .extend(ws.slots.iter().map(|slot| slot.seats - slot.held));
         for i in (0..n).rev() {
-            if ws.hold[i] == NONE && ws.state[i] == ACTIVE && lazy.calls[i].class != NONE {
+            if ws.cands[i].hold == NONE && ws.cands[i].state == ACTIVE && ws.cands[i].class != NONE
+            {
                 ws.free.push(i as u32);
                 complementary = true;
             }
@@ -285,12 +321,12 @@ pub(super) fn simulate(
     // The record.
     for i in 0..n {
         let c = lazy.calls[i].candidate.index();
-        if ws.hold[i] != NONE {
-            record.post[c] = ws.hold[i];
-            record.position[c] = ws.position[i];
+        if ws.cands[i].hold != NONE {
+            record.post[c] = ws.cands[i].hold;
+            record.position[c] = ws.cands[i].position;
         }
         if first_choices {
-            record.first[c] = ws.first[i];
+            record.first[c] = ws.cands[i].first;
         }
     }
     for p in 0..posts {
@@ -335,13 +371,13 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
     while let Some(i) = ws.free.pop() {
         let i = i as usize;
         loop {
-            if ws.count[i] >= ws.cap[i] || ws.state[i] == DONE {
+            if ws.cands[i].count >= ws.cands[i].cap || ws.cands[i].state == DONE {
                 break;
             }
-            let post = if lazy.calls[i].class == NONE {
+            let post = if ws.cands[i].class == NONE {
                 let list = setup.explicit.of(lazy.calls[i].candidate);
                 let c = lazy.calls[i].candidate;
-                let mut at = ws.count[i] as usize;
+                let mut at = ws.cands[i].count as usize;
                 while at < list.len()
                     && !(setup.instance.post(list[at]).seats > 0
                         && setup.instance.is_open_to(list[at], c))
@@ -349,22 +385,22 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
                     at += 1;
                 }
                 if at >= list.len() {
-                    ws.state[i] = DONE;
+                    ws.cands[i].state = DONE;
                     break;
                 }
-                ws.count[i] = at as u32 + 1;
+                ws.cands[i].count = at as u32 + 1;
                 list[at].index()
             } else {
                 match next_wish(plan, ws, i, rng) {
                     Next::Leave => {
-                        ws.state[i] = DONE;
+                        ws.cands[i].state = DONE;
                         break;
                     }
                     Next::Post(local) => {
-                        let post = lazy.classes[lazy.calls[i].class as usize].posts[local as usize];
-                        ws.count[i] += 1;
-                        if ws.count[i] == 1 {
-                            ws.first[i] = post.0;
+                        let post = lazy.classes[ws.cands[i].class as usize].posts[local as usize];
+                        ws.cands[i].count += 1;
+                        if ws.cands[i].count == 1 {
+                            ws.cands[i].first = post.0;
                         }
                         post.index()
                     }
@@ -381,13 +417,13 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
                 let out = (heap[0] as u32 - 1) as usize;
                 replace_top(heap, k);
                 slot.top = heap[0];
-                ws.hold[out] = NONE;
+                ws.cands[out].hold = NONE;
                 ws.free.push(out as u32);
             } else {
                 continue;
             }
-            ws.hold[i] = post as u32;
-            ws.position[i] = ws.count[i];
+            ws.cands[i].hold = post as u32;
+            ws.cands[i].position = ws.cands[i].count;
             break;
         }
     }
@@ -409,16 +445,25 @@ fn effective(lazy: &LazyPlan, class: &Class, kind: usize, home: u32, l: u32) -> 
 #[inline]
 fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) -> Next {
     let lazy = &plan.lazy;
-    let cl = lazy.calls[i].class;
+    let cl = ws.cands[i].class;
     let class = &lazy.classes[cl as usize];
-    let (kind, home) = (ws.kind[i], ws.home[i]);
+    let (kind, home) = (ws.cands[i].kind, ws.cands[i].home);
     let bits = &mut ws.bits[i * plan.words..(i + 1) * plan.words];
     let outside = class.posts.len() as u32;
-    if ws.tree_of[i] == NONE {
-        let (table, _) = plan.table(cl, kind, home);
+    if ws.cands[i].tree == NONE {
+        let global = plan.global(cl, kind);
+        let (local, p_home) = if home == NONE {
+            (None, 0.0)
+        } else {
+            let (table, p) = plan.home(cl, kind, home);
+            (Some(table), *p)
+        };
         // Rejection while it costs less than two tries a draw on average.
-        while ws.misses[i] <= MISSES_FREE + ws.count[i] {
-            let local = table.draw(rng);
+        while ws.cands[i].misses <= MISSES_FREE + ws.cands[i].count {
+            let local = match local {
+                Some(table) if p_home > 0.0 && unit(rng) <= p_home => table.draw(rng),
+                _ => global.draw(rng),
+            };
             if local == outside {
                 return Next::Leave;
             }
@@ -427,7 +472,7 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
                 bits[word] |= bit;
                 return Next::Post(local);
             }
-            ws.misses[i] += 1;
+            ws.cands[i].misses += 1;
         }
         // The posts drawn hold much of the weight: a tree of the weights left.
         if ws.trees_used == ws.trees.len() {
@@ -444,10 +489,10 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
                 tree.add(l as usize, effective(lazy, class, kind as usize, home, l));
             }
         }
-        ws.tree_of[i] = ws.trees_used as u32;
+        ws.cands[i].tree = ws.trees_used as u32;
         ws.trees_used += 1;
     }
-    let tree = &mut ws.trees[ws.tree_of[i] as usize];
+    let tree = &mut ws.trees[ws.cands[i].tree as usize];
     let left = tree.total().max(0.0);
     let u = unit(rng) * (lazy.outside + left);
     if u <= lazy.outside || left <= 0.0 {
@@ -474,34 +519,88 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
                 .collect(),
         );
     }
+    // Per class and type, tables over those posts (and leaving), and per subdivision over its
+    // own, as in the main phase; the posts a candidate drew in the main phase are all full, so
+    // only those drawn in this phase are drawn again (rejection).
+    let types = plan.types;
+    let subs = plan.subs;
+    let mut global: Vec<Alias> = Vec::with_capacity(lazy.classes.len() * types);
+    let mut homes: Vec<(Alias, f64)> = Vec::with_capacity(lazy.classes.len() * types * subs);
+    for (cl, class) in lazy.classes.iter().enumerate() {
+        let outside = class.posts.len() as u32;
+        for kind in 0..types {
+            let w = &class.weights[kind];
+            let weight = |l: u32| {
+                if l == outside {
+                    lazy.outside
+                } else {
+                    w[l as usize]
+                }
+            };
+            let items: Vec<u32> = open[cl].iter().copied().chain([outside]).collect();
+            global.push(Alias::new(&items, weight));
+            let all: f64 = items.iter().map(|&l| weight(l)).sum();
+            for h in 0..subs as u32 {
+                let local: Vec<u32> = open[cl]
+                    .iter()
+                    .copied()
+                    .filter(|&l| class.sub_of[l as usize] == h)
+                    .collect();
+                let home_weight =
+                    lazy.home_extra * local.iter().map(|&l| w[l as usize]).sum::<f64>();
+                let p = if home_weight > 0.0 {
+                    home_weight / (all + home_weight)
+                } else {
+                    0.0
+                };
+                homes.push((Alias::new(&local, |l| w[l as usize]), p));
+            }
+        }
+    }
     while let Some(i) = ws.free.pop() {
         let i = i as usize;
-        let cl = lazy.calls[i].class as usize;
+        let cl = ws.cands[i].class as usize;
         let class = &lazy.classes[cl];
-        let (kind, home) = (ws.kind[i] as usize, ws.home[i]);
+        let (kind, home) = (ws.cands[i].kind as usize, ws.cands[i].home);
+        let outside = class.posts.len() as u32;
+        let mut tries = 0;
         loop {
-            // The posts with seats left that the candidate has not drawn, by weight.
-            let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
-            ws.open.clear();
-            ws.weights.clear();
-            let mut total = 0.0;
-            for &l in &open[cl] {
-                if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
-                    total += effective(lazy, class, kind, home, l);
-                    ws.open.push(l);
-                    ws.weights.push(total);
+            // A few tries by rejection, then the posts left, by weight, one by one.
+            let table = &global[cl * types + kind];
+            let drawn = |bits: &[u64], l: u32| bits[l as usize / 64] >> (l % 64) & 1 == 1;
+            let mut pick = None;
+            while tries < COMPLEMENTARY_TRIES {
+                tries += 1;
+                let l = match home {
+                    NONE => table.draw(rng),
+                    h => {
+                        let (local, p) = &homes[(cl * types + kind) * subs + h as usize];
+                        if *p > 0.0 && unit(rng) <= *p {
+                            local.draw(rng)
+                        } else {
+                            table.draw(rng)
+                        }
+                    }
+                };
+                if l == outside || !drawn(&ws.bits[i * plan.words..(i + 1) * plan.words], l) {
+                    pick = Some(l);
+                    break;
                 }
             }
-            let u = unit(rng) * (lazy.outside + total);
-            if ws.open.is_empty() || u <= lazy.outside {
-                ws.state[i] = DONE;
-                break;
-            }
-            let at = ws
-                .weights
-                .partition_point(|&c| c <= u - lazy.outside)
-                .min(ws.open.len() - 1);
-            let local = ws.open[at];
+            let local = match pick {
+                Some(l) if l == outside => {
+                    ws.cands[i].state = DONE;
+                    break;
+                }
+                Some(l) => l,
+                None => match complementary_scan(plan, ws, &open[cl], i, rng) {
+                    Some(l) => l,
+                    None => {
+                        ws.cands[i].state = DONE;
+                        break;
+                    }
+                },
+            };
             ws.bits[i * plan.words + local as usize / 64] |= 1 << (local % 64);
             let post = class.posts[local as usize].index();
             let k = key(plan, ws, post, i);
@@ -514,14 +613,52 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
             } else if k < heap[0] {
                 let out = (heap[0] as u32 - 1) as usize;
                 replace_top(heap, k);
-                ws.hold[out] = NONE;
+                ws.cands[out].hold = NONE;
                 ws.free.push(out as u32);
             } else {
                 continue;
             }
-            ws.hold[i] = post as u32;
-            ws.position[i] = 0;
+            ws.cands[i].hold = post as u32;
+            ws.cands[i].position = 0;
             break;
         }
     }
+}
+
+/// Draws in the complementary phase by rejection before the candidate's posts left are
+/// weighed one by one ([`complementary_scan`]).
+const COMPLEMENTARY_TRIES: u32 = 16;
+
+/// The next wish of the candidate called at `i` among `open` (class-local posts with seats
+/// left) that they have not drawn, by weight, or `None` when they would rather leave.
+fn complementary_scan(
+    plan: &DaPlan,
+    ws: &mut Workspace,
+    open: &[u32],
+    i: usize,
+    rng: &mut impl Rng,
+) -> Option<u32> {
+    let lazy = &plan.lazy;
+    let class = &lazy.classes[ws.cands[i].class as usize];
+    let (kind, home) = (ws.cands[i].kind as usize, ws.cands[i].home);
+    let bits = &ws.bits[i * plan.words..(i + 1) * plan.words];
+    ws.open.clear();
+    ws.weights.clear();
+    let mut total = 0.0;
+    for &l in open {
+        if bits[l as usize / 64] >> (l % 64) & 1 == 0 {
+            total += effective(lazy, class, kind, home, l);
+            ws.open.push(l);
+            ws.weights.push(total);
+        }
+    }
+    let u = unit(rng) * (lazy.outside + total);
+    if ws.open.is_empty() || u <= lazy.outside {
+        return None;
+    }
+    let at = ws
+        .weights
+        .partition_point(|&c| c <= u - lazy.outside)
+        .min(ws.open.len() - 1);
+    Some(ws.open[at])
 }

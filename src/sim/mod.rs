@@ -302,6 +302,27 @@ impl Setup {
         self
     }
 
+    /// Whether the procedure can run this instance. Deferred acceptance over group rankings
+    /// models neither the semester choice's must-fill sectors nor supernumerary candidates:
+    /// those stay with serial dictatorship.
+    pub fn procedure_supported(&self) -> Result<(), &'static str> {
+        if self.procedure.group_da().is_none() {
+            return Ok(());
+        }
+        if self.instance.has_must_fill() {
+            return Err("deferred acceptance does not model must-fill sectors");
+        }
+        if self
+            .instance
+            .candidates
+            .iter()
+            .any(|c| c.supernumerary.is_supernumerary())
+        {
+            return Err("deferred acceptance does not model supernumerary candidates");
+        }
+        Ok(())
+    }
+
     /// Whether the lazy engine can run this instance, with or without positions. It models
     /// must-fill sectors and supernumerary candidates, but not the position of a post a
     /// candidate is forced into: with `positions`, an instance with must-fill sectors needs

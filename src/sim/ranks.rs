@@ -49,6 +49,7 @@ pub struct RankScratch {
     buckets: Vec<u32>,
     counts: Vec<u32>,
     sorted: Vec<(f64, u32)>,
+    by_group: Vec<u32>,
 }
 
 /// The half-width of the range of scores the buckets cover; scores beyond go to the end
@@ -126,6 +127,7 @@ impl GroupRanking {
         let scale = buckets as f64 / (2.0 * SPAN);
         scratch.scores.resize(m, 0.0);
         scratch.buckets.resize(m, 0);
+        scratch.by_group.resize(self.groups * n, 0);
         scratch.sorted.resize(m, (0.0, 0));
         for g in 0..self.groups {
             // Scores, and a histogram of their buckets, best bucket first.
@@ -146,12 +148,13 @@ impl GroupRanking {
                 *count = at;
                 at = next;
             }
-            for (i, (&s, &k)) in scratch.scores.iter().zip(&scratch.buckets).enumerate() {
+            for ((&s, &k), &(c, _)) in scratch.scores.iter().zip(&scratch.buckets).zip(&self.drawn)
+            {
                 let at = &mut scratch.counts[k as usize];
-                scratch.sorted[*at as usize] = (s, i as u32);
+                scratch.sorted[*at as usize] = (s, c);
                 *at += 1;
             }
-            // Within a bucket (a handful of scores), best first; equal scores by common part.
+            // Within a bucket (a handful of scores), best first; equal scores by candidate.
             let sorted = &mut scratch.sorted;
             let better = |x: (f64, u32), y: (f64, u32)| x.0 > y.0 || (x.0 == y.0 && x.1 < y.1);
             for i in 1..m {
@@ -163,24 +166,37 @@ impl GroupRanking {
                 }
                 sorted[j] = x;
             }
-            // Ranks: the given ones where they are, the drawn ones in the ranks left.
-            let groups = self.groups;
+            // Ranks: the given ones where they are, the drawn ones in the ranks left; written
+            // group by group, then side by side per candidate below.
+            let ranks = &mut scratch.by_group[g * n..(g + 1) * n];
             let given = &self.given[g];
             let mut next_given = 0;
             let mut rank = 1u32;
-            for &(_, i) in sorted.iter() {
+            for &(_, c) in sorted.iter() {
                 while next_given < given.len() && given[next_given].0 <= rank {
-                    out[given[next_given].1 as usize * groups + g] = rank;
+                    ranks[given[next_given].1 as usize] = rank;
                     rank += 1;
                     next_given += 1;
                 }
-                out[self.drawn[i as usize].0 as usize * groups + g] = rank;
+                ranks[c as usize] = rank;
                 rank += 1;
             }
             while next_given < given.len() {
-                out[given[next_given].1 as usize * groups + g] = rank;
+                ranks[given[next_given].1 as usize] = rank;
                 rank += 1;
                 next_given += 1;
+            }
+        }
+        // The transpose, by blocks of candidates so that reads and writes stay in cache.
+        let groups = self.groups;
+        const BLOCK: usize = 256;
+        for from in (0..n).step_by(BLOCK) {
+            let to = (from + BLOCK).min(n);
+            for g in 0..groups {
+                let ranks = &scratch.by_group[g * n..(g + 1) * n];
+                for c in from..to {
+                    out[c * groups + g] = ranks[c];
+                }
             }
         }
     }

@@ -412,3 +412,94 @@ fn group_ranks_have_the_dependence_and_margins_claimed() {
         );
     }
 }
+
+#[test]
+fn national_instances_from_2024_have_their_groups_and_counts() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    for (year, count, assumed) in [
+        (2024, 7_817, false),
+        (2025, 8_958, true),
+        (2026, 10_400, true),
+    ] {
+        let y = amphi::io::read_national(&data, year, None).unwrap();
+        assert_eq!(y.instance.candidates.len(), count, "{year}");
+        assert_eq!(y.instance.groups.len(), 13);
+        assert_eq!(y.instance.groups.names()[0], "chir1");
+        assert!(y.instance.posts.iter().all(|p| p.group.is_some()), "{year}");
+        // OPH is in Chirurgie 1, MGE in Médecine générale, with their CESP seats.
+        for p in &y.instance.posts {
+            let des = y.instance.des.name(p.des.unwrap().0);
+            let group = y.instance.groups.name(p.group.unwrap().0);
+            match des {
+                "OPH" => assert_eq!(group, "chir1"),
+                "MGE" => assert_eq!(group, "mg"),
+                _ => {}
+            }
+        }
+        let said = y
+            .warnings
+            .iter()
+            .any(|w| w.contains("assuming") && w.contains("--candidates-count"));
+        assert_eq!(said, assumed, "{year}: {:?}", y.warnings);
+        assert_eq!(
+            amphi::sim::Procedure::of_year(year).group_da(),
+            Some(&GroupDa::default())
+        );
+    }
+    assert_eq!(
+        amphi::sim::Procedure::of_year(2023),
+        Procedure::SerialDictatorship
+    );
+    // A count given is used as it is, without the assumption.
+    let y = amphi::io::read_national(&data, 2026, Some(9_000)).unwrap();
+    assert_eq!(y.instance.candidates.len(), 9_000);
+    assert!(y.warnings.iter().all(|w| !w.contains("assuming")));
+}
+
+#[test]
+fn a_des_without_a_group_is_named() {
+    let cells = "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier\n\
+                 2025,OPH,Ophtalmologie,Lyon,10,0,120\n\
+                 2025,XYZ,Spécialité inconnue,Lyon,3,0,800\n";
+    let table = amphi::io::CellTable::parse("cells.csv", cells.as_bytes())
+        .unwrap()
+        .with_groups("groups.csv", vec![("OPH".into(), "chir1".into())]);
+    let e = table.year(2025).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cells.csv:3: column \"des_code\": \"XYZ\" has no group of specialties in groups.csv"
+    );
+    let table = amphi::io::CellTable::parse(
+        "cells.csv",
+        cells
+            .lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    )
+    .unwrap()
+    .with_groups(
+        "groups.csv",
+        vec![("OPH".into(), "chir1".into()), ("MGE".into(), "mg".into())],
+    );
+    let y = amphi::io::NationalYear::from_cells(&table.year(2025).unwrap(), Some(20)).unwrap();
+    // Every group of the file is a group of the instance, in its order, posts or not.
+    assert_eq!(y.instance.groups.names(), ["chir1", "mg"]);
+    assert_eq!(y.instance.posts[0].group, Some(GroupId(0)));
+}
+
+#[test]
+fn the_procedure_refuses_what_it_does_not_model() {
+    let mut setup = drawn_setup(&GroupDa::default());
+    assert_eq!(setup.procedure_supported(), Ok(()));
+    setup.instance.candidates[3].supernumerary = amphi::model::Supernumerary::Validant;
+    assert!(
+        setup
+            .procedure_supported()
+            .unwrap_err()
+            .contains("supernumerary")
+    );
+    let sd = setup.clone().with_procedure(Procedure::SerialDictatorship);
+    assert_eq!(sd.procedure_supported(), Ok(()));
+}

@@ -26,4 +26,5 @@ mod simulate_cli;
 mod support;
 mod wishlist;
 mod wishlist_cli;
+mod wishlist_da;
 mod write_set;

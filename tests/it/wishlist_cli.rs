@@ -188,8 +188,8 @@ fn errors() {
     );
     assert_eq!(
         usage(&["wishlist", "--year", "2023", "--wish", "OPH@Lyon"]),
-        "amphi: error: --rank (or --place) is needed with your wishes: where are you in the \
-         order?\n"
+        "amphi: error: --rank (or --ranks FILE, or --place) is needed with your wishes: where \
+         do you stand?\n"
     );
     assert_eq!(
         usage(&[
@@ -327,9 +327,10 @@ fn errors() {
     assert!(!out.exists(), "nothing written on error");
 }
 
-/// From 2024, a warning says that one ranking stands for the 13 group rankings.
+/// From 2024, a plain --rank stands for the same rank in each of the 13 groups, and a note
+/// says what that means; the run is deferred acceptance, not serial dictatorship.
 #[test]
-fn years_ranked_per_group_get_a_warning() {
+fn a_plain_rank_from_2024_gets_a_note() {
     let out = scratch("2024");
     let output = amphi(&[
         "wishlist",
@@ -340,19 +341,323 @@ fn years_ranked_per_group_get_a_warning() {
         "--wish",
         "PED@Lyon",
         "--sims",
-        "20",
+        "10",
         "--out",
         path(&out),
     ]);
     assert!(output.status.success());
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stderr.contains(
-            "amphi: warning: from 2024 the national choice is deferred acceptance over 13 \
-             rankings, one per group of specialties;"
+        stdout.contains(
+            "note: your --rank 100 is taken as your rank in each of the 13 groups of \
+             specialties. Since 2024 every candidate has 13 ranks, one per group (GALIEN's \
+             \"Mes positionnements\"): they are close but not equal, and each wish is decided \
+             by your rank in its group. Give them one by one with --rank GROUP=N (e.g. --rank \
+             chir1=1200) or --ranks FILE\n"
         ),
-        "{stderr}"
+        "{stdout}"
     );
+    assert!(
+        stdout.contains("you: ranked 100 in each of the 13 groups (a plain --rank); one of 7817"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("procedure: deferred acceptance over group rankings"));
+    assert!(
+        !stdout.contains("called"),
+        "no order of choice under deferred acceptance"
+    );
+    // A plain rank beside group ranks fills the groups not named.
+    let stdout = ok(&[
+        "wishlist",
+        "--year",
+        "2024",
+        "--rank",
+        "3000",
+        "--rank",
+        "pediatrie=100",
+        "--wish",
+        "PED@Lyon",
+        "--sims",
+        "5",
+        "--out",
+        path(&out),
+    ]);
+    assert!(
+        stdout.contains(
+            "you: ranked pediatrie 100; 3000 in the 12 other groups (a plain --rank); one of \
+             7817 candidates (in place of candidate 3000)\nnote: your plain --rank 3000 is \
+             taken as your rank in every group you did not name\n"
+        ),
+        "{stdout}"
+    );
+}
+
+/// The issue's "done when": from 2024, ranks per group (key, number or label; a file), the
+/// group of each wish and my rank there, odds under deferred acceptance; the latest year by
+/// default.
+#[test]
+fn group_ranks_and_deferred_acceptance() {
+    let out = scratch("da");
+    let stdout = ok(&[
+        "wishlist",
+        "--year",
+        "2026",
+        "--rank",
+        "chir1=1200",
+        "--rank",
+        "mg=900",
+        "--wish",
+        "OPH@Lyon",
+        "--wish",
+        "ORL@Lyon",
+        "--wish",
+        "MGE@Lyon",
+        "--target",
+        "OPH@Lyon",
+        "--sims",
+        "20",
+        "--out",
+        path(&out),
+    ]);
+    for line in [
+        "national 2026: 1224 posts, 10260 seats; everyone else's list drawn from \
+         data/model-2025.json\n",
+        "procedure: deferred acceptance over group rankings (the others' ranks drawn, with a \
+         correlation of 0.9 between two groups' scores)\n",
+        "you: ranked chir1 1200, mg 900; 900 in the 11 other groups (see the note); one of \
+         10400 candidates (in place of candidate 900)\n",
+        "groups: chir1 = Chirurgie 1; mg = Médecine générale (each wish is decided by your rank \
+         in its group)\n",
+        "chance of getting OPH@Lyon wished first, by rank in its group chir1 (Chirurgie 1)",
+    ] {
+        assert!(stdout.contains(line), "{line}\n{stdout}");
+    }
+    assert!(
+        stdout.contains("  1  OPH@Lyon               chir1 1200"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  3  MGE@Lyon               mg 900"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("wishlist.csv")).unwrap();
+    assert!(csv.starts_with("position,post,label,group,group_label,your_rank,seats,exactly,"));
+    assert!(csv.contains(",chir1,Chirurgie 1,1200,10,"), "{csv}");
+    let reach = std::fs::read_to_string(out.join("reach.csv")).unwrap();
+    assert!(reach.starts_with("post,label,group,your_rank,seats,within_reach,"));
+    assert!(!out.join("left.csv").exists());
+    // Within reach only where a rank was given: elsewhere it is a stand-in.
+    for line in reach.lines().skip(1) {
+        let group = line.rsplit(',').nth(7).unwrap();
+        assert!(group == "chir1" || group == "mg", "{line}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("wishlist.json")).unwrap()).unwrap();
+    assert_eq!(json["wishes"][0]["group"]["key"], "chir1");
+    assert_eq!(json["you"]["group_ranks"][12]["source"], "given");
+
+    // The same ranks by number and label, and from a file; the latest year by default.
+    let ranks = scratch("da-ranks").join("ranks.csv");
+    std::fs::create_dir_all(ranks.parent().unwrap()).unwrap();
+    std::fs::write(&ranks, "group,rank\nmédecine générale,900\n").unwrap();
+    let by_file = ok(&[
+        "wishlist",
+        "--rank",
+        "1=1200",
+        "--ranks",
+        path(&ranks),
+        "--wish",
+        "OPH@Lyon",
+        "--wish",
+        "ORL@Lyon",
+        "--wish",
+        "MGE@Lyon",
+        "--target",
+        "OPH@Lyon",
+        "--sims",
+        "20",
+        "--out",
+        path(&out),
+    ]);
+    assert_eq!(by_file, stdout);
+}
+
+/// Every new error of the ranks names its flag, or its file, line and column.
+#[test]
+fn rank_errors() {
+    let dir = scratch("rank-errors");
+    let out = dir.join("out");
+    let o = path(&out);
+    let usage = |args: &[&str]| fails(args, 2);
+    fn wish<'a>(more: &[&'a str], o: &'a str) -> Vec<&'a str> {
+        // The count given: no warning that it is assumed.
+        let mut v = vec!["wishlist", "--year", "2026", "--candidates-count", "10400"];
+        v.extend(more);
+        v.extend(["--wish", "OPH@Lyon", "--sims", "1", "--out", o]);
+        v
+    }
+    for (args, expected) in [
+        (
+            wish(&["--rank", "chir1=abc"], o),
+            "--rank: \"chir1=abc\" is not a rank (a whole number, 1 or more)",
+        ),
+        (
+            wish(&["--rank", "chir1=0"], o),
+            "--rank: 0 is not a rank (ranks start at 1)",
+        ),
+        (
+            wish(&["--rank", "=5"], o),
+            "--rank: \"=5\" names no group (GROUP=N, e.g. chir1=1200)",
+        ),
+        (
+            wish(&["--rank", "chir1"], o),
+            "--rank: \"chir1\" is neither a rank (N) nor a rank in a group (GROUP=N, e.g. \
+             chir1=1200)",
+        ),
+        (
+            wish(&["--rank", "5", "--rank", "6"], o),
+            "--rank: 5 and 6: one plain rank at most (it stands for every group not named)",
+        ),
+        (
+            wish(&["--rank", "chir1=5", "--place", "3"], o),
+            "--place and --rank (or --ranks): give one of them",
+        ),
+        (
+            wish(&["--place", "3"], o),
+            "--place: from 2024 there is no order of choice (deferred acceptance over the group \
+             rankings); give your group ranks with --rank GROUP=N",
+        ),
+        (
+            vec![
+                "wishlist", "--year", "2023", "--rank", "chir1=5", "--wish", "OPH@Lyon", "--out", o,
+            ],
+            "--rank chir1=5: ranks per group of specialties exist from 2024, and 2023 had one \
+             national ranking: give your rank as --rank N",
+        ),
+        (
+            vec![
+                "wishlist", "--year", "2023", "--ranks", "r.csv", "--wish", "OPH@Lyon", "--out", o,
+            ],
+            "--ranks: ranks per group of specialties exist from 2024, and 2023 had one national \
+             ranking: give your rank as --rank N",
+        ),
+        (
+            vec![
+                "wishlist",
+                "--candidates",
+                "data/semester/candidates.csv",
+                "--posts",
+                "data/semester/posts.csv",
+                "--rank",
+                "mg=5",
+                "--wish",
+                "URG-004",
+                "--out",
+                o,
+            ],
+            "--rank mg=5: ranks per group of specialties exist from 2024, and a semester choice \
+             has one order of choice: give your rank as --rank N",
+        ),
+    ] {
+        assert_eq!(
+            usage(&args),
+            format!("amphi: error: {expected}\n"),
+            "{args:?}"
+        );
+    }
+    let input = |args: &[&str]| fails(args, 1);
+    for (args, expected) in [
+        (
+            wish(&["--rank", "chir9=5"], o),
+            "--rank chir9=5: \"chir9\" is not a group of specialties (did you mean \"chir1\"?) \
+             (groups: 1 chir1, 2 chir2, 3 aigu, 4 invest1, 5 invest2, 6 sp_travail_legale, 7 \
+             endoc_gyneco, 8 transversales, 9 psy_neuro_mpr, 10 hemato_onco_hge, 11 pediatrie, \
+             12 cardio_pneumo_nephro, 13 mg)",
+        ),
+        (
+            wish(&["--rank", "14=5"], o),
+            "--rank 14=5: \"14\" is not a group's number (groups are numbered 1 to 13)",
+        ),
+        (
+            wish(&["--rank", "chir1=5", "--rank", "CHIRURGIE 1=6"], o),
+            "--rank CHIRURGIE 1=6: group chir1 already has a rank (--rank chir1=5)",
+        ),
+        (
+            wish(&["--rank", "chir1=20000"], o),
+            "--rank chir1=20000: is a rank past the 10400 candidates simulated (ranks run from 1 \
+             to 10400; --candidates-count sets how many candidates there are)",
+        ),
+        (
+            wish(&["--rank", "20000"], o),
+            "--rank 20000: is a rank past the 10400 candidates simulated (ranks run from 1 to \
+             10400; --candidates-count sets how many candidates there are)",
+        ),
+        (
+            wish(&["--rank", "mg=900"], o),
+            "--wish: \"OPH@Lyon\" is in group chir1 (Chirurgie 1), where you gave no rank: add \
+             --rank chir1=N (or a line chir1,N to --ranks FILE)",
+        ),
+    ] {
+        assert_eq!(
+            input(&args),
+            format!("amphi: error: {expected}\n"),
+            "{args:?}"
+        );
+    }
+    let ranks = dir.join("ranks.csv");
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = path(&ranks);
+    for (text, expected) in [
+        (
+            "group,rank\nchir1,12x\n",
+            format!(
+                "{r}:2: column \"rank\": \"12x\" is not a rank (expected a whole number, 1 or \
+                 more)"
+            ),
+        ),
+        (
+            "group,rank\nchir1,12\nmg,20000\n",
+            format!(
+                "{r}:3: column \"rank\": \"20000\" is past the 10400 candidates simulated \
+                 (ranks run from 1 to 10400; --candidates-count sets how many candidates there \
+                 are)"
+            ),
+        ),
+        (
+            "group,rank\nchir1,12\n",
+            format!("{r}:2: group chir1 already has a rank (--rank 1=5)"),
+        ),
+    ] {
+        std::fs::write(&ranks, text).unwrap();
+        assert_eq!(
+            input(&wish(&["--rank", "1=5", "--ranks", r], o)),
+            format!("amphi: error: {expected}\n"),
+            "{text}"
+        );
+    }
+    let list = dir.join("list.csv");
+    std::fs::write(&list, "post\nMGE@Lyon\nPED@Lyon\n").unwrap();
+    assert_eq!(
+        input(&[
+            "wishlist",
+            "--year",
+            "2026",
+            "--candidates-count",
+            "10400",
+            "--rank",
+            "mg=900",
+            "--list",
+            path(&list),
+            "--out",
+            o
+        ]),
+        format!(
+            "amphi: error: {}: \"PED@Lyon\" is in group pediatrie (Pédiatrie), where you gave no \
+             rank: add --rank pediatrie=N (or a line pediatrie,N to --ranks FILE)\n",
+            path(&list)
+        )
+    );
+    assert!(!out.exists(), "nothing written on error");
 }
 
 /// The last first-year of médecine générale is always forced into the must-fill sector: the
