@@ -279,6 +279,11 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     }
     let setup =
         Setup::new(instance, explicit, order, &model, &config.bands).with_procedure(procedure);
+    if let Err(why) = setup.procedure_supported() {
+        return Err(Error::invalid(format!(
+            "--procedure da: {why}, which this instance has; use --procedure sd"
+        )));
+    }
     let engine = match (config.engine, setup.lazy_supported(config.positions)) {
         (EngineChoice::Auto, Ok(())) | (EngineChoice::Lazy, Ok(())) => Engine::Lazy,
         (EngineChoice::Auto, Err(_)) | (EngineChoice::FullLists, _) => Engine::FullLists,

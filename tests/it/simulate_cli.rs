@@ -353,7 +353,8 @@ fn group_ranked_years_run_deferred_acceptance() {
     );
 }
 
-/// `--procedure da` needs posts with groups of specialties.
+/// `--procedure da` needs posts with groups of specialties, and no must-fill sector nor
+/// supernumerary candidate.
 #[test]
 fn deferred_acceptance_needs_groups() {
     let out = scratch("da-no-groups");
@@ -364,6 +365,39 @@ fn deferred_acceptance_needs_groups() {
         fails(&args, 1),
         "amphi: error: --procedure da: no post has a group of specialties, so posts have no \
          group ranking to rank candidates by (give posts.csv a group column)\n"
+    );
+    // The example semester with every post in one group: its must-fill sector is refused.
+    let dir = scratch("da-must-fill");
+    std::fs::create_dir_all(&dir).unwrap();
+    let posts = std::fs::read_to_string("data/examples/posts.csv").unwrap();
+    let mut lines = posts.lines();
+    let mut grouped = format!("{},group\n", lines.next().unwrap());
+    for line in lines {
+        grouped += &format!("{line},all\n");
+    }
+    let posts = dir.join("posts.csv");
+    std::fs::write(&posts, grouped).unwrap();
+    let out = dir.join("out");
+    let args = [
+        "simulate",
+        "--candidates",
+        "data/examples/candidates.csv",
+        "--posts",
+        path(&posts),
+        "--procedure",
+        "da",
+        "--sims",
+        "2",
+        "--out",
+        path(&out),
+    ];
+    let stderr = fails(&args, 1);
+    assert!(
+        stderr.ends_with(
+            "amphi: error: --procedure da: deferred acceptance does not model must-fill \
+             sectors, which this instance has; use --procedure sd\n"
+        ),
+        "{stderr}"
     );
 }
 
