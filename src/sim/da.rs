@@ -368,16 +368,31 @@ fn key(plan: &DaPlan, ws: &Workspace, post: usize, i: usize) -> u64 {
 /// Deferred acceptance until nobody free can propose.
 fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
     let lazy = &plan.lazy;
-    while let Some(i) = ws.free.pop() {
+    let groups = plan.ranking.groups();
+    let Workspace {
+        ranks,
+        heap,
+        slots,
+        cands,
+        bits,
+        trees,
+        trees_used,
+        free,
+        ..
+    } = ws;
+    while let Some(i) = free.pop() {
         let i = i as usize;
+        let mut me = cands[i];
+        let my_bits = &mut bits[i * plan.words..(i + 1) * plan.words];
+        let my_ranks = &ranks[lazy.calls[i].candidate.index() * groups..][..groups];
         loop {
-            if ws.cands[i].count >= ws.cands[i].cap || ws.cands[i].state == DONE {
+            if me.count >= me.cap || me.state == DONE {
                 break;
             }
-            let post = if ws.cands[i].class == NONE {
+            let post = if me.class == NONE {
                 let list = setup.explicit.of(lazy.calls[i].candidate);
                 let c = lazy.calls[i].candidate;
-                let mut at = ws.cands[i].count as usize;
+                let mut at = me.count as usize;
                 while at < list.len()
                     && !(setup.instance.post(list[at]).seats > 0
                         && setup.instance.is_open_to(list[at], c))
@@ -385,47 +400,55 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
                     at += 1;
                 }
                 if at >= list.len() {
-                    ws.cands[i].state = DONE;
+                    me.state = DONE;
                     break;
                 }
-                ws.cands[i].count = at as u32 + 1;
+                me.count = at as u32 + 1;
                 list[at].index()
             } else {
-                match next_wish(plan, ws, i, rng) {
+                match next_wish(plan, &mut me, my_bits, trees, trees_used, rng) {
                     Next::Leave => {
-                        ws.cands[i].state = DONE;
+                        me.state = DONE;
                         break;
                     }
                     Next::Post(local) => {
-                        let post = lazy.classes[ws.cands[i].class as usize].posts[local as usize];
-                        ws.cands[i].count += 1;
-                        if ws.cands[i].count == 1 {
-                            ws.cands[i].first = post.0;
+                        let post = lazy.classes[me.class as usize].posts[local as usize];
+                        me.count += 1;
+                        if me.count == 1 {
+                            me.first = post.0;
                         }
                         post.index()
                     }
                 }
             };
-            let k = key(plan, ws, post, i);
-            let slot = &mut ws.slots[post];
-            let heap = &mut ws.heap[slot.start as usize..(slot.start + slot.seats) as usize];
+            let g = plan.post_group[post];
+            let rank = if g == NONE {
+                UNRANKED
+            } else {
+                my_ranks[g as usize]
+            };
+            let k = (u64::from(rank) << 32) | (i as u64 + 1);
+            let slot = &mut slots[post];
+            if slot.held == slot.seats && k >= slot.top {
+                continue;
+            }
+            let heap = &mut heap[slot.start as usize..(slot.start + slot.seats) as usize];
             if slot.held < slot.seats {
                 push(&mut heap[..=slot.held as usize], k);
                 slot.held += 1;
                 slot.top = heap[0];
-            } else if k < slot.top {
+            } else {
                 let out = (heap[0] as u32 - 1) as usize;
                 replace_top(heap, k);
                 slot.top = heap[0];
-                ws.cands[out].hold = NONE;
-                ws.free.push(out as u32);
-            } else {
-                continue;
+                cands[out].hold = NONE;
+                free.push(out as u32);
             }
-            ws.cands[i].hold = post as u32;
-            ws.cands[i].position = ws.cands[i].count;
+            me.hold = post as u32;
+            me.position = me.count;
             break;
         }
+        cands[i] = me;
     }
 }
 
@@ -440,17 +463,23 @@ fn effective(lazy: &LazyPlan, class: &Class, kind: usize, home: u32, l: u32) -> 
     }
 }
 
-/// The next wish of the candidate called at `i` (drawn, class `cl`): a post they have not
+/// The next wish of a drawn candidate `me` whose drawn posts are `bits`: a post they have not
 /// drawn yet, or leaving.
 #[inline]
-fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) -> Next {
+fn next_wish(
+    plan: &DaPlan,
+    me: &mut Cand,
+    bits: &mut [u64],
+    trees: &mut Vec<Fenwick>,
+    trees_used: &mut usize,
+    rng: &mut impl Rng,
+) -> Next {
     let lazy = &plan.lazy;
-    let cl = ws.cands[i].class;
+    let cl = me.class;
     let class = &lazy.classes[cl as usize];
-    let (kind, home) = (ws.cands[i].kind, ws.cands[i].home);
-    let bits = &mut ws.bits[i * plan.words..(i + 1) * plan.words];
+    let (kind, home) = (me.kind, me.home);
     let outside = class.posts.len() as u32;
-    if ws.cands[i].tree == NONE {
+    if me.tree == NONE {
         let global = plan.global(cl, kind);
         let (local, p_home) = if home == NONE {
             (None, 0.0)
@@ -459,7 +488,7 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
             (Some(table), *p)
         };
         // Rejection while it costs less than two tries a draw on average.
-        while ws.cands[i].misses <= MISSES_FREE + ws.cands[i].count {
+        while me.misses <= MISSES_FREE + me.count {
             let local = match local {
                 Some(table) if p_home > 0.0 && unit(rng) <= p_home => table.draw(rng),
                 _ => global.draw(rng),
@@ -472,13 +501,13 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
                 bits[word] |= bit;
                 return Next::Post(local);
             }
-            ws.cands[i].misses += 1;
+            me.misses += 1;
         }
         // The posts drawn hold much of the weight: a tree of the weights left.
-        if ws.trees_used == ws.trees.len() {
-            ws.trees.push(Fenwick::new(class.posts.len()));
+        if *trees_used == trees.len() {
+            trees.push(Fenwick::new(class.posts.len()));
         }
-        let tree = &mut ws.trees[ws.trees_used];
+        let tree = &mut trees[*trees_used];
         if tree.len() != class.posts.len() {
             *tree = Fenwick::new(class.posts.len());
         } else {
@@ -489,10 +518,10 @@ fn next_wish(plan: &DaPlan, ws: &mut Workspace, i: usize, rng: &mut impl Rng) ->
                 tree.add(l as usize, effective(lazy, class, kind as usize, home, l));
             }
         }
-        ws.cands[i].tree = ws.trees_used as u32;
-        ws.trees_used += 1;
+        me.tree = *trees_used as u32;
+        *trees_used += 1;
     }
-    let tree = &mut ws.trees[ws.cands[i].tree as usize];
+    let tree = &mut trees[me.tree as usize];
     let left = tree.total().max(0.0);
     let u = unit(rng) * (lazy.outside + left);
     if u <= lazy.outside || left <= 0.0 {
