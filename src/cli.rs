@@ -162,8 +162,9 @@ pub struct InstanceArgs {
     /// first --list-length wishes), the others are drawn.
     #[arg(long, value_name = "FILE", requires = "candidates")]
     pub wishes: Option<PathBuf>,
-    /// The preference model (JSON). Default: DATA/model.json with --year, a model where only
-    /// the noise orders the lists with --candidates/--posts.
+    /// The preference model (JSON). Default with --year: DATA/model.json until 2023,
+    /// DATA/model-2025.json from 2024; with --candidates/--posts, a model where only the noise
+    /// orders the lists.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
     /// Candidates in a national simulation. Default: the count published for that year.
@@ -204,6 +205,11 @@ pub struct SimulateArgs {
     /// auto picks lazy whenever the instance allows it.
     #[arg(long, value_enum, default_value_t)]
     pub engine: EngineChoice,
+    /// How posts go out: sd (serial dictatorship on one ranking) or da (deferred acceptance
+    /// over the 13 group rankings). Default: the procedure of --year (sd until 2023, da from
+    /// 2024); sd with --candidates/--posts (the semester choice).
+    #[arg(long, value_enum)]
+    pub procedure: Option<ProcedureChoice>,
     /// Run only shard K of N (e.g. 3/10) and write its sums to DIR/shard-K-of-N.json, for
     /// `amphi merge`.
     #[arg(long, value_name = "K/N")]
@@ -223,6 +229,16 @@ pub enum EngineChoice {
     Lazy,
     /// Full lists drawn, sorted and allocated.
     FullLists,
+}
+
+/// The `--procedure` flag of `amphi simulate` and `amphi compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProcedureChoice {
+    /// Serial dictatorship: one order of choice, each candidate in turn takes their best open
+    /// post (the national procedure until 2023, the semester choice).
+    Sd,
+    /// Deferred acceptance over group rankings (the national procedure since 2024).
+    Da,
 }
 
 /// Flags of `amphi merge`.
@@ -301,9 +317,14 @@ pub struct CompareArgs {
     /// Folder of the shipped data (national table, model).
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data: PathBuf,
-    /// The preference model (JSON). Default: DATA/model.json, the 2023 calibration.
+    /// The preference model (JSON). Default: the model of the scenario's cohort year,
+    /// DATA/model.json until 2023 (the 2023 calibration), DATA/model-2025.json from 2024.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// How posts go out in both arms: sd or da, instead of the scenario's procedure (its
+    /// `procedure` key, else that of its cohort year: sd until 2023, da from 2024).
+    #[arg(long, value_enum)]
+    pub procedure: Option<ProcedureChoice>,
     /// Simulations per arm.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub sims: u64,
@@ -369,8 +390,9 @@ pub struct RulesArgs {
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
     /// Draw every candidate's rank in every group in each simulation, with this correlation
-    /// with the exam rank (from -1 to 1). Default: the ranks of the input, or 0.9 when posts
-    /// have groups and candidates no rank in them.
+    /// between two groups' scores (from 0 to 1; the model of the national procedure since
+    /// 2024). Default: the ranks of the input, or 0.9 when posts have groups and candidates no
+    /// rank in them.
     #[arg(long, value_name = "RHO")]
     pub group_correlation: Option<f64>,
     /// Folder to write rules.csv, rank_profile.csv, rules.json and rank_profile.svg into.

@@ -1,10 +1,14 @@
 //! Scenarios: "what if" changes to a year's posts, read from a hand-written TOML file, and the
 //! two arms (baseline and scenario) that a comparison runs on the same seeds.
 //!
-//! A scenario starts from a base year (its table and its candidate count) and describes the
-//! scenario arm: the posts of another year's table, seats cut or added in order (a number or a
-//! percentage, overall or per DES, subdivision or cell), another candidate count, and overrides
-//! of the preference model. The file format is documented in `data/scenarios/README.md`.
+//! A scenario starts from a base year (its table) and describes the scenario arm: the posts of
+//! another year's table, seats cut or added in order (a number or a percentage, overall or per
+//! DES, subdivision or cell), another candidate count, and overrides of the preference model.
+//! Both arms simulate one [`Cohort`]: the candidate count of a year (the base year unless
+//! `cohort` says otherwise; `base_candidates` and `candidates` set either arm's) and its
+//! procedure (serial dictatorship until 2023, deferred acceptance over group rankings from 2024,
+//! unless `procedure` says otherwise). The file format is documented in
+//! `data/scenarios/README.md`.
 //!
 //! A change of `N` seats is spread over the posts it matches in proportion to their seats, by
 //! largest remainder ([`spread`]), so totals are exact: the scenario arm has exactly the base
@@ -19,12 +23,13 @@
 
 use crate::error::{InputError, Result, quote};
 use crate::io::{
-    CellTable, NationalYear, YearCells, cesp_seats, did_you_mean, known_candidates,
-    rang_basis_warning, ranked_candidates,
+    CellTable, KNOWN_CANDIDATES, NationalYear, YearCells, cesp_seats, did_you_mean,
+    ranked_candidates,
 };
 use crate::limits::MAX_CANDIDATES;
-use crate::model::{DesId, Instance, Post, SubdivisionId};
+use crate::model::{DesId, GroupId, Instance, Post, SubdivisionId};
 use crate::prefs::Model;
+use crate::sim::{GroupDa, Procedure};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -47,9 +52,19 @@ pub struct Scenario {
     /// The scenario arm's posts come from this year's table (else from the base year's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posts: Option<u16>,
+    /// The cohort both arms simulate: its candidate count and its procedure (else the base
+    /// year's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<u16>,
+    /// The base arm's candidate count (else the cohort's published count).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_candidates: Option<u32>,
     /// The scenario arm's candidate count (else the base arm's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub candidates: Option<u32>,
+    /// How posts go out in both arms (else the procedure of the cohort's year).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<ProcedureName>,
     /// Changes of seats, applied in order to the scenario arm.
     #[serde(rename = "change", skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
@@ -59,6 +74,26 @@ pub struct Scenario {
     /// Where the scenario was read from, for the errors found when it meets the table.
     #[serde(skip)]
     origin: Origin,
+}
+
+/// The `procedure` key of a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProcedureName {
+    /// Serial dictatorship on one ranking (the national procedure until 2023).
+    Sd,
+    /// Deferred acceptance over group rankings (the national procedure since 2024).
+    Da,
+}
+
+impl ProcedureName {
+    /// The procedure it names, with the default settings.
+    pub fn procedure(self) -> Procedure {
+        match self {
+            ProcedureName::Sd => Procedure::SerialDictatorship,
+            ProcedureName::Da => Procedure::GroupDa(GroupDa::default()),
+        }
+    }
 }
 
 /// One change of seats.
@@ -150,16 +185,33 @@ impl ModelOverrides {
 /// The two instances a scenario compares.
 #[derive(Debug, Clone)]
 pub struct Arms {
-    /// The baseline: the base year's seats and candidate count, its observed rangs limites.
+    /// The baseline: the base year's seats, the cohort's candidate count (or `base_candidates`),
+    /// the base year's observed rangs limites.
     pub base: NationalYear,
     /// The scenario: its seats and candidate count, and the observed rangs limites of the
     /// `posts` year if one is given (else none). Its `year` is the year of its table.
     pub scenario: NationalYear,
     /// What each change did, in order.
     pub changes: Vec<Applied>,
+    /// The cohort both arms simulate: its year, where its candidate counts come from, and
+    /// the procedure.
+    pub cohort: Cohort,
     /// Things the user should know, one sentence each. (The arms' own `warnings` are empty:
     /// every warning is here.)
     pub warnings: Vec<String>,
+}
+
+/// The cohort of a comparison: the candidates both arms simulate and how posts go out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cohort {
+    /// Its year: the scenario's `cohort`, else the base year.
+    pub year: u16,
+    /// Where the base arm's candidate count comes from, in words.
+    pub source: String,
+    /// How posts go out in both arms: the scenario's `procedure`, else that of `year`.
+    pub procedure: Procedure,
+    /// Whether the scenario set the procedure (else it is that of `year`).
+    pub procedure_set: bool,
 }
 
 /// What one change did.
@@ -178,21 +230,30 @@ impl PartialEq for Scenario {
             description,
             base,
             posts,
+            cohort,
+            base_candidates,
             candidates,
+            procedure,
             changes,
             model,
             origin: _,
         } = self;
-        (name, description, base, posts, candidates, changes, model)
+        (name, description, base, posts, changes, model)
             == (
                 &other.name,
                 &other.description,
                 &other.base,
                 &other.posts,
-                &other.candidates,
                 &other.changes,
                 &other.model,
             )
+            && (cohort, base_candidates, candidates, procedure)
+                == (
+                    &other.cohort,
+                    &other.base_candidates,
+                    &other.candidates,
+                    &other.procedure,
+                )
     }
 }
 
@@ -207,7 +268,10 @@ impl Scenario {
                 .to_owned(),
             base: 2023,
             posts: Some(2024),
+            cohort: None,
+            base_candidates: None,
             candidates: None,
+            procedure: None,
             changes: Vec::new(),
             model: ModelOverrides::default(),
             origin: Origin {
@@ -238,30 +302,34 @@ impl Scenario {
                 "is empty: expected a title for reports",
             ));
         }
-        if let Some(c) = &raw.candidates
-            && *c.get_ref() == 0
-        {
-            return Err(file.error(
-                c,
-                "candidates",
-                c.get_ref(),
-                "is not a count of candidates (expected a whole number, 1 or more)",
-            ));
-        }
-        if let Some(c) = &raw.candidates
-            && *c.get_ref() as usize > MAX_CANDIDATES
-        {
-            return Err(file.error(
-                c,
-                "candidates",
-                c.get_ref(),
-                &format!("is too many candidates (at most {MAX_CANDIDATES})"),
-            ));
+        for (key, count) in [
+            ("base_candidates", &raw.base_candidates),
+            ("candidates", &raw.candidates),
+        ] {
+            let Some(c) = count else { continue };
+            if *c.get_ref() == 0 {
+                return Err(file.error(
+                    c,
+                    key,
+                    c.get_ref(),
+                    "is not a count of candidates (expected a whole number, 1 or more)",
+                ));
+            }
+            if *c.get_ref() as usize > MAX_CANDIDATES {
+                return Err(file.error(
+                    c,
+                    key,
+                    c.get_ref(),
+                    &format!("is too many candidates (at most {MAX_CANDIDATES})"),
+                ));
+            }
         }
         let mut origin = Origin {
             file: name.to_owned(),
             base: Some(file.line(&raw.base)),
             posts: raw.posts.as_ref().map(|p| file.line(p)),
+            cohort: raw.cohort.as_ref().map(|c| file.line(c)),
+            base_candidates: raw.base_candidates.as_ref().map(|c| file.line(c)),
             candidates: raw.candidates.as_ref().map(|c| file.line(c)),
             ..Origin::default()
         };
@@ -277,7 +345,10 @@ impl Scenario {
             description: raw.description,
             base: raw.base.into_inner(),
             posts: raw.posts.map(Spanned::into_inner),
+            cohort: raw.cohort.map(Spanned::into_inner),
+            base_candidates: raw.base_candidates.map(Spanned::into_inner),
             candidates: raw.candidates.map(Spanned::into_inner),
+            procedure: raw.procedure.map(Spanned::into_inner),
             changes,
             model,
             origin,
@@ -314,9 +385,12 @@ impl Scenario {
             Some(y) => Some(year(y, "posts", self.origin.posts)?),
             None => None,
         };
+        let cohort_year = match self.cohort {
+            Some(y) => year(y, "cohort", self.origin.cohort)?.year,
+            None => base.year,
+        };
         let mut cells = Universe::new(&base, posts.as_ref());
         let mut warnings = Vec::new();
-        warnings.extend(rang_basis_warning(base.year, &base.rang_basis));
         let mut changes = Vec::new();
         for (k, change) in self.changes.iter().enumerate() {
             let lines = self.origin.changes.get(k).cloned().unwrap_or_default();
@@ -357,31 +431,62 @@ impl Scenario {
             rang_basis: base.rang_basis.clone(),
             warnings: Vec::new(),
         };
-        let n = match known_candidates(base.year) {
-            Some(n) => n,
-            None => {
+        let known = KNOWN_CANDIDATES
+            .iter()
+            .find(|&&(y, _, _)| y == cohort_year)
+            .map(|&(_, n, source)| (n, source));
+        let (n, source) = match (self.base_candidates, known) {
+            (Some(n), _) => (n, "set by the scenario's base_candidates".to_owned()),
+            (None, Some((n, source))) => {
+                if cohort_year >= 2025 {
+                    warnings.push(format!(
+                        "assuming {} candidates in {cohort_year} ({source}); set \
+                         base_candidates in the scenario to change it",
+                        thousands(i64::from(n))
+                    ));
+                }
+                (n, source.to_owned())
+            }
+            (None, None) => {
                 let seats = base_year.instance.total_seats();
                 if seats > MAX_CANDIDATES as u64 {
+                    let (key, line, value, whose) = match self.cohort {
+                        Some(y) => ("cohort", self.origin.cohort, y, "the base arm's"),
+                        None => ("base", self.origin.base, base.year, "its"),
+                    };
                     return Err(key_error(
                         &self.origin.file,
-                        self.origin.base,
-                        "base",
-                        &base.year,
+                        line,
+                        key,
+                        &value,
                         &format!(
                             "has no published candidate count, and simulating as many \
-                             candidates as its {seats} seats is too many (at most \
+                             candidates as {whose} {seats} seats is too many (at most \
                              {MAX_CANDIDATES})"
                         ),
                     ));
                 }
                 warnings.push(format!(
-                    "no published candidate count for {}: the base arm simulates as many \
-                     candidates as seats ({seats})",
-                    base.year
+                    "no published candidate count for {cohort_year}: the base arm simulates \
+                     as many candidates as seats ({seats}); set base_candidates in the \
+                     scenario to change it"
                 ));
-                seats as u32
+                (
+                    seats as u32,
+                    format!("as many as the seats of the {} table", base.year),
+                )
             }
         };
+        if n as usize > MAX_CANDIDATES {
+            // Only a scenario changed after it was read gets here: its file was checked.
+            return Err(key_error(
+                &self.origin.file,
+                self.origin.base_candidates,
+                "base_candidates",
+                &n,
+                &format!("is too many candidates (at most {MAX_CANDIDATES})"),
+            ));
+        }
         base_year.instance.candidates = ranked_candidates(n, cesp_seats(&base_year.instance));
         let mut scenario = NationalYear {
             year: posts.as_ref().map_or(base.year, |p| p.year),
@@ -402,10 +507,20 @@ impl Scenario {
             ));
         }
         scenario.instance.candidates = ranked_candidates(m, cesp_seats(&scenario.instance));
+        let procedure = match self.procedure {
+            Some(p) => p.procedure(),
+            None => Procedure::of_year(cohort_year),
+        };
         Ok(Arms {
             base: base_year,
             scenario,
             changes,
+            cohort: Cohort {
+                year: cohort_year,
+                source,
+                procedure,
+                procedure_set: self.procedure.is_some(),
+            },
             warnings,
         })
     }
@@ -501,10 +616,11 @@ impl Scenario {
     }
 
     /// A few lines for reports: the name, the base year, where the posts come from, the
-    /// candidates, each change and the model overrides.
+    /// scenario arm's candidates, each change and the model overrides. (The cohort and the
+    /// procedure, resolved against the table, are in [`Arms::cohort`].)
     pub fn describe(&self) -> String {
         let mut s = format!("{}\n", self.name);
-        let _ = writeln!(s, "base: the {} table and candidate count", self.base);
+        let _ = writeln!(s, "base: the {} table", self.base);
         match self.posts {
             Some(y) => {
                 let _ = writeln!(s, "scenario posts: the {y} table");
@@ -786,6 +902,9 @@ struct Universe {
     des: Vec<String>,
     subdivisions: Vec<String>,
     labels: HashMap<String, String>,
+    /// The groups of specialties, `(DES code, group key)`, groups in file order; empty when
+    /// the table came without them.
+    groups: Vec<(String, String)>,
 }
 
 /// One (DES, subdivision) cell and its seats in each arm, `[ordinary, CESP]`.
@@ -807,6 +926,7 @@ impl Universe {
             des: Vec::new(),
             subdivisions: Vec::new(),
             labels: HashMap::new(),
+            groups: base.groups.clone(),
         };
         for c in &base.cells {
             let i = u.add(&c.des, &c.des_label, &c.subdivision);
@@ -870,6 +990,9 @@ impl Universe {
     /// cell and kind with seats in either arm.
     fn instances(&self) -> (ArmPosts, ArmPosts) {
         let mut shape = Instance::default();
+        for (_, group) in &self.groups {
+            shape.groups.intern(group);
+        }
         let (mut base, mut scenario) = (Vec::new(), Vec::new());
         let mut observed = (Vec::new(), Vec::new());
         for cell in &self.cells {
@@ -891,6 +1014,12 @@ impl Universe {
                 post.subdivision =
                     Some(SubdivisionId(shape.subdivisions.intern(&cell.subdivision)));
                 post.cesp = kind == 1;
+                post.group = self
+                    .groups
+                    .iter()
+                    .find(|(d, _)| *d == cell.des)
+                    .and_then(|(_, g)| shape.groups.get(g))
+                    .map(GroupId);
                 shape.posts.push(post);
                 base.push(cell.base[kind]);
                 scenario.push(cell.scenario[kind]);
@@ -919,6 +1048,8 @@ struct Origin {
     file: String,
     base: Option<u64>,
     posts: Option<u64>,
+    cohort: Option<u64>,
+    base_candidates: Option<u64>,
     candidates: Option<u64>,
     changes: Vec<ChangeLines>,
     model_noise: Option<u64>,
@@ -1204,7 +1335,13 @@ struct RawScenario {
     #[serde(default)]
     posts: Option<Spanned<u16>>,
     #[serde(default)]
+    cohort: Option<Spanned<u16>>,
+    #[serde(default)]
+    base_candidates: Option<Spanned<u32>>,
+    #[serde(default)]
     candidates: Option<Spanned<u32>>,
+    #[serde(default)]
+    procedure: Option<Spanned<ProcedureName>>,
     #[serde(default)]
     change: Vec<Spanned<RawChange>>,
     #[serde(default)]

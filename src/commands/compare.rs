@@ -2,11 +2,11 @@
 //! its interval, and the report.
 
 use super::{Output, Progress, Warnings, check_sims, check_threads};
-use crate::cli::CompareArgs;
+use crate::cli::{CompareArgs, ProcedureChoice};
 use crate::compare::{self, CompareConfig};
 use crate::error::{Error, Result};
 use crate::io;
-use crate::report::{self, CompareInfo, CompareReport};
+use crate::report::{self, CompareInfo, CompareReport, RangBasis};
 use crate::scenario::Scenario;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -18,8 +18,11 @@ pub struct Config {
     pub scenario: Option<PathBuf>,
     /// Folder of the shipped data.
     pub data: PathBuf,
-    /// The model of both arms; `None` for `DATA/model.json`.
+    /// The model of both arms; `None` for the default model of the cohort's year
+    /// ([`io::default_model`]).
     pub model: Option<PathBuf>,
+    /// The procedure of both arms, instead of the scenario's ([`crate::scenario::Cohort`]).
+    pub procedure: Option<ProcedureChoice>,
     /// Simulations per arm.
     pub sims: u64,
     /// Master seed, shared by both arms.
@@ -41,6 +44,7 @@ impl Config {
             scenario: None,
             data,
             model: None,
+            procedure: None,
             sims: 1000,
             seed: 1,
             threads: 0,
@@ -56,6 +60,7 @@ impl Config {
             scenario: args.scenario,
             data: args.data,
             model: args.model,
+            procedure: args.procedure,
             sims: args.sims,
             seed: args.seed,
             threads: args.threads,
@@ -90,6 +95,11 @@ impl Config {
         if let Some(path) = &self.model {
             command += &format!(" --model {}", path.display());
         }
+        match self.procedure {
+            Some(ProcedureChoice::Sd) => command += " --procedure sd",
+            Some(ProcedureChoice::Da) => command += " --procedure da",
+            None => {}
+        }
         command += &format!(" --sims {} --seed {}", self.sims, self.seed);
         if self.bands != 10 {
             command += &format!(" --bands {}", self.bands);
@@ -115,18 +125,29 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
             (scenario, text)
         }
     };
+    let arms = scenario.build(&config.data)?;
+    let cohort = &arms.cohort;
     let model_path = config
         .model
         .clone()
-        .unwrap_or_else(|| config.data.join("model.json"));
+        .unwrap_or_else(|| io::default_model(&config.data, cohort.year));
     let model = io::read_model(&model_path)?;
     let scenario_model = scenario.apply_model(&model)?;
-    let arms = scenario.build(&config.data)?;
     let mut warnings = Warnings::new(progress);
     warnings.extend(arms.warnings.iter().cloned());
     warnings.extend(model.coverage_warnings(&arms.base.instance));
-    // Both arms follow the procedure of the base year's cohort.
-    let procedure = crate::sim::Procedure::of_year(arms.base.year);
+    // Both arms follow one procedure: `--procedure`, else the scenario's (its `procedure`
+    // key, else that of its cohort's year).
+    let procedure = match config.procedure {
+        Some(choice) => super::procedure(Some(choice), None),
+        None => cohort.procedure.clone(),
+    };
+    let procedure_text = super::describe_procedure(&procedure, arms.base.instance.groups.len());
+    let procedure_text = match (config.procedure, cohort.procedure_set) {
+        (Some(_), _) => format!("{procedure_text}, set by --procedure"),
+        (None, true) => format!("{procedure_text}, set by the scenario"),
+        (None, false) => format!("{procedure_text}, the procedure of {}", cohort.year),
+    };
     let base = io::national_setup(&arms.base.instance, &model, &procedure);
     let scen = io::national_setup(&arms.scenario.instance, &scenario_model, &procedure);
     compare::check_arms(&base, &scen).map_err(Error::invalid)?;
@@ -149,8 +170,37 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         pool.current_num_threads(),
     ));
     let warnings = warnings.into_list();
+    let (n_base, n_scen) = (
+        arms.base.instance.candidates.len(),
+        arms.scenario.instance.candidates.len(),
+    );
+    let cohort_text = if n_base == n_scen {
+        format!(
+            "the {} cohort: {} candidates in both arms ({})",
+            cohort.year,
+            crate::scenario::thousands(n_base as i64),
+            cohort.source
+        )
+    } else {
+        format!(
+            "the {} cohort: {} candidates in the baseline ({}), {} in the scenario",
+            cohort.year,
+            crate::scenario::thousands(n_base as i64),
+            cohort.source,
+            crate::scenario::thousands(n_scen as i64)
+        )
+    };
+    let rang_limite_basis = if procedure.group_da().is_some() {
+        RangBasis::Group
+    } else {
+        RangBasis::Rank
+    };
     let info = CompareInfo {
         scenario: scenario.name.clone(),
+        cohort: cohort_text,
+        procedure: procedure_text,
+        rang_limite_basis,
+        band_basis: rang_limite_basis.bands(),
         scenario_text: scenario.describe(),
         scenario_file: Some(scenario_file),
         base: format!("national {}", scenario.base),

@@ -239,3 +239,32 @@ pub(crate) fn rate(what: &str, count: u64, seconds: f64, threads: usize) -> Stri
         count as f64 / seconds.max(1e-9)
     )
 }
+
+/// The procedure a run follows: `choice` (`--procedure`) if given, else the national
+/// procedure of `year` ([`Procedure::of_year`]: serial dictatorship until 2023, deferred
+/// acceptance over group rankings from 2024), else serial dictatorship (the semester choice).
+pub fn procedure(choice: Option<ProcedureChoice>, year: Option<u16>) -> Procedure {
+    match (choice, year) {
+        (Some(ProcedureChoice::Sd), _) => Procedure::SerialDictatorship,
+        (Some(ProcedureChoice::Da), _) => Procedure::GroupDa(GroupDa::default()),
+        (None, Some(year)) => Procedure::of_year(year),
+        (None, None) => Procedure::SerialDictatorship,
+    }
+}
+
+/// The procedure in a line for summaries: its name, and under deferred acceptance the
+/// groups and the assumed correlation between them (as [`crate::sim::frame::RunInfo`]
+/// records it).
+pub(crate) fn describe_procedure(procedure: &Procedure, groups: usize) -> String {
+    match procedure.group_da() {
+        Some(da) => format!(
+            "{} ({groups} groups, correlation {} between two groups' scores)",
+            procedure.as_str(),
+            da.correlation
+        ),
+        None => procedure.as_str().to_owned(),
+    }
+}
+
+use crate::cli::ProcedureChoice;
+use crate::sim::{GroupDa, Procedure};

@@ -8,14 +8,15 @@ use crate::io;
 use crate::report::{RulesReport, RulesRun};
 use crate::rules::Rule;
 use crate::sim::rule_runs::{RuleRunConfig, run_rules};
-use crate::sim::{BandSpec, Setup};
+use crate::sim::{BandSpec, GroupDa, Setup};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// The correlation of drawn per-group ranks with the exam rank when posts have groups of
-/// specialties, candidates no rank in them, and `--group-correlation` is not given. An
-/// assumption: the written exam weighs 60 % of every group's score (DOMAIN.md).
-pub const DEFAULT_GROUP_CORRELATION: f64 = 0.9;
+/// The correlation between two groups' scores when ranks are drawn (posts have groups of
+/// specialties, candidates no rank in them) and `--group-correlation` is not given: the same
+/// `ρ` as the national procedure since 2024 ([`GroupDa::DEFAULT_CORRELATION`]), so that `da`
+/// ranks candidates as `amphi simulate` does from 2024.
+pub const DEFAULT_GROUP_CORRELATION: f64 = GroupDa::DEFAULT_CORRELATION;
 
 use crate::limits::MAX_LIST_LENGTH;
 
@@ -36,7 +37,7 @@ pub struct Config {
     pub threads: usize,
     /// The most wishes a list holds.
     pub list_length: usize,
-    /// The correlation of drawn per-group ranks with the exam rank, if given.
+    /// The correlation between two groups' drawn scores, if given.
     pub group_correlation: Option<f64>,
     /// Output folder.
     pub out: PathBuf,
@@ -77,10 +78,11 @@ impl Config {
             )));
         }
         if let Some(rho) = self.group_correlation
-            && !(-1.0..=1.0).contains(&rho)
+            && !(0.0..=1.0).contains(&rho)
         {
             return Err(Error::usage(format!(
-                "--group-correlation: {rho} is not a correlation (expected a number from -1 to 1)"
+                "--group-correlation: {rho} is not a correlation between two groups' scores \
+                 (expected a number from 0 to 1)"
             )));
         }
         check_threads(self.threads)
@@ -143,8 +145,9 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
             let rho = DEFAULT_GROUP_CORRELATION;
             warnings.push(format!(
                 "candidates have no rank in the groups of specialties: drawing them in each \
-                 simulation with correlation {rho} with the exam rank (set \
-                 --group-correlation to change it)"
+                 simulation around their rank (the common part), with correlation {rho} \
+                 between two groups' scores, as the national procedure since 2024 is modelled \
+                 (set --group-correlation to change it)"
             ));
             Some(rho)
         }
@@ -155,8 +158,8 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     }
     let priorities = match group_correlation {
         Some(rho) => format!(
-            "per-group ranks drawn in each simulation ({groups} groups, correlation {rho} with \
-             the exam rank)"
+            "per-group ranks drawn in each simulation ({groups} groups, correlation {rho} \
+             between two groups' scores)"
         ),
         None if grouped => {
             format!("posts rank candidates by their group's ranks ({groups} groups)")

@@ -2,7 +2,7 @@
 //! the odds tallied; with a shard, one slice of the run for `amphi merge`.
 
 use super::{Output, Progress, Warnings, check_sims, check_threads};
-use crate::cli::{EngineChoice, InstanceArgs, SimulateArgs};
+use crate::cli::{EngineChoice, InstanceArgs, ProcedureChoice, SimulateArgs};
 use crate::error::{Error, Result};
 use crate::io::{self, InstanceSource};
 use crate::prefs::Model;
@@ -64,7 +64,9 @@ impl InstanceChoice {
         };
         let model = match (args.model, &input) {
             (Some(m), _) => Some(m),
-            (None, InstanceSource::National { .. }) => Some(args.data.join("model.json")),
+            (None, InstanceSource::National { year, .. }) => {
+                Some(io::default_model(&args.data, *year))
+            }
             (None, InstanceSource::Files { .. }) => None,
         };
         Ok(InstanceChoice {
@@ -123,6 +125,8 @@ pub struct Config {
     pub positions: bool,
     /// Engine.
     pub engine: EngineChoice,
+    /// The procedure, if not that of the year ([`super::procedure`]).
+    pub procedure: Option<ProcedureChoice>,
     /// Shard `(k, n)`, 1-based.
     pub shard: Option<(u64, u64)>,
     /// Output folder.
@@ -142,6 +146,7 @@ impl Config {
             bands: parse_bands(&args.bands)?,
             positions: args.positions,
             engine: args.engine,
+            procedure: args.procedure,
             shard: args.shard.as_deref().map(parse_shard).transpose()?,
             out: args.report.out,
             top: args.report.top,
@@ -239,8 +244,23 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         explicit,
         order,
         observed,
+        rang_basis,
         ..
     } = loaded;
+    let year = match &config.instance.input {
+        InstanceSource::National { year, .. } => Some(*year),
+        InstanceSource::Files { .. } => None,
+    };
+    let procedure = super::procedure(config.procedure, year);
+    if procedure.group_da().is_some() && instance.posts.iter().all(|p| p.group.is_none()) {
+        return Err(Error::invalid(
+            "--procedure da: no post has a group of specialties, so posts have no group \
+             ranking to rank candidates by (give posts.csv a group column)",
+        ));
+    }
+    if let Some(year) = year {
+        warnings.extend(io::rang_basis_warning(year, &rang_basis, &procedure));
+    }
     if let BandSpec::Bounds(bounds) = &config.bands
         && let Some(&last) = bounds.last()
     {
@@ -257,7 +277,13 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
             )));
         }
     }
-    let setup = Setup::new(instance, explicit, order, &model, &config.bands);
+    let setup =
+        Setup::new(instance, explicit, order, &model, &config.bands).with_procedure(procedure);
+    if let Err(why) = setup.procedure_supported() {
+        return Err(Error::invalid(format!(
+            "--procedure da: {why}, which this instance has; use --procedure sd"
+        )));
+    }
     let engine = match (config.engine, setup.lazy_supported(config.positions)) {
         (EngineChoice::Auto, Ok(())) | (EngineChoice::Lazy, Ok(())) => Engine::Lazy,
         (EngineChoice::Auto, Err(_)) | (EngineChoice::FullLists, _) => Engine::FullLists,

@@ -136,12 +136,14 @@ pub struct Loaded {
     pub order: Order,
     /// The observed rang limite of each post, for a national year.
     pub observed: Option<Vec<Option<u32>>>,
+    /// How the observed rangs are ranked (`rang_basis` of the table; empty without one).
+    pub rang_basis: String,
     /// Warnings, one sentence each.
     pub warnings: Vec<String>,
 }
 
-/// Reads the instance of `source`. A year ranked per group of specialties (from 2024) gets a
-/// warning: its observed rangs limites are not comparable with simulated national ranks.
+/// Reads the instance of `source`. Whether its observed rangs limites compare with the
+/// simulated ones depends on the procedure: [`rang_basis_warning`] says when they do not.
 pub fn load_instance(source: &InstanceSource, ties: TieBreak) -> Result<Loaded> {
     match source {
         InstanceSource::National {
@@ -150,8 +152,6 @@ pub fn load_instance(source: &InstanceSource, ties: TieBreak) -> Result<Loaded> 
             candidates,
         } => {
             let national = read_national(data, *year, *candidates)?;
-            let mut warnings = national.warnings;
-            warnings.extend(rang_basis_warning(*year, &national.rang_basis));
             // Ranks 1 to N are distinct: no tie to break.
             let order = Order::from_sequence(national.instance.candidate_ids().collect());
             let n = national.instance.candidates.len();
@@ -161,7 +161,8 @@ pub fn load_instance(source: &InstanceSource, ties: TieBreak) -> Result<Loaded> 
                 explicit: WishLists::from_lists(vec![Vec::new(); n]),
                 order,
                 observed: Some(national.observed),
-                warnings,
+                rang_basis: national.rang_basis,
+                warnings: national.warnings,
             })
         }
         InstanceSource::Files {
@@ -176,6 +177,7 @@ pub fn load_instance(source: &InstanceSource, ties: TieBreak) -> Result<Loaded> 
                 explicit: input.wishes,
                 order: input.order,
                 observed: None,
+                rang_basis: String::new(),
                 warnings: input.warnings,
             })
         }
@@ -528,15 +530,34 @@ pub fn ranked_candidates(n: u32, cesp_seats: u64) -> Vec<Candidate> {
         .collect()
 }
 
-/// The warning for a year whose rangs are not one national ranking, if it is one.
-pub(crate) fn rang_basis_warning(year: u16, rang_basis: &str) -> Option<String> {
-    (!rang_basis.is_empty() && rang_basis != NATIONAL_RANK).then(|| {
-        format!(
+/// Whether the rangs of a year, ranked on `rang_basis`, are ranks within groups of
+/// specialties (from 2024) rather than on one national ranking. An empty basis counts as
+/// national.
+fn group_rang_basis(rang_basis: &str) -> bool {
+    !rang_basis.is_empty() && rang_basis != NATIONAL_RANK
+}
+
+/// The warning for a year whose observed rangs limites are not ranked as a run under
+/// `procedure` ranks its simulated ones, if they differ: group ranks (from 2024) simulated
+/// under serial dictatorship on one ranking, or national ranks (until 2023) simulated under
+/// deferred acceptance over group rankings.
+pub fn rang_basis_warning(year: u16, rang_basis: &str, procedure: &Procedure) -> Option<String> {
+    let group_run = procedure.group_da().is_some();
+    match (group_rang_basis(rang_basis), group_run) {
+        (true, false) => Some(format!(
             "the rangs limites of {year} are ranks within groups of specialties \
-             ({rang_basis}), not one national ranking: observed values are not comparable with \
-             the simulated ones"
-        )
-    })
+             ({rang_basis}), and this run is serial dictatorship on one ranking: observed \
+             values are not comparable with the simulated ones (the procedure of {year} is \
+             deferred acceptance over group rankings, --procedure da)"
+        )),
+        (false, true) if !rang_basis.is_empty() => Some(format!(
+            "the rangs limites of {year} are ranks on one national ranking ({rang_basis}), and \
+             this run ranks candidates within groups of specialties (deferred acceptance): \
+             observed values are not comparable with the simulated ones (the procedure of \
+             {year} is serial dictatorship, --procedure sd)"
+        )),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

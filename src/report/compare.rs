@@ -4,7 +4,7 @@
 //! Every figure has three values, baseline, scenario and the paired difference (scenario minus
 //! baseline), each with its 95 % interval.
 
-use super::simulate::{csv_bytes, pretty_json};
+use super::simulate::{BandBasis, RangBasis, csv_bytes, pretty_json};
 use crate::compare::{BandFigure, CompareTally, Estimate, Overall, Paired, RankGroups, Shift};
 use crate::model::Instance;
 use serde::Serialize;
@@ -21,6 +21,15 @@ pub struct CompareInfo {
     pub scenario_file: Option<String>,
     /// The baseline, in words.
     pub base: String,
+    /// The cohort both arms simulate, in words: its year and candidate counts.
+    pub cohort: String,
+    /// How posts go out in both arms, in words.
+    pub procedure: String,
+    /// What the rangs limites count: under deferred acceptance over group rankings, ranks
+    /// within the post's group.
+    pub rang_limite_basis: RangBasis,
+    /// What bands of rank are cut on: under deferred acceptance, the common rank.
+    pub band_basis: BandBasis,
     /// The command that reproduces this report.
     pub command: String,
     /// Simulations per arm.
@@ -37,6 +46,26 @@ pub struct CompareInfo {
     pub seats: (u64, u64),
     /// Things the reader should know.
     pub warnings: Vec<String>,
+}
+
+impl CompareInfo {
+    /// What the ranks of the report mean, when posts rank candidates by group (from 2024).
+    pub fn rank_note(&self) -> Option<String> {
+        self.rang_limite_basis.note().map(|note| {
+            format!(
+                "{note} (a DES's rang limite is the highest over its posts, a subdivision's \
+                 the highest over its posts of every group)"
+            )
+        })
+    }
+
+    /// How bands of rank are named: `exam rank`, or `common rank` from 2024.
+    pub fn rank_word(&self) -> &'static str {
+        match self.band_basis {
+            BandBasis::Rank => "exam rank",
+            BandBasis::Common => "common rank",
+        }
+    }
 }
 
 /// A figure in both arms and its shift; `None` where nothing was counted.
@@ -334,6 +363,7 @@ impl CompareReport {
             .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
             .collect();
         let mut header = vec![
+            "rank_basis",
             "first_rank",
             "last_rank",
             "candidates_base",
@@ -342,6 +372,7 @@ impl CompareReport {
         header.extend(columns.iter().map(String::as_str));
         let rows = self.bands.iter().map(|b| {
             let mut row = vec![
+                self.info.band_basis.as_str().to_owned(),
                 b.first_rank.to_string(),
                 b.last_rank.to_string(),
                 b.candidates.0.to_string(),
@@ -363,10 +394,14 @@ impl CompareReport {
             .iter()
             .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
             .collect();
-        let mut header = vec!["first_rank", "last_rank"];
+        let mut header = vec!["rank_basis", "first_rank", "last_rank"];
         header.extend(columns.iter().map(String::as_str));
         let rows = self.bins.iter().map(|b| {
-            let mut row = vec![b.first_rank.to_string(), b.last_rank.to_string()];
+            let mut row = vec![
+                self.info.band_basis.as_str().to_owned(),
+                b.first_rank.to_string(),
+                b.last_rank.to_string(),
+            ];
             push_shift(&mut row, b.first_wish, 4);
             push_shift(&mut row, b.without, 4);
             row
@@ -382,10 +417,13 @@ impl CompareReport {
             .collect();
         let mut header = vec!["des", "seats_base", "seats_scenario"];
         header.extend(columns.iter().map(String::as_str));
+        header.push("rang_basis");
+        let basis = self.info.rang_limite_basis.as_str();
         let rows = self.des.iter().map(|d| {
             let mut row = vec![d.des.clone(), d.seats.0.to_string(), d.seats.1.to_string()];
             push_shift(&mut row, d.filled, 2);
             push_shift(&mut row, d.rang_limite, 1);
+            row.push(basis.to_owned());
             row
         });
         csv_bytes(&header, rows)
@@ -404,6 +442,8 @@ impl CompareReport {
             "share_of_change",
         ];
         header.extend(columns.iter().map(String::as_str));
+        header.push("rang_basis");
+        let basis = self.info.rang_limite_basis.as_str();
         let rows = self.subdivisions.iter().map(|s| {
             let mut row = vec![
                 s.subdivision.clone(),
@@ -414,6 +454,7 @@ impl CompareReport {
             ];
             push_shift(&mut row, s.filled, 2);
             push_shift(&mut row, s.rang_limite, 1);
+            row.push(basis.to_owned());
             row
         });
         csv_bytes(&header, rows)
@@ -434,6 +475,8 @@ impl CompareReport {
             "seats_scenario",
         ];
         header.extend(columns.iter().map(String::as_str));
+        header.push("rang_basis");
+        let basis = self.info.rang_limite_basis.as_str();
         let rows = self.cells.iter().map(|c| {
             let mut row = vec![
                 c.post.clone(),
@@ -445,6 +488,7 @@ impl CompareReport {
             ];
             push_shift(&mut row, c.filled, 2);
             push_shift(&mut row, c.rang_limite, 1);
+            row.push(basis.to_owned());
             row
         });
         csv_bytes(&header, rows)
@@ -462,6 +506,11 @@ impl CompareReport {
         let _ = writeln!(s, "{}", i.scenario);
         for line in i.scenario_text.lines().filter(|l| l.trim() != i.scenario) {
             let _ = writeln!(s, "  {line}");
+        }
+        let _ = writeln!(s, "this report describes {}", i.cohort);
+        let _ = writeln!(s, "procedure: {}", i.procedure);
+        if let Some(note) = i.rank_note() {
+            let _ = writeln!(s, "{note}");
         }
         let _ = writeln!(
             s,
@@ -493,8 +542,12 @@ impl CompareReport {
         }
         let _ = writeln!(
             s,
-            "\nby band of exam rank (shares; difference in points):\n{:>13} {:>21} {:>21} {:>21}",
-            "ranks", "first wish", "top 3", "without a post"
+            "\nby band of {} (shares; difference in points):\n{:>13} {:>21} {:>21} {:>21}",
+            i.rank_word(),
+            "ranks",
+            "first wish",
+            "top 3",
+            "without a post"
         );
         for b in &self.bands {
             let pts = |r: Row| {

@@ -2,6 +2,7 @@
 //! nothing to fetch), readable offline and printable.
 
 use super::compare::{CompareReport, Row, points, signed};
+use super::simulate::RangBasis;
 use super::svg::{Axes, Bar, Series, bar_chart, escape, line_chart};
 use crate::compare::{Estimate, Overall};
 use std::collections::BTreeMap;
@@ -44,6 +45,14 @@ pub fn compare_html(r: &CompareReport) -> String {
         .map(|l| escape(l.trim()))
         .collect();
     let _ = writeln!(s, "<p>{}</p>", text.join("<br>"));
+    let _ = writeln!(
+        s,
+        "<p><strong>This report describes {}.</strong> Procedure: {}.{}</p>",
+        escape(&i.cohort),
+        escape(&i.procedure),
+        i.rank_note()
+            .map_or(String::new(), |n| format!(" Note: {}.", escape(&n)))
+    );
     lead(&mut s, r);
     headline_table(&mut s, r);
     first_wish_chart(&mut s, r);
@@ -128,6 +137,14 @@ fn lead(s: &mut String, r: &CompareReport) {
     );
 }
 
+/// ` in its group of specialties` when rangs limites are group ranks (from 2024), else nothing.
+fn group_rank(r: &CompareReport) -> &'static str {
+    match r.info.rang_limite_basis {
+        RangBasis::Group => " in its group of specialties",
+        RangBasis::Rank => "",
+    }
+}
+
 fn signed_count(x: f64) -> String {
     if x.round() > 0.0 {
         format!("+{}", fmt_count(x))
@@ -184,14 +201,15 @@ fn series(r: &CompareReport, name: &str, color: &'static str, base: bool) -> Ser
 fn first_wish_chart(s: &mut String, r: &CompareReport) {
     let max = r.bins.last().map_or(1.0, |b| f64::from(b.last_rank));
     let axes = Axes {
-        x_label: "exam rank".into(),
+        x_label: r.info.rank_word().into(),
         y_label: "chance of the first wish".into(),
         x: (1.0, max),
         y: (0.0, 1.0),
         y_percent: true,
     };
+    let title = format!("Chance of the first wish by {}", r.info.rank_word());
     let svg = line_chart(
-        "Chance of the first wish by exam rank",
+        &title,
         &axes,
         &[
             series(r, "baseline", BASE_COLOR, true),
@@ -200,9 +218,10 @@ fn first_wish_chart(s: &mut String, r: &CompareReport) {
     );
     let _ = writeln!(
         s,
-        "<h2>Chance of the first wish, by exam rank</h2>\n<figure>{svg}<figcaption>Share of \
+        "<h2>Chance of the first wish, by {}</h2>\n<figure>{svg}<figcaption>Share of \
          candidates who get the first post of their wish list, per bin of {} ranks; shaded: \
          95 % interval.</figcaption></figure>",
+        r.info.rank_word(),
         r.bins.first().map_or(0, |b| b.last_rank - b.first_rank + 1)
     );
     let _ = writeln!(
@@ -262,7 +281,8 @@ fn pushed_out(s: &mut String, r: &CompareReport) {
         s,
         "<h2>Who is pushed out</h2>\n<figure>{svg}<figcaption>Change in the number of \
          candidates left without a post (leaving the procedure, or finding nothing left), per \
-         band of exam rank; whiskers: 95 % interval.</figcaption></figure>"
+         band of {}; whiskers: 95 % interval.</figcaption></figure>",
+        r.info.rank_word()
     );
 }
 
@@ -292,10 +312,11 @@ fn des_shift(s: &mut String, r: &CompareReport) {
     let _ = writeln!(
         s,
         "<h2>Rang limite per specialty</h2>\n<figure>{svg}<figcaption>The rang limite of a DES \
-         is the rank of the last candidate admitted to any of its ordinary posts; the bars show \
+         is the rank{} of the last candidate admitted to any of its ordinary posts; the bars show \
          its mean change (seats baseline → scenario in brackets). A DES that opens a cell in a \
          less sought subdivision can see its rang limite rise although it loses seats.\
-         </figcaption></figure>"
+         </figcaption></figure>",
+        group_rank(r)
     );
 }
 
@@ -385,9 +406,10 @@ fn heat_table(s: &mut String, r: &CompareReport) {
     let _ = writeln!(
         s,
         "<h2>Rang limite per DES and subdivision</h2>\n<p class=\"note\">Mean change of each \
-         cell's rang limite, in ranks (red: falls, the cell gets harder to get; blue: rises); \
-         hover a cell for its seats. Empty: no such cell; “·”: not filled in both arms.</p>\n\
-         <div class=\"wide\"><table class=\"heat\">\n<tr><th>DES</th>"
+         cell's rang limite, in ranks{} (red: falls, the cell gets harder to get; blue: \
+         rises); hover a cell for its seats. Empty: no such cell; “·”: not filled in both \
+         arms.</p>\n<div class=\"wide\"><table class=\"heat\">\n<tr><th>DES</th>",
+        group_rank(r)
     );
     for sub in &subs {
         let _ = write!(s, "<th class=\"sub\">{}</th>", escape(sub));

@@ -18,7 +18,7 @@ pub use compare::{CompareInfo, CompareReport};
 pub use html::compare_html;
 pub use replay::{PickTable, ReplayInfo, board_text, posts_left_csv, replay_csv, replay_json};
 pub use rules::{RuleRow, RulesReport, RulesRun};
-pub use simulate::{BandRow, CellRow, DesBandRow, SimulationReport, Value};
+pub use simulate::{BandBasis, BandRow, CellRow, DesBandRow, RangBasis, SimulationReport, Value};
 pub use wishlist::{
     DaOddsInput, GroupRank, LeftRow, Needed, OddsInput, PlanRow, ReachRow, TargetPoint,
     TargetReport, TwoReport, TwoSemesterRow, WishGroup, WishRow, WishlistReport, WishlistRun,

@@ -20,6 +20,11 @@ pub struct SimulationReport {
     pub posts: usize,
     /// Width of the rang-limite histogram bins (the precision of the quantiles), in ranks.
     pub quantile_bin_width: u32,
+    /// What a rang limite counts ([`RangBasis`]): under deferred acceptance over group
+    /// rankings, the rank of the last admitted in the post's group.
+    pub rang_limite_basis: RangBasis,
+    /// What bands of rank are cut on: under deferred acceptance, the common rank.
+    pub band_basis: BandBasis,
     /// Everyone.
     pub overall: BandRow,
     /// Per band of rank.
@@ -28,6 +33,78 @@ pub struct SimulationReport {
     pub cells: Vec<CellRow>,
     /// Per band and DES.
     pub des_by_band: Vec<DesBandRow>,
+}
+
+/// What the rangs limites of a report count, as its CSV columns `rang_basis` say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RangBasis {
+    /// The rank of the last admitted in the order of choice (serial dictatorship).
+    Rank,
+    /// The rank of the last admitted within the post's group of specialties (deferred
+    /// acceptance over group rankings, the national procedure since 2024).
+    Group,
+}
+
+/// What bands of rank are cut on, as the CSV columns `rank_basis` say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BandBasis {
+    /// The candidate's rank in the order of choice.
+    Rank,
+    /// The candidate's common rank: the rank that orders them on what all groups share (the
+    /// common part of their group scores, `sim::ranks`), under deferred acceptance.
+    Common,
+}
+
+impl RangBasis {
+    /// The basis of a run under the procedure named `procedure` ([`RunInfo::procedure`]).
+    pub fn of(procedure: &str) -> RangBasis {
+        if procedure == crate::sim::Procedure::SerialDictatorship.as_str() {
+            RangBasis::Rank
+        } else {
+            RangBasis::Group
+        }
+    }
+
+    /// Its name in CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RangBasis::Rank => "rank",
+            RangBasis::Group => "group",
+        }
+    }
+
+    /// The bands that go with it.
+    pub fn bands(self) -> BandBasis {
+        match self {
+            RangBasis::Rank => BandBasis::Rank,
+            RangBasis::Group => BandBasis::Common,
+        }
+    }
+
+    /// What the ranks of a report mean, in one sentence for summaries; `None` under serial
+    /// dictatorship, where every rank is the rank in the order of choice.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            RangBasis::Rank => None,
+            RangBasis::Group => Some(
+                "rangs limites are ranks within the post's group of specialties (as published \
+                 since 2024); bands of rank are by common rank, the rank that orders \
+                 candidates on what all groups share",
+            ),
+        }
+    }
+}
+
+impl BandBasis {
+    /// Its name in CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BandBasis::Rank => "rank",
+            BandBasis::Common => "common",
+        }
+    }
 }
 
 /// A value and its interval, flattened into `x`, `x_lo`, `x_hi` in CSV.
@@ -246,6 +323,8 @@ impl SimulationReport {
             },
             posts: frame.posts.len(),
             quantile_bin_width: tally.bin_width,
+            rang_limite_basis: RangBasis::of(&frame.run.procedure),
+            band_basis: RangBasis::of(&frame.run.procedure).bands(),
             overall: band_row(
                 0,
                 min_rank.unwrap_or(0),
@@ -274,6 +353,8 @@ impl SimulationReport {
         header.push("empty_share");
         header.extend(names[3..].iter().map(String::as_str));
         header.push("observed_rang_limite");
+        header.push("rang_basis");
+        let basis = self.rang_limite_basis.as_str();
         let rows = self.cells.iter().map(|c| {
             let mut row = vec![
                 c.post.clone(),
@@ -290,6 +371,7 @@ impl SimulationReport {
                 push_value(&mut row, q, 1);
             }
             row.push(c.observed.map_or(String::new(), |o| o.to_string()));
+            row.push(basis.to_owned());
             row
         });
         csv_bytes(&header, rows)
@@ -297,7 +379,13 @@ impl SimulationReport {
 
     /// bands.csv: the overall row (band 0) then one row per band.
     pub fn bands_csv(&self) -> Vec<u8> {
-        let mut header = vec!["band", "first_rank", "last_rank", "candidates"];
+        let mut header = vec![
+            "band",
+            "rank_basis",
+            "first_rank",
+            "last_rank",
+            "candidates",
+        ];
         let stats = [
             "first_wish",
             "top3",
@@ -311,6 +399,7 @@ impl SimulationReport {
         let rows = std::iter::once(&self.overall).chain(&self.bands).map(|b| {
             let mut row = vec![
                 b.band.to_string(),
+                self.band_basis.as_str().to_owned(),
                 b.first_rank.to_string(),
                 b.last_rank.to_string(),
                 b.candidates.to_string(),
@@ -333,12 +422,13 @@ impl SimulationReport {
     /// des_by_band.csv.
     pub fn des_by_band_csv(&self) -> Vec<u8> {
         let names = triple("probability");
-        let mut header = vec!["des", "band", "first_rank", "last_rank"];
+        let mut header = vec!["des", "band", "rank_basis", "first_rank", "last_rank"];
         header.extend(names.iter().map(String::as_str));
         let rows = self.des_by_band.iter().map(|r| {
             let mut row = vec![
                 r.des.clone(),
                 r.band.to_string(),
+                self.band_basis.as_str().to_owned(),
                 r.first_rank.to_string(),
                 r.last_rank.to_string(),
             ];
@@ -373,6 +463,10 @@ impl SimulationReport {
                 ""
             }
         );
+        let _ = writeln!(s, "procedure: {}", self.run.procedure);
+        if let Some(note) = self.rang_limite_basis.note() {
+            let _ = writeln!(s, "{note}");
+        }
         let o = &self.overall;
         let _ = writeln!(s);
         let _ = writeln!(
@@ -388,7 +482,14 @@ impl SimulationReport {
             let _ = writeln!(s, "mean position   {}", num(o.mean_position, 2));
         }
         let _ = writeln!(s);
-        let _ = writeln!(s, "by band of rank (95 % intervals in brackets):");
+        let _ = writeln!(
+            s,
+            "by band of {}rank (95 % intervals in brackets):",
+            match self.band_basis {
+                BandBasis::Rank => "",
+                BandBasis::Common => "common ",
+            }
+        );
         let _ = write!(s, "  {:>13}  {:>22}", "ranks", "first wish");
         if self.run.positions {
             let _ = write!(s, "  {:>22}  {:>20}", "top 10", "mean position");
@@ -417,7 +518,14 @@ impl SimulationReport {
         });
         if top > 0 && !contested.is_empty() {
             let _ = writeln!(s);
-            let _ = writeln!(s, "most contested posts (lowest mean rang limite):");
+            let _ = writeln!(
+                s,
+                "most contested posts (lowest mean rang limite{}):",
+                match self.rang_limite_basis {
+                    RangBasis::Rank => "",
+                    RangBasis::Group => ", in the post's group",
+                }
+            );
             let _ = writeln!(
                 s,
                 "  {:<24} {:>5}  {:>22}  {:>20}  {:>8}",

@@ -27,6 +27,17 @@ pub struct RunInfo {
     pub explicit_lists: u64,
     /// Seats in all posts.
     pub seats: u64,
+    /// How posts went out: [`crate::sim::Procedure::as_str`], followed under deferred
+    /// acceptance by the groups and their correlation. Shards written before it was recorded
+    /// ran serial dictatorship.
+    #[serde(default = "serial_dictatorship")]
+    pub procedure: String,
+}
+
+fn serial_dictatorship() -> String {
+    crate::sim::Procedure::SerialDictatorship
+        .as_str()
+        .to_owned()
 }
 
 /// Everything a report needs besides the tally, and what shards must share to be merged.
@@ -104,6 +115,15 @@ impl Frame {
                     .filter(|&c| !setup.explicit.of(c).is_empty())
                     .count() as u64,
                 seats: instance.total_seats(),
+                procedure: match setup.procedure.group_da() {
+                    Some(da) => format!(
+                        "{} ({} groups, correlation {} between two groups' scores)",
+                        setup.procedure.as_str(),
+                        instance.groups.len(),
+                        da.correlation
+                    ),
+                    None => setup.procedure.as_str().to_owned(),
+                },
             },
             posts: instance
                 .posts

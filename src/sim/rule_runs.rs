@@ -8,8 +8,10 @@
 //! threads.
 
 use crate::metrics::Metrics;
+use crate::model::Candidate;
 use crate::rules::{AllocConfig, Priorities, Rule};
-use crate::sim::lists::{GroupRanks, ListDrawer};
+use crate::sim::lists::ListDrawer;
+use crate::sim::ranks::{GroupRanking, RankScratch};
 use crate::sim::tally::Ratio;
 use crate::sim::{Setup, rng};
 use rand::Rng;
@@ -27,8 +29,11 @@ pub struct RuleRunConfig {
     /// The rules, each of which must accept the instance ([`Rule::check`]).
     pub rules: Vec<Rule>,
     /// Draw every candidate's rank in every group of specialties in each simulation, with
-    /// this correlation with the exam rank (see [`GroupRanks`]); `None` keeps the ranks of the
-    /// instance.
+    /// this correlation `ρ` between two groups' scores: the generator of the national
+    /// procedure since 2024 ([`GroupRanking`]: a common part fixed by the candidate's rank, a
+    /// group part drawn), so that `da` here ranks candidates as
+    /// [`crate::sim::GroupDa`] does. Candidates with a rank in every group keep theirs. `None`
+    /// keeps the ranks of the instance.
     pub group_correlation: Option<f64>,
 }
 
@@ -158,7 +163,7 @@ pub fn run_rules(
     let instance = &setup.instance;
     let group_ranks = config
         .group_correlation
-        .map(|rho| GroupRanks::new(&instance.candidates, instance.groups.len(), rho));
+        .map(|rho| GroupRanking::new(&instance.candidates, instance.groups.len(), rho));
     // Fixed ranks: one set of priorities for the whole run.
     let fixed = group_ranks
         .is_none()
@@ -173,13 +178,21 @@ pub fn run_rules(
             let mut ws = drawer.workspace();
             // Drawn group ranks change the instance: each chunk keeps its own copy.
             let mut own = group_ranks.as_ref().map(|_| instance.clone());
+            let mut scratch = RankScratch::default();
+            let mut drawn_ranks = Vec::new();
             for k in count * i / chunks..count * (i + 1) / chunks {
                 let mut rng = rng::sim_rng(config.seed, k);
                 let lists = drawer.draw(&mut ws, &mut rng);
                 let drawn;
                 let (instance, priorities) = match (&mut own, &group_ranks, &fixed) {
                     (Some(own), Some(ranks), _) => {
-                        ranks.draw(&mut own.candidates, &mut rng);
+                        draw_group_ranks(
+                            ranks,
+                            &mut own.candidates,
+                            &mut rng,
+                            &mut scratch,
+                            &mut drawn_ranks,
+                        );
                         drawn = Priorities::new(own, &setup.order);
                         (&*own, &drawn)
                     }
@@ -212,4 +225,75 @@ pub fn run_rules(
             }
             a
         })
+}
+
+/// Draws every candidate's rank in every group with `ranking` and gives them to `candidates`
+/// (the candidates `ranking` was made for), replacing the ranks they had. `out` is a buffer.
+fn draw_group_ranks(
+    ranking: &GroupRanking,
+    candidates: &mut [Candidate],
+    rng: &mut impl Rng,
+    scratch: &mut RankScratch,
+    out: &mut Vec<u32>,
+) {
+    let groups = ranking.groups();
+    out.resize(groups * candidates.len(), 0);
+    ranking.draw(rng, scratch, out);
+    // A candidate's ranks lie side by side ([`GroupRanking::draw`]).
+    for (candidate, ranks) in candidates.iter_mut().zip(out.chunks_exact(groups.max(1))) {
+        candidate.group_ranks.clear();
+        candidate.group_ranks.extend(ranks.iter().map(|&r| Some(r)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::rng::sim_rng;
+
+    /// With a correlation of 1 every group ranks candidates by their rank; with 0.5 each group
+    /// still ranks everyone once, and the groups disagree.
+    #[test]
+    fn drawn_ranks_reach_their_candidates() {
+        let mut candidates: Vec<Candidate> = [3, 1, 5, 2, 4]
+            .into_iter()
+            .map(|r| Candidate::new(format!("c{r}"), r))
+            .collect();
+        let (mut scratch, mut out) = (RankScratch::default(), Vec::new());
+        let ranking = GroupRanking::new(&candidates, 3, 1.0);
+        draw_group_ranks(
+            &ranking,
+            &mut candidates,
+            &mut sim_rng(1, 0),
+            &mut scratch,
+            &mut out,
+        );
+        for c in &candidates {
+            assert_eq!(c.group_ranks, vec![Some(c.rank); 3], "{}", c.name);
+        }
+        let mut candidates: Vec<Candidate> = (1..=200)
+            .map(|r| Candidate::new(r.to_string(), r))
+            .collect();
+        let ranking = GroupRanking::new(&candidates, 4, 0.5);
+        draw_group_ranks(
+            &ranking,
+            &mut candidates,
+            &mut sim_rng(2, 0),
+            &mut scratch,
+            &mut out,
+        );
+        for g in 0..4 {
+            let mut ranks: Vec<u32> = candidates
+                .iter()
+                .map(|c| c.group_ranks[g].unwrap())
+                .collect();
+            ranks.sort_unstable();
+            assert_eq!(ranks, (1..=200).collect::<Vec<u32>>());
+        }
+        assert!(
+            candidates
+                .iter()
+                .any(|c| c.group_ranks[0] != c.group_ranks[1])
+        );
+    }
 }

@@ -4,7 +4,7 @@
 use amphi::io::parse_national;
 use amphi::prefs::Model;
 use amphi::sim::tally::Record;
-use amphi::sim::{Engine, Runner, Setup};
+use amphi::sim::{Engine, Procedure, Runner, Setup};
 
 /// Two subdivisions, four cells, five seats, six candidates.
 const TABLE: &str = "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier\n\
@@ -58,11 +58,7 @@ fn exact_law(setup: &Setup) -> Vec<f64> {
 #[test]
 fn first_choices_follow_the_model_in_every_engine() {
     let year = parse_national("t.csv", TABLE.as_bytes(), 2023, Some(6)).unwrap();
-    let setup = amphi::io::national_setup(
-        &year.instance,
-        &model(),
-        &amphi::sim::Procedure::SerialDictatorship,
-    );
+    let setup = amphi::io::national_setup(&year.instance, &model(), &Procedure::SerialDictatorship);
     let law = exact_law(&setup);
     let sims = 20_000u64;
     for (engine, positions) in [
@@ -104,11 +100,7 @@ fn first_choices_follow_the_model_in_every_engine() {
 #[test]
 fn first_choices_are_off_by_default() {
     let year = parse_national("t.csv", TABLE.as_bytes(), 2023, Some(6)).unwrap();
-    let setup = amphi::io::national_setup(
-        &year.instance,
-        &model(),
-        &amphi::sim::Procedure::SerialDictatorship,
-    );
+    let setup = amphi::io::national_setup(&year.instance, &model(), &Procedure::SerialDictatorship);
     let runner = Runner::new(&setup, Engine::Lazy, false);
     let mut simulator = runner.simulator();
     for k in 0..100 {
@@ -136,16 +128,9 @@ fn a_comparison_by_hand() {
     };
     let year = |seats| parse_national("t.csv", table(seats).as_bytes(), 2023, Some(3)).unwrap();
     let model = Model::uniform();
-    let base = amphi::io::national_setup(
-        &year(2).instance,
-        &model,
-        &amphi::sim::Procedure::SerialDictatorship,
-    );
-    let scenario = amphi::io::national_setup(
-        &year(1).instance,
-        &model,
-        &amphi::sim::Procedure::SerialDictatorship,
-    );
+    let base = amphi::io::national_setup(&year(2).instance, &model, &Procedure::SerialDictatorship);
+    let scenario =
+        amphi::io::national_setup(&year(1).instance, &model, &Procedure::SerialDictatorship);
     amphi::compare::check_arms(&base, &scenario).unwrap();
     let config = CompareConfig {
         sims: 50,
@@ -186,11 +171,7 @@ fn a_comparison_by_hand() {
 fn an_arm_against_itself_changes_nothing() {
     use amphi::compare::{CompareConfig, compare};
     let year = parse_national("t.csv", TABLE.as_bytes(), 2023, Some(6)).unwrap();
-    let setup = amphi::io::national_setup(
-        &year.instance,
-        &model(),
-        &amphi::sim::Procedure::SerialDictatorship,
-    );
+    let setup = amphi::io::national_setup(&year.instance, &model(), &Procedure::SerialDictatorship);
     let config = CompareConfig {
         sims: 200,
         ..CompareConfig::default()
@@ -334,4 +315,105 @@ fn compare_errors() {
     assert!(stderr.contains("bad.toml"), "{stderr}");
     assert!(stderr.contains("40"), "{stderr}");
     assert!(!dir.join("bad-out").exists());
+}
+
+/// The honest 2024 question on the shipped data: the 2024 cohort (7,817 candidates, 13 group
+/// rankings, deferred acceptance) offered the 2023 table or the 2024 table. The text, the JSON
+/// and the HTML report say which cohort and which procedure; group ranks and common ranks are
+/// named; `--procedure sd` overrides the scenario's procedure and says so.
+#[test]
+fn the_2024_cohort_under_its_procedure() {
+    let dir = crate::support::scratch("compare-cohort-2024");
+    let run = |out: &str, more: &[&str]| {
+        let out = dir.join(out);
+        let mut args = vec![
+            "compare",
+            "--scenario",
+            "data/scenarios/table-2024-cohort-2024.toml",
+            "--sims",
+            "2",
+            "--bands",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(more);
+        let stdout = crate::support::ok(&args);
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let bands = std::fs::read_to_string(out.join("bands.csv")).unwrap();
+        let cells = std::fs::read_to_string(out.join("cells.csv")).unwrap();
+        (stdout, json, html, bands, cells)
+    };
+    let cohort = "the 2024 cohort: 7,817 candidates in both arms (candidates ranked in 2024 (EDN \
+                  and ECOS))";
+    let da = "deferred acceptance over group rankings (13 groups, correlation 0.9 between two \
+              groups' scores)";
+    let (stdout, json, html, bands, cells) = run("da", &[]);
+    assert!(
+        stdout.contains(&format!("this report describes {cohort}\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("procedure: {da}, set by the scenario\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "baseline: 7817 candidates, 9484 seats; scenario: 7817 candidates, 7974 seats"
+        )
+    );
+    assert!(stdout.contains("by band of common rank"), "{stdout}");
+    assert!(
+        stdout.contains("rangs limites are ranks within the post's group of specialties"),
+        "{stdout}"
+    );
+    assert_eq!(json["cohort"], cohort);
+    assert_eq!(json["rang_limite_basis"], "group");
+    assert_eq!(json["band_basis"], "common");
+    assert!(
+        html.contains(&format!("<strong>This report describes {cohort}.</strong>")),
+        "the HTML report names the cohort"
+    );
+    assert!(html.contains("Chance of the first wish, by common rank"));
+    assert!(bands.starts_with("rank_basis,first_rank,"));
+    assert!(bands.lines().skip(1).all(|l| l.starts_with("common,")));
+    assert!(cells.lines().next().unwrap().ends_with(",rang_basis"));
+    assert!(cells.lines().skip(1).all(|l| l.ends_with(",group")));
+
+    let (stdout, json, html, _, cells) = run("sd", &["--procedure", "sd"]);
+    assert!(
+        stdout.contains("procedure: serial dictatorship, set by --procedure\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("by band of exam rank"), "{stdout}");
+    assert_eq!(json["rang_limite_basis"], "rank");
+    assert!(
+        json["command"]
+            .as_str()
+            .unwrap()
+            .ends_with("--procedure sd --sims 2 --seed 1 --bands 2")
+    );
+    assert!(html.contains(&format!("<strong>This report describes {cohort}.</strong>")));
+    assert!(cells.lines().skip(1).all(|l| l.ends_with(",rank")));
+
+    // The default comparison describes the 2023 cohort, under serial dictatorship.
+    let out = dir.join("default");
+    let stdout = crate::support::ok(&[
+        "compare",
+        "--sims",
+        "2",
+        "--bands",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        stdout.contains(
+            "this report describes the 2023 cohort: 9,755 candidates in both arms (candidates \
+             ranked at the ECN 2023)\nprocedure: serial dictatorship, the procedure of 2023\n"
+        ),
+        "{stdout}"
+    );
 }

@@ -172,13 +172,15 @@ fn missing_group_ranks_are_drawn() {
     assert!(
         stderr.contains(
             "amphi: warning: candidates have no rank in the groups of specialties: drawing them \
-             in each simulation with correlation 0.9 with the exam rank"
+             in each simulation around their rank (the common part), with correlation 0.9 \
+             between two groups' scores"
         ),
         "{stderr}"
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains(
-        "per-group ranks drawn in each simulation (2 groups, correlation 0.9 with the exam rank)"
+        "per-group ranks drawn in each simulation (2 groups, correlation 0.9 between two \
+         groups' scores)"
     ));
     assert!(
         stderr.contains("amphi: 5 simulations of 1 rule in "),
@@ -253,7 +255,13 @@ fn errors() {
     usage(&["--sims", "0"], "--sims must be 1 or more");
     usage(
         &["--group-correlation", "1.5"],
-        "--group-correlation: 1.5 is not a correlation (expected a number from -1 to 1)",
+        "--group-correlation: 1.5 is not a correlation between two groups' scores (expected a \
+         number from 0 to 1)",
+    );
+    usage(
+        &["--group-correlation=-0.5"],
+        "--group-correlation: -0.5 is not a correlation between two groups' scores (expected \
+         a number from 0 to 1)",
     );
     let stderr = fails(&["rules", "--sims", "3"], 2);
     assert_eq!(
@@ -331,4 +339,68 @@ fn groups_file_for_a_national_year() {
         )),
         "{stderr}"
     );
+}
+
+/// On a national table since 2024 posts rank candidates by their group's ranking, drawn as
+/// the procedure draws them: deferred acceptance is no longer serial dictatorship (it leaves
+/// no justified envy, serial dictatorship leaves some).
+#[test]
+fn deferred_acceptance_differs_from_serial_dictatorship_on_a_national_table() {
+    let out = scratch("national");
+    let stdout = ok(&[
+        "rules",
+        "--year",
+        "2024",
+        "--rules",
+        "sd,da",
+        "--sims",
+        "2",
+        "--list-length",
+        "10",
+        "--format",
+        "json",
+        "--out",
+        path(&out),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["priorities"],
+        "per-group ranks drawn in each simulation (13 groups, correlation 0.9 between two \
+         groups' scores)"
+    );
+    let value = |rule: usize, key: &str| json["rules"][rule][key]["value"].as_f64().unwrap();
+    assert_eq!(json["rules"][0]["rule"], "sd");
+    assert_eq!(json["rules"][1]["rule"], "da");
+    assert!(value(0, "envy_pairs") > 0.0, "{stdout}");
+    assert_eq!(value(1, "envy_pairs"), 0.0, "{stdout}");
+    assert_ne!(value(0, "first_wish"), value(1, "first_wish"), "{stdout}");
+}
+
+/// With a correlation of 1 every group ranks candidates in the order of choice, and
+/// deferred acceptance gives what serial dictatorship gives.
+#[test]
+fn one_correlation_makes_deferred_acceptance_serial_dictatorship() {
+    let dir = scratch("rho-one");
+    let base = small_instance(&dir, false);
+    let out = dir.join("out");
+    let stdout = ok(&args(
+        &base,
+        &[
+            "--sims",
+            "30",
+            "--rules",
+            "sd,da",
+            "--group-correlation",
+            "1",
+            "--format",
+            "json",
+            "--out",
+            path(&out),
+        ],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let (sd, da) = (&json["rules"][0], &json["rules"][1]);
+    for key in ["first_wish", "top3", "mean_position", "assigned"] {
+        assert_eq!(sd[key], da[key], "{key}");
+    }
 }

@@ -64,7 +64,8 @@ fn syntax_and_shape_errors() {
         (
             "name = \"x\"\nbase = 2023\nyear = 2024\n",
             "s.toml:3: at column 1: unknown field \"year\", expected one of \"name\", \
-             \"description\", \"base\", \"posts\", \"candidates\", \"change\", \"model\"",
+             \"description\", \"base\", \"posts\", \"cohort\", \"base_candidates\", \
+             \"candidates\", \"procedure\", \"change\", \"model\"",
         ),
         (
             "name = \"x\"\nbase = 2023\n[[change]]\nsets = -3\n",
@@ -394,8 +395,8 @@ fn another_years_posts_and_opened_cells() {
     );
 }
 
-/// A base year ranked per group warns, as `amphi simulate` does; a change that matches no
-/// seat warns too.
+/// A change that matches no seat warns; a base year ranked per group no longer does (both
+/// arms run its procedure, deferred acceptance over group rankings).
 #[test]
 fn warnings() {
     let arms = build(
@@ -405,13 +406,10 @@ fn warnings() {
     .unwrap();
     assert_eq!(
         arms.warnings,
-        [
-            "the rangs limites of 2024 are ranks within groups of specialties (rank_in_group), \
-             not one national ranking: observed values are not comparable with the simulated \
-             ones",
-            "change 1 of the scenario matches no seat: it changes nothing",
-        ]
+        ["change 1 of the scenario matches no seat: it changes nothing"]
     );
+    assert_eq!(arms.base.instance.candidates.len(), 7_817);
+    assert!(arms.cohort.procedure.group_da().is_some());
     let arms = build("name = \"x\"\nbase = 2022\n").unwrap();
     assert_eq!(arms.base.instance.candidates.len(), 9_757);
     let table = "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier\n\
@@ -423,7 +421,7 @@ fn warnings() {
         arms.warnings,
         [
             "no published candidate count for 2021: the base arm simulates as many candidates as \
-          seats (12)"
+             seats (12); set base_candidates in the scenario to change it"
         ]
     );
     assert_eq!(arms.scenario.instance.candidates.len(), 12);
@@ -613,6 +611,7 @@ fn shipped_scenarios() {
             "cut-10-percent-idf.toml",
             "cut-1500-mg.toml",
             "cut-1500.toml",
+            "table-2024-cohort-2024.toml",
             "table-2024-mg-restored.toml",
             "table-2024.toml"
         ]
@@ -635,10 +634,41 @@ fn shipped_scenarios() {
         let (base, scen) = (&arms.base, &arms.scenario);
         assert_eq!(base.year, 2023);
         assert_eq!(seats_of(base, None, None), 9_484, "{file}");
-        assert_eq!(base.instance.candidates.len(), 9_755, "{file}");
-        assert_eq!(scen.instance.candidates.len(), 9_755, "{file}");
+        // Every post with seats is in its DES's group, in both arms.
+        for arm in [base, scen] {
+            assert_eq!(arm.instance.groups.len(), 13, "{file}");
+            assert!(
+                arm.instance.posts.iter().all(|p| p.group.is_some()),
+                "{file}"
+            );
+        }
+        let cohort = if file == "table-2024-cohort-2024.toml" {
+            2024
+        } else {
+            2023
+        };
+        let n = amphi::io::known_candidates(cohort).unwrap() as usize;
+        assert_eq!(arms.cohort.year, cohort, "{file}");
+        assert_eq!(
+            arms.cohort.procedure,
+            amphi::sim::Procedure::of_year(cohort),
+            "{file}"
+        );
+        assert_eq!(base.instance.candidates.len(), n, "{file}");
+        assert_eq!(scen.instance.candidates.len(), n, "{file}");
         let total = seats_of(scen, None, None);
         match file.as_str() {
+            "table-2024-cohort-2024.toml" => {
+                // The 2024 cohort: 7,817 candidates, deferred acceptance, offered the 2023
+                // table (baseline) or the 2024 table (scenario).
+                assert_eq!(n, 7_817);
+                assert_eq!(total, 7_974);
+                assert_eq!(scen.year, 2024);
+                assert_eq!(
+                    arms.cohort.source,
+                    "candidates ranked in 2024 (EDN and ECOS)"
+                );
+            }
             "table-2024.toml" => {
                 assert_eq!(total, 7_974);
                 assert_eq!(seats_of(scen, None, Some(true)), 285);
@@ -672,6 +702,122 @@ fn shipped_scenarios() {
             _ => unreachable!(),
         }
     }
+}
+
+/// `cohort`, `base_candidates` and `procedure`: the cohort sets both arms' candidate count and
+/// the procedure, each key overrides its part, and a bad value names the file and the line.
+#[test]
+fn cohort_counts_and_procedure() {
+    use amphi::sim::Procedure;
+    let arm_sizes = |arms: &Arms| {
+        (
+            arms.base.instance.candidates.len(),
+            arms.scenario.instance.candidates.len(),
+        )
+    };
+    // The base year's cohort: 2023, serial dictatorship.
+    let arms = build("name = \"x\"\nbase = 2023\nposts = 2024\n").unwrap();
+    assert_eq!(arm_sizes(&arms), (9_755, 9_755));
+    assert_eq!(arms.cohort.year, 2023);
+    assert_eq!(arms.cohort.procedure, Procedure::SerialDictatorship);
+    assert!(!arms.cohort.procedure_set);
+    // The 2024 cohort on the 2023 table: 7,817 candidates in both arms, deferred acceptance.
+    let arms = build("name = \"x\"\nbase = 2023\nposts = 2024\ncohort = 2024\n").unwrap();
+    assert_eq!(arm_sizes(&arms), (7_817, 7_817));
+    assert_eq!(arms.cohort.year, 2024);
+    assert!(arms.cohort.procedure.group_da().is_some());
+    assert_eq!(arms.base.year, 2023);
+    assert!(arms.warnings.is_empty(), "{:?}", arms.warnings);
+    // Each arm's count, and the procedure, set by hand.
+    let arms = build(
+        "name = \"x\"\nbase = 2024\nbase_candidates = 100\ncandidates = 120\n\
+         procedure = \"sd\"\n",
+    )
+    .unwrap();
+    assert_eq!(arm_sizes(&arms), (100, 120));
+    assert_eq!(arms.cohort.procedure, Procedure::SerialDictatorship);
+    assert!(arms.cohort.procedure_set);
+    assert_eq!(arms.cohort.source, "set by the scenario's base_candidates");
+    let arms = build("name = \"x\"\nbase = 2022\nprocedure = \"da\"\n").unwrap();
+    assert!(arms.cohort.procedure.group_da().is_some());
+    assert_eq!(arm_sizes(&arms), (9_757, 9_757));
+    // They serialize, and read back the same.
+    let text = "name = \"x\"\nbase = 2023\ncohort = 2024\nbase_candidates = 7000\n\
+                procedure = \"da\"\n";
+    let scenario = Scenario::from_toml("s.toml", text).unwrap();
+    let written = toml::to_string(&scenario).unwrap();
+    assert_eq!(Scenario::from_toml("w.toml", &written).unwrap(), scenario);
+    for (text, expected) in [
+        (
+            "name = \"x\"\nbase = 2023\nbase_candidates = 0\n",
+            "s.toml:3: key \"base_candidates\": \"0\" is not a count of candidates (expected a \
+             whole number, 1 or more)",
+        ),
+        (
+            "name = \"x\"\nbase = 2023\n\nbase_candidates = 4000000000\n",
+            "s.toml:4: key \"base_candidates\": \"4000000000\" is too many candidates (at most \
+             1000000)",
+        ),
+        (
+            "name = \"x\"\nbase = 2023\nbase_candidates = -5\n",
+            "s.toml:3: at column 19: invalid value: integer \"-5\", expected u32",
+        ),
+        (
+            "name = \"x\"\nbase = 2023\nprocedure = \"ds\"\n",
+            "s.toml:3: at column 13: unknown variant \"ds\", expected \"sd\" or \"da\"",
+        ),
+        (
+            "name = \"x\"\nbase = 2023\n\ncohort = 2031\n",
+            "s.toml:4: key \"cohort\": \"2031\" is not a year of t.csv (years with seats: 2022, \
+             2023, 2024)",
+        ),
+    ] {
+        check_error(text, expected);
+    }
+}
+
+/// A cohort without a published count simulates as many candidates as the base arm's seats
+/// and says so; an assumed count (2025) is printed with the key that changes it.
+#[test]
+fn unpublished_and_assumed_counts() {
+    let table = "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier\n\
+                 2021,MGE,Médecine générale,Lyon,10,2,950\n\
+                 2025,MGE,Médecine générale,Lyon,8,0,700\n";
+    let table = CellTable::parse("t.csv", table.as_bytes()).unwrap();
+    let arms = |text: &str| {
+        Scenario::from_toml("s.toml", text)
+            .unwrap()
+            .arms(&table)
+            .unwrap()
+    };
+    let a = arms("name = \"x\"\nbase = 2025\n");
+    assert_eq!(a.base.instance.candidates.len(), 8_958);
+    assert_eq!(
+        a.warnings,
+        [
+            "assuming 8,958 candidates in 2025 (the highest rang limite of 2025: at least that \
+             many were ranked; no count is published); set base_candidates in the scenario to \
+             change it"
+        ]
+    );
+    assert!(
+        arms("name = \"x\"\nbase = 2025\nbase_candidates = 9000\n")
+            .warnings
+            .is_empty()
+    );
+    let a = arms("name = \"x\"\nbase = 2025\ncohort = 2021\n");
+    assert_eq!(a.base.instance.candidates.len(), 8);
+    assert_eq!(
+        a.cohort.procedure,
+        amphi::sim::Procedure::SerialDictatorship
+    );
+    assert_eq!(
+        a.warnings,
+        [
+            "no published candidate count for 2021: the base arm simulates as many candidates as \
+             seats (8); set base_candidates in the scenario to change it"
+        ]
+    );
 }
 
 /// `Scenario::build` reads the table from the data folder; the default comparison builds.
@@ -711,7 +857,7 @@ fn describe() {
     assert_eq!(
         scenario.describe(),
         "Two cuts\n\
-         base: the 2023 table and candidate count\n\
+         base: the 2023 table\n\
          scenario posts: the 2024 table\n\
          scenario candidates: 8,000\n\
          change 1: -1,500 seats in every cell (ordinary and CESP seats)\n\
@@ -722,7 +868,7 @@ fn describe() {
     assert_eq!(
         Scenario::real_2024().describe(),
         "Real 2024 table on the 2023 cohort\n\
-         base: the 2023 table and candidate count\n\
+         base: the 2023 table\n\
          scenario posts: the 2024 table\n\
          scenario candidates: as in the base arm\n"
     );

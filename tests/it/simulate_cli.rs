@@ -267,24 +267,136 @@ fn input_errors_exit_with_1() {
     );
 }
 
-/// A year whose ranks are per group of specialties says that its observed rangs limites are
-/// not comparable.
+/// From 2024 a national year runs its procedure, deferred acceptance over group rankings, with
+/// the model fitted on 2025; its reports say so, and its observed rangs limites (group ranks)
+/// compare with the simulated ones (group ranks) without a warning. Under `--procedure sd`
+/// they do not compare, and the run says so; nor do 2023's national ranks under
+/// `--procedure da`.
 #[test]
-fn group_ranked_years_are_flagged() {
-    let out = scratch("2024");
-    let output = amphi(&[
+fn group_ranked_years_run_deferred_acceptance() {
+    let run = |year: &str, more: &[&str]| {
+        let out = scratch(&format!("procedure-{year}-{}", more.len()));
+        let mut args = vec![
+            "simulate",
+            "--year",
+            year,
+            "--sims",
+            "2",
+            "--out",
+            path(&out),
+        ];
+        args.extend(more);
+        let output = amphi(&args);
+        assert!(output.status.success(), "{output:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("simulate.json")).unwrap()).unwrap();
+        let cells = std::fs::read_to_string(out.join("cells.csv")).unwrap();
+        let bands = std::fs::read_to_string(out.join("bands.csv")).unwrap();
+        (stdout, stderr, json, cells, bands)
+    };
+    let da = "deferred acceptance over group rankings (13 groups, correlation 0.9 between two \
+              groups' scores)";
+    let (stdout, stderr, json, cells, bands) = run("2025", &[]);
+    assert_eq!(json["procedure"], da);
+    assert_eq!(json["rang_limite_basis"], "group");
+    assert_eq!(json["band_basis"], "common");
+    assert!(stdout.contains(&format!("procedure: {da}\n")), "{stdout}");
+    assert!(
+        stdout.contains("rangs limites are ranks within the post's group of specialties"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("by band of common rank"), "{stdout}");
+    assert!(!stderr.contains("not comparable"), "{stderr}");
+    // The 2025 count is an assumption, and says so.
+    assert!(
+        stderr.contains("assuming 8,958 candidates in 2025"),
+        "{stderr}"
+    );
+    assert!(
+        cells
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",observed_rang_limite,rang_basis")
+    );
+    assert!(cells.lines().skip(1).all(|l| l.ends_with(",group")));
+    assert!(bands.starts_with("band,rank_basis,"));
+    assert!(bands.lines().skip(1).all(|l| l.contains(",common,")));
+
+    let (stdout, stderr, json, cells, _) = run("2024", &["--procedure", "sd"]);
+    assert_eq!(json["procedure"], "serial dictatorship");
+    assert_eq!(json["rang_limite_basis"], "rank");
+    assert!(
+        stdout.contains("procedure: serial dictatorship\n"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(
+            "the rangs limites of 2024 are ranks within groups of specialties \
+             (rank_in_specialty_group_classement_R2C), and this run is serial dictatorship on \
+             one ranking: observed values are not comparable with the simulated ones"
+        ),
+        "{stderr}"
+    );
+    assert!(cells.lines().skip(1).all(|l| l.ends_with(",rank")));
+
+    let (_, stderr, json, _, _) = run("2023", &["--procedure", "da"]);
+    assert_eq!(json["procedure"], da);
+    assert!(
+        stderr.contains(
+            "the rangs limites of 2023 are ranks on one national ranking (national_ECN_rank), \
+             and this run ranks candidates within groups of specialties"
+        ),
+        "{stderr}"
+    );
+}
+
+/// `--procedure da` needs posts with groups of specialties, and no must-fill sector nor
+/// supernumerary candidate.
+#[test]
+fn deferred_acceptance_needs_groups() {
+    let out = scratch("da-no-groups");
+    let mut args = vec!["simulate"];
+    args.extend(EXAMPLES);
+    args.extend(["--procedure", "da", "--sims", "2", "--out", path(&out)]);
+    assert_eq!(
+        fails(&args, 1),
+        "amphi: error: --procedure da: no post has a group of specialties, so posts have no \
+         group ranking to rank candidates by (give posts.csv a group column)\n"
+    );
+    // The example semester with every post in one group: its must-fill sector is refused.
+    let dir = scratch("da-must-fill");
+    std::fs::create_dir_all(&dir).unwrap();
+    let posts = std::fs::read_to_string("data/examples/posts.csv").unwrap();
+    let mut lines = posts.lines();
+    let mut grouped = format!("{},group\n", lines.next().unwrap());
+    for line in lines {
+        grouped += &format!("{line},all\n");
+    }
+    let posts = dir.join("posts.csv");
+    std::fs::write(&posts, grouped).unwrap();
+    let out = dir.join("out");
+    let args = [
         "simulate",
-        "--year",
-        "2024",
+        "--candidates",
+        "data/examples/candidates.csv",
+        "--posts",
+        path(&posts),
+        "--procedure",
+        "da",
         "--sims",
         "2",
         "--out",
         path(&out),
-    ]);
-    assert!(output.status.success());
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    ];
+    let stderr = fails(&args, 1);
     assert!(
-        stderr.contains("are ranks within groups of specialties"),
+        stderr.ends_with(
+            "amphi: error: --procedure da: deferred acceptance does not model must-fill \
+             sectors, which this instance has; use --procedure sd\n"
+        ),
         "{stderr}"
     );
 }
