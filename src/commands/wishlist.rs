@@ -427,26 +427,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     if !wishes.is_empty() {
         let placed =
             wishlist::place_you(&instance, &you, config.instance.ties).map_err(Error::invalid)?;
-        let lists: Vec<Vec<PostId>> = placed
-            .instance
-            .candidate_ids()
-            .map(|c| {
-                if c == placed.me {
-                    wishes.clone()
-                } else if c.index() < explicit.len() {
-                    explicit.of(c).to_vec()
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
-        let setup = Setup::new(
-            placed.instance.clone(),
-            WishLists::from_lists(&lists),
-            placed.order.clone(),
-            &model,
-            &BandSpec::Equal(1),
-        );
+        let setup = setup_with(&placed, &wishes, &explicit, &model);
         let odds = pool.install(|| wishlist::odds(&setup, placed.me, &wishes, config.seed, sims));
         let inst = &setup.instance;
         let me = inst.candidate(placed.me);
@@ -839,27 +820,8 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
                 .map_err(Error::invalid)?;
             placed.instance.candidates[placed.me.index()].group_ranks =
                 ranks.iter().copied().map(Some).collect();
-            let lists: Vec<Vec<PostId>> = placed
-                .instance
-                .candidate_ids()
-                .map(|c| {
-                    if c == placed.me {
-                        wishes.clone()
-                    } else if c.index() < explicit.len() {
-                        explicit.of(c).to_vec()
-                    } else {
-                        Vec::new()
-                    }
-                })
-                .collect();
-            let setup = Setup::new(
-                placed.instance.clone(),
-                WishLists::from_lists(&lists),
-                placed.order.clone(),
-                &model,
-                &BandSpec::Equal(1),
-            )
-            .with_procedure(procedure.clone());
+            let setup =
+                setup_with(&placed, &wishes, &explicit, &model).with_procedure(procedure.clone());
             let odds = pool.install(|| {
                 wishlist::da_odds(&setup, placed.me, ranks, &wishes, config.seed, sims)
             });
@@ -975,4 +937,34 @@ fn mean_values(setup: &Setup) -> Vec<f64> {
                 .sum()
         })
         .collect()
+}
+
+/// The simulation setup with me placed: my list is `wishes`, the others keep their explicit
+/// list if they have one (an empty one is drawn).
+fn setup_with(
+    placed: &wishlist::Placed,
+    wishes: &[PostId],
+    explicit: &WishLists,
+    model: &crate::prefs::Model,
+) -> Setup {
+    let lists: Vec<Vec<PostId>> = placed
+        .instance
+        .candidate_ids()
+        .map(|c| {
+            if c == placed.me {
+                wishes.to_vec()
+            } else if c.index() < explicit.len() {
+                explicit.of(c).to_vec()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    Setup::new(
+        placed.instance.clone(),
+        WishLists::from_lists(&lists),
+        placed.order.clone(),
+        model,
+        &BandSpec::Equal(1),
+    )
 }
