@@ -18,18 +18,8 @@
 //!
 //! Candidates with an explicit list keep its first `L` wishes. Candidates are drawn in the
 //! order of choice, as in the full-lists engine.
-//!
-//! # Per-group ranks
-//!
-//! Since 2024 each group of specialties ranks candidates on its own score. Where the input
-//! has groups but no per-group ranks, [`GroupRanks`] draws them around the exam rank: with
-//! `z` the normal score of the exam rank (`-Φ⁻¹((i - 1/2) / n)` for the `i`-th of `n`), each
-//! group's score is `ρ z + sqrt(1 - ρ²) ε` with `ε` standard normal, independent across groups
-//! and candidates, and ranks are the order of the scores within each group (best score first).
-//! `ρ = 1` gives every group the exam's order; `ρ = 0` independent orders. Each simulation
-//! draws its own ranks.
 
-use crate::model::{Candidate, PostId, WishLists};
+use crate::model::{PostId, WishLists};
 use crate::sim::lazy::{LazyPlan, NONE};
 use crate::sim::rng::unit;
 use crate::sim::{Draws, Setup};
@@ -232,76 +222,6 @@ fn draw_unlisted(
         }
     }
     last
-}
-
-/// Draws per-group ranks correlated with the exam rank (see the module's docs).
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupRanks {
-    /// The normal score of each candidate's exam rank.
-    exam: Vec<f64>,
-    rho: f64,
-    groups: usize,
-}
-
-impl GroupRanks {
-    /// Ranks in `groups` groups for `candidates`, with correlation `rho` (in `[-1, 1]`) between
-    /// each group's score and the exam's.
-    pub fn new(candidates: &[Candidate], groups: usize, rho: f64) -> GroupRanks {
-        let n = candidates.len();
-        let mut by_rank: Vec<usize> = (0..n).collect();
-        by_rank.sort_by_key(|&c| (candidates[c].rank, c));
-        let mut exam = vec![0.0; n];
-        for (i, &c) in by_rank.iter().enumerate() {
-            exam[c] = -inverse_normal((i as f64 + 0.5) / n as f64);
-        }
-        GroupRanks {
-            exam,
-            rho: rho.clamp(-1.0, 1.0),
-            groups,
-        }
-    }
-
-    /// The correlation.
-    pub fn rho(&self) -> f64 {
-        self.rho
-    }
-
-    /// Draws every candidate's rank in every group (1 to `n`), replacing the ranks they had.
-    pub fn draw(&self, candidates: &mut [Candidate], rng: &mut impl Rng) {
-        let n = candidates.len();
-        let spread = (1.0 - self.rho * self.rho).max(0.0).sqrt();
-        let mut scored: Vec<(f64, u32)> = Vec::with_capacity(n);
-        for c in candidates.iter_mut() {
-            c.group_ranks.clear();
-            c.group_ranks.resize(self.groups, None);
-        }
-        for g in 0..self.groups {
-            scored.clear();
-            scored.extend(
-                self.exam
-                    .iter()
-                    .enumerate()
-                    .map(|(c, &z)| (self.rho * z + spread * normal(rng), c as u32)),
-            );
-            // Best score first; equal scores (rho = 1) in the exam's order.
-            scored.sort_unstable_by(|a, b| {
-                b.0.total_cmp(&a.0).then_with(|| {
-                    self.exam[b.1 as usize]
-                        .total_cmp(&self.exam[a.1 as usize])
-                        .then(a.1.cmp(&b.1))
-                })
-            });
-            for (i, &(_, c)) in scored.iter().enumerate() {
-                candidates[c as usize].group_ranks[g] = Some(i as u32 + 1);
-            }
-        }
-    }
-}
-
-/// A standard normal draw (Box–Muller).
-fn normal(rng: &mut impl Rng) -> f64 {
-    let (u, v) = (unit(rng), unit(rng));
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// `Φ⁻¹(p)` for `p` in (0, 1): Acklam's rational approximation, relative error below 1.2e-9.
@@ -671,44 +591,6 @@ mod tests {
         assert_eq!(lists.wishes.of(CandidateId(1)).len(), 2);
         assert_eq!(lists.wishes.of(CandidateId(2)), [PostId(1)]);
         assert_eq!(lists.leaves, [false; 3]);
-    }
-
-    #[test]
-    fn group_ranks_follow_the_correlation() {
-        let n = 2000;
-        let mut candidates: Vec<Candidate> = (0..n)
-            .map(|i| Candidate::new(format!("c{i}"), (i * 7 % n) + 1))
-            .collect();
-        let mut rng = sim_rng(3, 0);
-        // rho = 1: every group in the exam's order.
-        GroupRanks::new(&candidates, 3, 1.0).draw(&mut candidates, &mut rng);
-        for c in &candidates {
-            assert_eq!(c.group_ranks, vec![Some(c.rank); 3]);
-        }
-        // The normal scores of the group ranks correlate with the exam's by about rho.
-        for rho in [0.0, 0.5, 0.9] {
-            let ranks = GroupRanks::new(&candidates, 2, rho);
-            ranks.draw(&mut candidates, &mut rng);
-            for g in 0..2 {
-                let mut seen: Vec<u32> = candidates
-                    .iter()
-                    .map(|c| c.group_ranks[g].unwrap())
-                    .collect();
-                seen.sort_unstable();
-                assert_eq!(seen, (1..=n).collect::<Vec<_>>(), "a permutation");
-                let score = |r: u32| -inverse_normal((f64::from(r) - 0.5) / f64::from(n));
-                let (mut sxy, mut sxx) = (0.0, 0.0);
-                for c in &candidates {
-                    let (x, y) = (score(c.rank), score(c.group_ranks[g].unwrap()));
-                    sxy += x * y;
-                    sxx += x * x;
-                }
-                let r = sxy / sxx;
-                // The sample correlation's standard error is about (1 - rho²) / sqrt(n).
-                let se = (1.0 - rho * rho).max(0.01) / f64::from(n).sqrt();
-                assert!((r - rho).abs() < 4.0 * se + 0.01, "rho {rho}: {r}");
-            }
-        }
     }
 
     #[test]
