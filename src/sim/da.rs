@@ -352,23 +352,29 @@ pub(super) fn simulate(
     }
 }
 
-/// The priority key of the candidate called at `i` at `post`: their rank in the post's group,
-/// then their place in the order of choice.
+/// The priority key at `post` of the candidate called at `i`, whose group ranks are
+/// `my_ranks`: their rank in the post's group, then their place in the order of choice.
 #[inline]
-fn key(plan: &DaPlan, ws: &Workspace, post: usize, i: usize) -> u64 {
+fn key(plan: &DaPlan, my_ranks: &[u32], post: usize, i: usize) -> u64 {
     let g = plan.post_group[post];
     let rank = if g == NONE {
         UNRANKED
     } else {
-        ws.ranks[plan.lazy.calls[i].candidate.index() * plan.ranking.groups() + g as usize]
+        my_ranks[g as usize]
     };
     (u64::from(rank) << 32) | (i as u64 + 1)
+}
+
+/// The group ranks of the candidate called at `i` in this simulation.
+#[inline]
+fn ranks_of<'a>(plan: &DaPlan, ranks: &'a [u32], i: usize) -> &'a [u32] {
+    let groups = plan.ranking.groups();
+    &ranks[plan.lazy.calls[i].candidate.index() * groups..][..groups]
 }
 
 /// Deferred acceptance until nobody free can propose.
 fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
     let lazy = &plan.lazy;
-    let groups = plan.ranking.groups();
     let Workspace {
         ranks,
         heap,
@@ -384,7 +390,7 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
         let i = i as usize;
         let mut me = cands[i];
         let my_bits = &mut bits[i * plan.words..(i + 1) * plan.words];
-        let my_ranks = &ranks[lazy.calls[i].candidate.index() * groups..][..groups];
+        let my_ranks = ranks_of(plan, ranks, i);
         loop {
             if me.count >= me.cap || me.state == DONE {
                 break;
@@ -421,13 +427,7 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
                     }
                 }
             };
-            let g = plan.post_group[post];
-            let rank = if g == NONE {
-                UNRANKED
-            } else {
-                my_ranks[g as usize]
-            };
-            let k = (u64::from(rank) << 32) | (i as u64 + 1);
+            let k = key(plan, my_ranks, post, i);
             let slot = &mut slots[post];
             if slot.held == slot.seats && k >= slot.top {
                 continue;
@@ -632,7 +632,7 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
             };
             ws.bits[i * plan.words + local as usize / 64] |= 1 << (local % 64);
             let post = class.posts[local as usize].index();
-            let k = key(plan, ws, post, i);
+            let k = key(plan, ranks_of(plan, &ws.ranks, i), post, i);
             let s = plan.start[post] as usize;
             let heap = &mut ws.heap2[s..s + ws.left[post] as usize];
             let held = &mut ws.held2[post];
