@@ -559,23 +559,8 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     } else {
         super::rate("simulations", runs, seconds, pool.current_num_threads())
     });
-    let mut files = Vec::new();
-    if !wishes.is_empty() {
-        files.push(("wishlist.csv", report.wishes_csv()));
-        files.push(("left.csv", report.left_csv()));
-    }
-    if !targets.is_empty() {
-        files.push(("target.csv", report.targets_csv()));
-        files.push(("target.svg", report.targets_svg().into_bytes()));
-    }
-    files.push(("wishlist.json", report.json()));
-    Ok(Output::report(
-        &config.out,
-        files,
-        &report.summary_text(config.top),
-        "wishlist.json",
-        warnings.into_list(),
-    ))
+    let left = (!wishes.is_empty()).then(|| ("left.csv", report.left_csv()));
+    Ok(output(config, &report, left, !targets.is_empty(), warnings))
 }
 
 /// Where each of my group ranks came from.
@@ -904,22 +889,13 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
         seconds,
         pool.current_num_threads(),
     ));
-    let mut files = Vec::new();
-    if !wishes.is_empty() {
-        files.push(("wishlist.csv", report.wishes_csv()));
-        files.push(("reach.csv", report.reach_csv()));
-    }
-    if !targets.is_empty() {
-        files.push(("target.csv", report.targets_csv()));
-        files.push(("target.svg", report.targets_svg().into_bytes()));
-    }
-    files.push(("wishlist.json", report.json()));
-    Ok(Output::report(
-        &config.out,
-        files,
-        &report.summary_text(config.top),
-        "wishlist.json",
-        warnings.into_list(),
+    let reach = (!wishes.is_empty()).then(|| ("reach.csv", report.reach_csv()));
+    Ok(output(
+        config,
+        &report,
+        reach,
+        !targets.is_empty(),
+        warnings,
     ))
 }
 
@@ -966,5 +942,33 @@ fn setup_with(
         placed.order.clone(),
         model,
         &BandSpec::Equal(1),
+    )
+}
+
+/// The command's output: wishlist.csv and `beside` (left.csv, or reach.csv from 2024) when
+/// there are wishes, the target's files when there are targets, and wishlist.json.
+fn output(
+    config: &Config,
+    report: &WishlistReport,
+    beside: Option<(&'static str, Vec<u8>)>,
+    targets: bool,
+    warnings: Warnings,
+) -> Output {
+    let mut files = Vec::new();
+    if let Some(beside) = beside {
+        files.push(("wishlist.csv", report.wishes_csv()));
+        files.push(beside);
+    }
+    if targets {
+        files.push(("target.csv", report.targets_csv()));
+        files.push(("target.svg", report.targets_svg().into_bytes()));
+    }
+    files.push(("wishlist.json", report.json()));
+    Output::report(
+        &config.out,
+        files,
+        &report.summary_text(config.top),
+        "wishlist.json",
+        warnings.into_list(),
     )
 }

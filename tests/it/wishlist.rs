@@ -1,6 +1,7 @@
 //! `amphi wishlist`'s core: my odds against exact enumeration, the target curve against my
 //! odds at each place, and the curve on the shipped data.
 
+use crate::support::{close, orders};
 use amphi::model::{Candidate, Instance, PhaseId, Post, PostId, SectorId, WishLists};
 use amphi::prefs::Model;
 use amphi::priority::{Order, TieBreak};
@@ -23,39 +24,6 @@ fn setup_of(placed: &wishlist::Placed, mine: &[PostId], model: &Model) -> Setup 
         model,
         &BandSpec::Equal(1),
     )
-}
-
-/// Every order of `items`, with its Plackett–Luce probability under `weights`.
-fn orders(items: &[usize], weights: &[f64]) -> Vec<(Vec<usize>, f64)> {
-    if items.is_empty() {
-        return vec![(Vec::new(), 1.0)];
-    }
-    let total: f64 = items.iter().map(|&i| weights[i]).sum();
-    let mut all = Vec::new();
-    for (k, &first) in items.iter().enumerate() {
-        let rest: Vec<usize> = items
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| j != k)
-            .map(|(_, &i)| i)
-            .collect();
-        for (mut tail, p) in orders(&rest, weights) {
-            tail.insert(0, first);
-            all.push((tail, p * weights[first] / total));
-        }
-    }
-    all
-}
-
-/// `|observed - p| < 4.5 standard errors of a share over `n` draws` (plus a hair).
-#[track_caller]
-fn close(what: &str, x: u64, n: u64, p: f64) {
-    let observed = x as f64 / n as f64;
-    let se = (p * (1.0 - p) / n as f64).sqrt();
-    assert!(
-        (observed - p).abs() < 4.5 * se + 1e-9,
-        "{what}: observed {observed:.4}, exact {p:.4} (se {se:.4})"
-    );
 }
 
 /// Posts A (1 seat), B (1 seat) and C (2 seats), worth 1, 0.5 and 0, leaving worth -0.5.

@@ -2,45 +2,13 @@
 //! rankings against exact enumeration on a small grouped instance (and pinned), and their
 //! invariants on random instances.
 
+use crate::support::{close, orders};
 use amphi::model::{Candidate, GroupId, Instance, Post, PostId, WishLists};
 use amphi::prefs::Model;
 use amphi::priority::{Order, TieBreak};
 use amphi::sim::{BandSpec, GroupDa, Procedure, Setup};
 use amphi::wishlist::{self, DaOdds};
 use proptest::prelude::*;
-
-/// Every order of `items`, with its Plackett–Luce probability under `weights`.
-fn orders(items: &[usize], weights: &[f64]) -> Vec<(Vec<usize>, f64)> {
-    if items.is_empty() {
-        return vec![(Vec::new(), 1.0)];
-    }
-    let total: f64 = items.iter().map(|&i| weights[i]).sum();
-    let mut all = Vec::new();
-    for (k, &first) in items.iter().enumerate() {
-        let rest: Vec<usize> = items
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| j != k)
-            .map(|(_, &i)| i)
-            .collect();
-        for (mut tail, p) in orders(&rest, weights) {
-            tail.insert(0, first);
-            all.push((tail, p * weights[first] / total));
-        }
-    }
-    all
-}
-
-/// `|observed - p| < 4.5 standard errors of a share over `n` draws` (plus a hair).
-#[track_caller]
-fn close(what: &str, x: u64, n: u64, p: f64) {
-    let observed = x as f64 / n as f64;
-    let se = (p * (1.0 - p) / n as f64).sqrt();
-    assert!(
-        (observed - p).abs() < 4.5 * se + 1e-9,
-        "{what}: observed {observed:.4}, exact {p:.4} (se {se:.4})"
-    );
-}
 
 /// Candidate-proposing deferred acceptance, written plainly: `lists[c]` in order, post `p`
 /// keeps its `seats[p]` best proposers by `rank(c, p)`. Returns each candidate's post.
