@@ -58,11 +58,12 @@
 
 use crate::io::NationalYear;
 use crate::model::{Instance, PostId};
-use crate::prefs::Model;
+use crate::prefs::{Model, Uncertainty};
 use crate::sim::tally::Record;
 use crate::sim::{Engine, GroupDa, Procedure, Runner, Setup};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// How to calibrate.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +81,9 @@ pub struct CalibrateConfig {
     /// `ρ`, the correlation between two groups' scores, for years simulated under deferred
     /// acceptance over group ranks (from 2024); not used before.
     pub correlation: f64,
+    /// Fit a cell effect per (DES, subdivision), shrunk towards 0 by an empirical-Bayes prior
+    /// (see [the module's docs](self#cell-effects)).
+    pub cell_effects: bool,
 }
 
 impl Default for CalibrateConfig {
@@ -91,6 +95,7 @@ impl Default for CalibrateConfig {
             damping: 0.8,
             seed: 1,
             correlation: GroupDa::DEFAULT_CORRELATION,
+            cell_effects: true,
         }
     }
 }
@@ -122,13 +127,23 @@ pub struct Step {
     pub level: f64,
     /// The largest move of any value in this step.
     pub largest_move: f64,
+    /// `τ`, the fitted standard deviation of the cell effects (utility units), 0 without them.
+    pub cell_sd: f64,
+    /// `δ`, the fitted standard deviation of a cell's year-to-year shock (utility units): 0
+    /// without cell effects or with one year.
+    pub shock_sd: f64,
 }
 
 /// The fitted model and how it got there.
 #[derive(Debug, Clone)]
 pub struct Calibration {
-    /// The fitted model, values rounded to 4 decimals.
+    /// The fitted model, values rounded to 4 decimals, with the outside option of the latest
+    /// year fitted and the values' [`Uncertainty`].
     pub model: Model,
+    /// The years fitted, oldest first.
+    pub years: Vec<u16>,
+    /// The outside option fitted for each year of `years`.
+    pub outside: Vec<Option<f64>>,
     /// One entry per iteration.
     pub steps: Vec<Step>,
     /// Whether it settled within the tolerance.
@@ -155,6 +170,38 @@ pub struct CellFit {
     pub simulated_p5: Option<u32>,
     /// See `simulated_p5`.
     pub simulated_p95: Option<u32>,
+    /// The predicted rang limite's quantiles at 5 %, 10 %, ..., 95 % ([`QUANTILES`]); a
+    /// simulation where nobody took the cell counts as candidates + 1.
+    pub quantiles: Vec<u32>,
+    /// The continuous ranked probability score of the predicted distribution against the
+    /// observed rang limite, in ranks: `E|X - observed| - E|X - X'| / 2` over the simulated
+    /// rangs limites `X`, `X'`.
+    pub crps: f64,
+    /// The mean absolute distance between a simulated rang limite and the median: the error
+    /// of the median forecast if the simulated distribution were exactly true.
+    pub spread: f64,
+}
+
+/// The quantiles of [`CellFit::quantiles`]: 5 %, 10 %, ..., 95 %.
+pub const QUANTILES: [u32; 19] = [
+    5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95,
+];
+
+/// The CRPS of the sorted sample `xs` against `y`: `E|X - y| - E|X - X'| / 2`, the second term
+/// as `sum_i (2i - m - 1) x_i / m²` (1-based `i`).
+pub fn crps(sorted: &[f64], y: f64) -> f64 {
+    let m = sorted.len() as f64;
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let to_y = sorted.iter().map(|x| (x - y).abs()).sum::<f64>() / m;
+    let pairs = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (2.0 * (i as f64 + 1.0) - m - 1.0) * x)
+        .sum::<f64>()
+        / (m * m);
+    to_y - pairs
 }
 
 /// How well a model reproduces a year's rangs limites.
@@ -189,6 +236,17 @@ pub struct Fit {
     pub empty_observed: f64,
     /// Ordinary cells with seats nobody took, simulated (mean over simulations).
     pub empty_simulated: f64,
+    /// Whether the simulations drew the model's values from its uncertainty (model error)
+    /// as well as the preferences.
+    pub model_error: bool,
+    /// The mean over cells of [`CellFit::crps`], in ranks.
+    pub crps: f64,
+    /// The share of cells whose observed rang limite lies in the predicted 90 % band (from
+    /// the 5 % to the 95 % quantile).
+    pub coverage_90: f64,
+    /// The mean over cells of [`CellFit::spread`]: the noise floor of the median forecast
+    /// under this model.
+    pub spread: f64,
 }
 
 /// The observed targets of a year: ordinary cells with a rang limite.
@@ -233,6 +291,7 @@ impl Targets {
 struct Moments {
     sims: u64,
     log_rang: Vec<f64>,
+    log_rang_sq: Vec<f64>,
     taken: Vec<u64>,
     highest: f64,
     /// Ordinary posts nobody took, summed over simulations.
@@ -244,7 +303,9 @@ impl Moments {
         self.sims += 1;
         for (p, &last) in record.last_rank.iter().enumerate() {
             if last > 0 {
-                self.log_rang[p] += f64::from(last).ln();
+                let l = f64::from(last).ln();
+                self.log_rang[p] += l;
+                self.log_rang_sq[p] += l * l;
                 self.taken[p] += 1;
             }
         }
@@ -255,6 +316,9 @@ impl Moments {
     fn merge(&mut self, other: &Moments) {
         self.sims += other.sims;
         for (a, b) in self.log_rang.iter_mut().zip(&other.log_rang) {
+            *a += b;
+        }
+        for (a, b) in self.log_rang_sq.iter_mut().zip(&other.log_rang_sq) {
             *a += b;
         }
         for (a, b) in self.taken.iter_mut().zip(&other.taken) {
@@ -335,6 +399,7 @@ fn moments(setup: &Setup, seed: u64, sims: u64) -> Moments {
     let posts = setup.instance.posts.len();
     let empty = || Moments {
         log_rang: vec![0.0; posts],
+        log_rang_sq: vec![0.0; posts],
         taken: vec![0; posts],
         ..Moments::default()
     };
@@ -347,95 +412,341 @@ fn moments(setup: &Setup, seed: u64, sims: u64) -> Moments {
 }
 
 /// Fits `start`'s attractiveness values and outside option to `year`'s rangs limites, under
-/// the year's procedure ([`procedure`]). `progress` is called after each iteration.
-///
-/// `year`'s rangs limites should be of its procedure's kind (one national ranking until 2023,
-/// ranks within groups from 2024); the caller checks it.
+/// the year's procedure ([`procedure`]): [`calibrate_years`] on one year.
 pub fn calibrate(
     year: &NationalYear,
     start: &Model,
     config: &CalibrateConfig,
     progress: &dyn Fn(&Step),
 ) -> Calibration {
-    let instance = &year.instance;
-    let procedure = procedure(year.year, config.correlation);
-    let group_da = procedure.group_da().is_some();
-    let targets = Targets::of(year);
+    calibrate_years(std::slice::from_ref(year), start, config, progress)
+}
+
+/// One target cell in one year, at one iteration.
+struct Obs {
+    /// Index into `years`.
+    year: usize,
+    /// Global indices of its DES, subdivision and cell.
+    des: usize,
+    sub: usize,
+    cell: usize,
+    /// `e`: mean simulated log rang limite minus the observed one.
+    error: f64,
+    /// The variance over simulations of the simulated log rang limite.
+    var: f64,
+}
+
+/// Dense indices of names, in sorted order.
+fn index_of<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, usize> {
+    let mut all: Vec<&str> = names.collect();
+    all.sort_unstable();
+    all.dedup();
+    all.into_iter().enumerate().map(|(i, n)| (n, i)).collect()
+}
+
+/// What the cell effects' prior says at one iteration (utility units).
+#[derive(Debug, Clone, Default)]
+struct CellPrior {
+    /// `τ²`: the variance of the cell effects.
+    tau2: f64,
+    /// `δ²`: the variance of a cell's year-to-year shock.
+    delta2: f64,
+    /// Per cell: the noise variance of its mean residual, `(σ² + δ²) / K`.
+    noise: Vec<f64>,
+    /// Per cell: the unshrunk estimate `ũ`.
+    raw: Vec<f64>,
+}
+
+impl CellPrior {
+    /// The method-of-moments estimates from the per-observation residuals `b r` and their
+    /// simulation variances `b² var`, given the cells' current effects.
+    fn fit(obs: &[Obs], residual: &[f64], b: f64, effects: &[f64]) -> CellPrior {
+        let cells = effects.len();
+        let mut count = vec![0usize; cells];
+        let mut sum = vec![0.0; cells];
+        let mut var = vec![0.0; cells];
+        for (o, &r) in obs.iter().zip(residual) {
+            count[o.cell] += 1;
+            sum[o.cell] += b * r;
+            var[o.cell] += b * b * o.var;
+        }
+        let mean: Vec<f64> = sum
+            .iter()
+            .zip(&count)
+            .map(|(s, &k)| s / k.max(1) as f64)
+            .collect();
+        // σ² per cell: the mean simulation variance over its years.
+        let sigma2: Vec<f64> = var
+            .iter()
+            .zip(&count)
+            .map(|(v, &k)| v / k.max(1) as f64)
+            .collect();
+        // δ²: what the spread of a cell's residuals over its years holds beyond the noise.
+        let mut within = 0.0;
+        let mut within_noise = 0.0;
+        let mut within_cells = 0usize;
+        let mut spread = vec![0.0; cells];
+        for (o, &r) in obs.iter().zip(residual) {
+            spread[o.cell] += (b * r - mean[o.cell]).powi(2);
+        }
+        for c in 0..cells {
+            if count[c] >= 2 {
+                within += spread[c] / (count[c] - 1) as f64;
+                within_noise += sigma2[c];
+                within_cells += 1;
+            }
+        }
+        let delta2 = if within_cells > 0 {
+            ((within - within_noise) / within_cells as f64).max(0.0)
+        } else {
+            0.0
+        };
+        let seen: Vec<usize> = (0..cells).filter(|&c| count[c] > 0).collect();
+        let noise: Vec<f64> = (0..cells)
+            .map(|c| (sigma2[c] + delta2) / count[c].max(1) as f64)
+            .collect();
+        let raw: Vec<f64> = (0..cells).map(|c| effects[c] + mean[c]).collect();
+        // τ² by maximum likelihood (ũ ~ N(0, τ² + noise), cells apart): the fixed point
+        // τ² = Σ w (ũ² - noise) / Σ w, w = 1 / (τ² + noise)², which weighs the cells with
+        // little noise most (a plain mean of ũ² - noise is swamped by the noisy small cells).
+        let mut tau2: f64 = 0.0;
+        for _ in 0..100 {
+            let (mut num, mut den) = (0.0, 0.0);
+            for &c in &seen {
+                let w = 1.0 / (tau2 + noise[c]).max(1e-9).powi(2);
+                num += w * (raw[c] * raw[c] - noise[c]);
+                den += w;
+            }
+            let next = if den > 0.0 { (num / den).max(0.0) } else { 0.0 };
+            if (next - tau2).abs() <= 1e-10 {
+                tau2 = next;
+                break;
+            }
+            tau2 = next;
+        }
+        CellPrior {
+            tau2,
+            delta2,
+            noise,
+            raw,
+        }
+    }
+
+    /// The posterior mean of cell `c`'s effect: `ũ τ² / (τ² + noise)`.
+    fn shrunk(&self, c: usize) -> f64 {
+        let total = self.tau2 + self.noise[c];
+        if total > 0.0 {
+            self.raw[c] * self.tau2 / total
+        } else {
+            0.0
+        }
+    }
+
+    /// The posterior variance of cell `c`'s effect.
+    fn posterior_var(&self, c: usize) -> f64 {
+        let total = self.tau2 + self.noise[c];
+        if total > 0.0 {
+            self.tau2 * self.noise[c] / total
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Fits `start`'s attractiveness values, the outside option of each year and (with
+/// [`CalibrateConfig::cell_effects`]) a shrunk effect per cell to the rangs limites of
+/// `years` together, each year under its own procedure ([`procedure`]), seats and candidate
+/// count. `progress` is called after each iteration.
+///
+/// Each year's rangs limites should be of its procedure's kind (one national ranking until
+/// 2023, ranks within groups from 2024); the caller checks it. The model returned carries the
+/// outside option of the latest year and the values' [`Uncertainty`].
+pub fn calibrate_years(
+    years: &[NationalYear],
+    start: &Model,
+    config: &CalibrateConfig,
+    progress: &dyn Fn(&Step),
+) -> Calibration {
+    let mut years: Vec<&NationalYear> = years.iter().collect();
+    years.sort_by_key(|y| y.year);
+    let procedures: Vec<Procedure> = years
+        .iter()
+        .map(|y| procedure(y.year, config.correlation))
+        .collect();
+    let targets: Vec<Targets> = years.iter().map(|y| Targets::of(y)).collect();
     let mut model = start.clone();
-    // Every DES and subdivision of the instance gets a value, even those the start lacks.
-    for d in instance.des.names() {
-        model.des.entry(d.clone()).or_insert(0.0);
+    model.uncertainty = None;
+    for y in &years {
+        // Every DES and subdivision gets a value, even those the start lacks.
+        for d in y.instance.des.names() {
+            model.des.entry(d.clone()).or_insert(0.0);
+        }
+        for s in y.instance.subdivisions.names() {
+            model.subdivisions.entry(s.clone()).or_insert(0.0);
+        }
     }
-    for s in instance.subdivisions.names() {
-        model.subdivisions.entry(s.clone()).or_insert(0.0);
-    }
+    let des_index = index_of(
+        years
+            .iter()
+            .flat_map(|y| y.instance.des.names())
+            .map(String::as_str),
+    );
+    let sub_index = index_of(
+        years
+            .iter()
+            .flat_map(|y| y.instance.subdivisions.names())
+            .map(String::as_str),
+    );
+    let cell_names: Vec<String> = {
+        let index = index_of(
+            years
+                .iter()
+                .zip(&targets)
+                .flat_map(|(y, t)| t.cells.iter().map(|c| y.instance.post(c.0).name.as_str())),
+        );
+        index.keys().map(|n| (*n).to_owned()).collect()
+    };
+    let cell_index: BTreeMap<&str, usize> = cell_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let des_names: Vec<String> = des_index.keys().map(|n| (*n).to_owned()).collect();
+    let sub_names: Vec<String> = sub_index.keys().map(|n| (*n).to_owned()).collect();
+    let mut effects: Vec<f64> = cell_names
+        .iter()
+        .map(|n| {
+            if config.cell_effects {
+                model.posts.get(n).copied().unwrap_or(0.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut outside: Vec<Option<f64>> = years.iter().map(|_| model.outside_option).collect();
     let b = model.noise;
-    let n_des = instance.des.len();
-    let n_sub = instance.subdivisions.len();
     let mut steps = Vec::new();
     let mut converged = false;
+    let mut prior = CellPrior::default();
+    let mut des_counts = vec![0usize; des_names.len()];
+    let mut sub_counts = vec![0usize; sub_names.len()];
     for iteration in 1..=config.iterations {
-        let setup = crate::io::national_setup(instance, &model, &procedure);
-        let m = moments(&setup, config.seed, config.sims);
-        let ceiling = (instance.candidates.len() as f64 + 1.0).ln();
-        // Per target cell: (des, subdivision, error).
-        let errors: Vec<(usize, usize, f64)> = targets
-            .cells
-            .iter()
-            .filter_map(|&(p, observed)| {
-                let post = instance.post(p);
-                let simulated = match m.taken[p.index()] {
-                    0 => ceiling,
-                    t => m.log_rang[p.index()] / t as f64,
-                };
-                Some((
-                    post.des?.index(),
-                    post.subdivision?.index(),
-                    simulated - f64::from(observed).ln(),
-                ))
-            })
-            .collect();
-        let rms =
-            (errors.iter().map(|e| e.2 * e.2).sum::<f64>() / errors.len().max(1) as f64).sqrt();
-        let group_mean = |key: &dyn Fn(&(usize, usize, f64)) -> usize,
-                          value: &dyn Fn(&(usize, usize, f64)) -> f64,
-                          groups: usize| {
-            let mut sum = vec![0.0; groups];
-            let mut count = vec![0usize; groups];
-            for e in &errors {
-                sum[key(e)] += value(e);
-                count[key(e)] += 1;
+        if config.cell_effects {
+            for (name, &u) in cell_names.iter().zip(&effects) {
+                model.posts.insert(name.clone(), u);
             }
-            sum.iter()
+        }
+        let mut obs: Vec<Obs> = Vec::new();
+        let mut ratios = Vec::with_capacity(years.len());
+        let mut leavers_last = 0.0;
+        for (yi, y) in years.iter().enumerate() {
+            let instance = &y.instance;
+            let mut year_model = model.clone();
+            year_model.outside_option = outside[yi];
+            let setup = crate::io::national_setup(instance, &year_model, &procedures[yi]);
+            let m = moments(&setup, config.seed, config.sims);
+            let ceiling = (instance.candidates.len() as f64 + 1.0).ln();
+            let first = obs.len();
+            for &(p, observed) in &targets[yi].cells {
+                let post = instance.post(p);
+                let (Some(d), Some(s)) = (post.des, post.subdivision) else {
+                    continue;
+                };
+                let t = m.taken[p.index()];
+                let (simulated, var) = match t {
+                    0 => (ceiling, f64::NAN),
+                    t => {
+                        let mean = m.log_rang[p.index()] / t as f64;
+                        let var = if t >= 2 {
+                            ((m.log_rang_sq[p.index()] / t as f64 - mean * mean)
+                                * (t as f64 / (t - 1) as f64))
+                                .max(0.0)
+                        } else {
+                            f64::NAN
+                        };
+                        (mean, var)
+                    }
+                };
+                obs.push(Obs {
+                    year: yi,
+                    des: des_index[instance.des.name(d.0)],
+                    sub: sub_index[instance.subdivisions.name(s.0)],
+                    cell: cell_index[post.name.as_str()],
+                    error: simulated - f64::from(observed).ln(),
+                    var,
+                });
+            }
+            // A cell taken in fewer than 2 simulations has no variance: the year's mean.
+            let known: Vec<f64> = obs[first..]
+                .iter()
+                .map(|o| o.var)
+                .filter(|v| v.is_finite())
+                .collect();
+            let fallback = known.iter().sum::<f64>() / known.len().max(1) as f64;
+            for o in &mut obs[first..] {
+                if !o.var.is_finite() {
+                    o.var = fallback;
+                }
+            }
+            // Under serial dictatorship, who left before the last seat; under deferred
+            // acceptance, the cells nobody took (see the module's docs).
+            let (leavers, ratio) = if procedures[yi].group_da().is_some() {
+                let empty = m.empty / m.sims.max(1) as f64;
+                (empty, (targets[yi].empty + 1.0) / (empty + 1.0))
+            } else {
+                let leavers = (m.highest / m.sims.max(1) as f64 - targets[yi].seats).max(0.5);
+                (leavers, targets[yi].leavers / leavers)
+            };
+            ratios.push(ratio);
+            leavers_last = leavers;
+        }
+        let rms =
+            (obs.iter().map(|o| o.error * o.error).sum::<f64>() / obs.len().max(1) as f64).sqrt();
+        // The level of all utilities against the outside option is the leaving rate, which
+        // each year's outside option fits: the DES moves are centred per year so that the two
+        // do not pull on the same thing.
+        let mut level = vec![0.0; years.len()];
+        let mut level_count = vec![0usize; years.len()];
+        for o in &obs {
+            level[o.year] += o.error;
+            level_count[o.year] += 1;
+        }
+        for (l, &c) in level.iter_mut().zip(&level_count) {
+            *l /= c.max(1) as f64;
+        }
+        let group_mean = |key: &dyn Fn(&Obs) -> usize, value: &dyn Fn(&Obs) -> f64, n: usize| {
+            let mut sum = vec![0.0; n];
+            let mut count = vec![0usize; n];
+            for o in &obs {
+                sum[key(o)] += value(o);
+                count[key(o)] += 1;
+            }
+            let means: Vec<f64> = sum
+                .iter()
                 .zip(&count)
                 .map(|(s, &c)| if c == 0 { 0.0 } else { s / c as f64 })
-                .collect::<Vec<f64>>()
+                .collect();
+            (means, count)
         };
-        // The level of all utilities against the outside option is the leaving rate, which the
-        // outside option fits: the DES moves are centred so that the two do not pull on the
-        // same thing.
-        let level = errors.iter().map(|e| e.2).sum::<f64>() / errors.len().max(1) as f64;
-        let da = group_mean(&|e| e.0, &|e| e.2 - level, n_des);
-        let dc = group_mean(&|e| e.1, &|e| e.2 - level - da[e.0], n_sub);
-        // Under serial dictatorship, who left before the last seat; under deferred
-        // acceptance, the cells nobody took (see the module's docs).
-        let (leavers, outside_ratio) = if group_da {
-            let empty = m.empty / m.sims.max(1) as f64;
-            (empty, (targets.empty + 1.0) / (empty + 1.0))
-        } else {
-            let leavers = (m.highest / m.sims.max(1) as f64 - targets.seats).max(0.5);
-            (leavers, targets.leavers / leavers)
-        };
+        let (da, dcount) = group_mean(&|o| o.des, &|o| o.error - level[o.year], des_names.len());
+        let (dc, scount) = group_mean(
+            &|o| o.sub,
+            &|o| o.error - level[o.year] - da[o.des],
+            sub_names.len(),
+        );
+        des_counts = dcount;
+        sub_counts = scount;
         let mut largest = 0.0f64;
         // Common random numbers make each step a deterministic function of the model, but a
         // discontinuous one (each draw is discrete): a shrinking step lets it settle.
-        let step = config.damping * b * (SHRINK_FROM / f64::from(iteration)).min(1.0);
-        for (d, name) in instance.des.names().iter().enumerate() {
+        let shrink = config.damping * (SHRINK_FROM / f64::from(iteration)).min(1.0);
+        let step = shrink * b;
+        for (d, name) in des_names.iter().enumerate() {
             let delta = step * da[d];
             largest = largest.max(delta.abs());
             *model.des.get_mut(name).expect("every DES has a value") += delta;
         }
-        for (s, name) in instance.subdivisions.names().iter().enumerate() {
+        for (s, name) in sub_names.iter().enumerate() {
             let delta = step * dc[s];
             largest = largest.max(delta.abs());
             *model
@@ -443,18 +754,34 @@ pub fn calibrate(
                 .get_mut(name)
                 .expect("every subdivision has one") += delta;
         }
-        recentre(&mut model, instance);
-        if let Some(outside) = model.outside_option.as_mut() {
-            let delta = (step * outside_ratio.ln()).clamp(-1.0, 1.0);
-            largest = largest.max(delta.abs());
-            *outside += delta;
+        if config.cell_effects {
+            let residual: Vec<f64> = obs
+                .iter()
+                .map(|o| o.error - level[o.year] - da[o.des] - dc[o.sub])
+                .collect();
+            prior = CellPrior::fit(&obs, &residual, b, &effects);
+            for (c, u) in effects.iter_mut().enumerate() {
+                let delta = shrink * (prior.shrunk(c) - *u);
+                largest = largest.max(delta.abs());
+                *u += delta;
+            }
+        }
+        recentre(&mut model, &sub_names, &des_names);
+        for (o, ratio) in outside.iter_mut().zip(&ratios) {
+            if let Some(o) = o.as_mut() {
+                let delta = (step * ratio.ln()).clamp(-1.0, 1.0);
+                largest = largest.max(delta.abs());
+                *o += delta;
+            }
         }
         let record = Step {
             iteration,
             rms_log_error: rms,
-            leavers,
-            level,
+            leavers: leavers_last,
+            level: level.last().copied().unwrap_or(0.0),
             largest_move: largest,
+            cell_sd: prior.tau2.sqrt(),
+            shock_sd: prior.delta2.sqrt(),
         };
         progress(&record);
         steps.push(record);
@@ -463,46 +790,138 @@ pub fn calibrate(
             break;
         }
     }
+    if config.cell_effects {
+        for (name, &u) in cell_names.iter().zip(&effects) {
+            model.posts.insert(name.clone(), u);
+        }
+    }
+    model.outside_option = outside.last().copied().flatten();
+    // The values' uncertainty: each cell's posterior spread plus a new year's shock; the DES
+    // and subdivision values as means of their cells' effects and noise.
+    let mean_noise = prior.noise.iter().sum::<f64>() / prior.noise.len().max(1) as f64;
+    let per_cell = prior.tau2 + mean_noise;
+    let spread_of = |count: usize| (per_cell / count.max(1) as f64).sqrt();
+    model.uncertainty = config.cell_effects.then(|| Uncertainty {
+        description: format!(
+            "Standard deviations of the values, in utility units, from the empirical-Bayes fit on {}: \
+             each cell's posterior spread with a new year's shock (δ = {:.4}), the DES and \
+             subdivision values as means of their cells (cell effects τ = {:.4}).",
+            years_label(&years.iter().map(|y| y.year).collect::<Vec<u16>>()),
+            prior.delta2.sqrt(),
+            prior.tau2.sqrt()
+        ),
+        des: des_names
+            .iter()
+            .zip(&des_counts)
+            .map(|(n, &c)| (n.clone(), round4(spread_of(c))))
+            .collect(),
+        subdivisions: sub_names
+            .iter()
+            .zip(&sub_counts)
+            .map(|(n, &c)| (n.clone(), round4(spread_of(c))))
+            .collect(),
+        posts: cell_names
+            .iter()
+            .enumerate()
+            .map(|(c, n)| {
+                (
+                    n.clone(),
+                    round4((prior.posterior_var(c) + prior.delta2).sqrt()),
+                )
+            })
+            .collect(),
+        other_posts: round4((prior.tau2 + prior.delta2).sqrt()),
+    });
     round_model(&mut model);
     Calibration {
         model,
+        years: years.iter().map(|y| y.year).collect(),
+        outside: outside.iter().map(|o| o.map(round4)).collect(),
         steps,
         converged,
     }
 }
 
-/// Moves the mean of the subdivisions' values (over the instance's subdivisions) into the
-/// DES values: the same utilities, easier to read.
-fn recentre(model: &mut Model, instance: &Instance) {
-    let names = instance.subdivisions.names();
-    if names.is_empty() || instance.des.is_empty() {
+/// `2024` or `2021-2023`, or `2021, 2023` when there is a gap.
+pub fn years_label(years: &[u16]) -> String {
+    match years {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, .., last] if usize::from(last - first) + 1 == years.len() => {
+            format!("{first}-{last}")
+        }
+        _ => years
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// Moves the mean of the subdivisions' values (over `subs`) into the values of `des`: the
+/// same utilities, easier to read.
+fn recentre(model: &mut Model, subs: &[String], des: &[String]) {
+    if subs.is_empty() || des.is_empty() {
         return;
     }
-    let mean = names.iter().map(|s| model.subdivisions[s]).sum::<f64>() / names.len() as f64;
-    for s in names {
+    let mean = subs.iter().map(|s| model.subdivisions[s]).sum::<f64>() / subs.len() as f64;
+    for s in subs {
         *model.subdivisions.get_mut(s).expect("listed") -= mean;
     }
-    for d in instance.des.names() {
+    for d in des {
         *model.des.get_mut(d).expect("listed") += mean;
     }
 }
 
 fn round_model(model: &mut Model) {
-    let round = |x: &mut f64| *x = (*x * 1e4).round() / 1e4;
+    let round = |x: &mut f64| *x = round4(*x);
     model.des.values_mut().for_each(round);
     model.subdivisions.values_mut().for_each(round);
+    model.posts.values_mut().for_each(round);
     if let Some(o) = model.outside_option.as_mut() {
         round(o);
     }
 }
 
 /// How well `model` reproduces `year`'s observed rangs limites, over `sims` simulations under
-/// the year's procedure ([`procedure`], with `correlation` from 2024).
+/// the year's procedure ([`procedure`], with `correlation` from 2024), the model's values as
+/// they are.
 pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64, correlation: f64) -> Fit {
+    evaluate_with(year, model, sims, seed, correlation, false)
+}
+
+/// Simulations per draw of the model's values in [`forecast`].
+pub const MODEL_DRAW_SIMS: u64 = CHUNK;
+
+/// [`evaluate`] with model error: the model's values drawn from its uncertainty once every
+/// [`MODEL_DRAW_SIMS`] simulations, so that the predicted distribution of each rang limite
+/// holds the model's error as well as the preferences' noise. A model without uncertainty
+/// gives [`evaluate`]'s figures.
+pub fn forecast(year: &NationalYear, model: &Model, sims: u64, seed: u64, correlation: f64) -> Fit {
+    evaluate_with(year, model, sims, seed, correlation, true)
+}
+
+fn evaluate_with(
+    year: &NationalYear,
+    model: &Model,
+    sims: u64,
+    seed: u64,
+    correlation: f64,
+    model_error: bool,
+) -> Fit {
     let instance = &year.instance;
     let targets = Targets::of(year);
     let procedure = procedure(year.year, correlation);
-    let setup = crate::io::national_setup(instance, model, &procedure);
+    let mut setup = crate::io::national_setup(instance, model, &procedure);
+    if model_error {
+        setup = setup.with_model_error(MODEL_DRAW_SIMS);
+    }
+    let model_error = setup.model_error.is_some();
+    let ceiling = instance.candidates.len() as u32 + 1;
     let cells: Vec<PostId> = targets.cells.iter().map(|c| c.0).collect();
     let ordinary = ordinary_posts(instance);
     // Per target cell, every simulated rang limite (0: nobody took it).
@@ -528,6 +947,21 @@ pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64, correl
         .iter()
         .enumerate()
         .map(|(i, &(p, observed))| {
+            let mut all: Vec<u32> = runs
+                .iter()
+                .map(|r| if r[i] > 0 { r[i] } else { ceiling })
+                .collect();
+            all.sort_unstable();
+            let sorted: Vec<f64> = all.iter().map(|&v| f64::from(v)).collect();
+            let quantile = |q: f64| -> u32 {
+                let last = all.len().saturating_sub(1);
+                all.get(((last as f64) * q).round() as usize)
+                    .copied()
+                    .unwrap_or(ceiling)
+            };
+            let median = f64::from(quantile(0.5));
+            let spread =
+                sorted.iter().map(|x| (x - median).abs()).sum::<f64>() / sorted.len().max(1) as f64;
             let mut values: Vec<u32> = runs.iter().map(|r| r[i]).filter(|&v| v > 0).collect();
             values.sort_unstable();
             let at = |q: f64| -> Option<u32> {
@@ -547,9 +981,23 @@ pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64, correl
                 simulated: at(0.5),
                 simulated_p5: at(0.05),
                 simulated_p95: at(0.95),
+                quantiles: QUANTILES
+                    .iter()
+                    .map(|&q| quantile(f64::from(q) / 100.0))
+                    .collect(),
+                crps: crps(&sorted, f64::from(observed)),
+                spread,
             }
         })
         .collect();
+    let cells = fits.len().max(1) as f64;
+    let inside = fits
+        .iter()
+        .filter(|c| {
+            let (lo, hi) = (c.quantiles[0], c.quantiles[QUANTILES.len() - 1]);
+            (lo..=hi).contains(&c.observed)
+        })
+        .count();
     let n = instance.candidates.len() as f64;
     let simulated = |c: &CellFit| c.simulated.map_or(n + 1.0, f64::from);
     let sim: Vec<f64> = fits.iter().map(simulated).collect();
@@ -574,6 +1022,10 @@ pub fn evaluate(year: &NationalYear, model: &Model, sims: u64, seed: u64, correl
         correlation: procedure.group_da().map(|da| da.correlation),
         empty_observed: targets.empty,
         empty_simulated: empty / sims.max(1) as f64,
+        model_error,
+        crps: fits.iter().map(|c| c.crps).sum::<f64>() / cells,
+        coverage_90: inside as f64 / cells,
+        spread: fits.iter().map(|c| c.spread).sum::<f64>() / cells,
         mean_abs_error,
         cells: fits,
     }

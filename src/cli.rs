@@ -258,8 +258,24 @@ pub struct CalibrateArgs {
     /// The year to fit, with seats and rangs limites in the table: 2020 to 2023 (serial
     /// dictatorship over one national ranking) or 2024 and 2025 (deferred acceptance over
     /// group rankings; rangs limites within the cell's group).
-    #[arg(long, value_name = "YEAR", default_value_t = 2023)]
-    pub year: u16,
+    #[arg(long, value_name = "YEAR", conflicts_with = "years")]
+    pub year: Option<u16>,
+    /// The years to fit together, `FIRST-LAST` (e.g. `2021-2023`, `2024-2025`): the model's
+    /// values and cell effects are shared, each year keeps its own seats, candidate count,
+    /// procedure and outside option. Default: 2023.
+    #[arg(long, value_name = "FIRST-LAST")]
+    pub years: Option<String>,
+    /// Print the scoreboard instead: for each year that can be predicted (2022, 2023, 2025),
+    /// fit on the years before it (at most `--window`), predict it, and score the forecast
+    /// beside the naive ones.
+    #[arg(long)]
+    pub backtest: bool,
+    /// The most years of each fit of the out-of-sample check and the backtest.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub window: u16,
+    /// Fit without cell effects: the model is DES + subdivision alone.
+    #[arg(long)]
+    pub no_cell_effects: bool,
     /// Folder of the shipped data.
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data: PathBuf,

@@ -144,6 +144,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backtest;
 pub mod calibrate;
 pub mod catalog;
 pub mod cli;

@@ -1,14 +1,18 @@
-//! `amphi calibrate`: the preference model fitted to a year's observed rangs limites, under the
-//! year's procedure, checked in and out of sample (beside the naive forecast), and, from 2024,
-//! at several correlations between groups' scores.
+//! `amphi calibrate`: the preference model fitted to one or several years' observed rangs
+//! limites, each year under its procedure, checked in and out of sample (beside the naive
+//! forecast), and, from 2024, at several correlations between groups' scores; or, with
+//! `--backtest`, the scoreboard of out-of-sample forecasts ([`crate::backtest`]).
 
 use super::{Output, Progress, Warnings, check_sims, check_threads};
-use crate::calibrate::{CalibrateConfig, Calibration, calibrate, evaluate, versus_naive};
+use crate::backtest::{Past, Row};
+use crate::calibrate::{
+    CalibrateConfig, Calibration, calibrate_years, evaluate, forecast, versus_naive, years_label,
+};
 use crate::cli::CalibrateArgs;
 use crate::error::{Error, Result};
 use crate::io::{self, NationalYear};
 use crate::prefs::Model;
-use crate::report::{CalibrationReport, CorrelationRow, Holdout};
+use crate::report::{BacktestReport, CalibrationReport, CorrelationRow, Holdout};
 use crate::sim::FIRST_GROUP_YEAR;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -19,8 +23,14 @@ pub const CORRELATIONS: [f64; 4] = [0.8, 0.9, 0.95, 0.99];
 /// A validated `amphi calibrate` configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The year to fit.
-    pub year: u16,
+    /// The years to fit, first and last (the same for one year).
+    pub years: (u16, u16),
+    /// Print the scoreboard instead of fitting `years`.
+    pub backtest: bool,
+    /// The most years of each fit of the out-of-sample check and the backtest.
+    pub window: u16,
+    /// Fit cell effects.
+    pub cell_effects: bool,
     /// Folder of the shipped data.
     pub data: PathBuf,
     /// The starting model; `None` for the prior built from the year's rangs limites.
@@ -53,8 +63,16 @@ pub struct Config {
 impl Config {
     /// Checks the flags.
     pub fn from_args(args: CalibrateArgs) -> Result<Config> {
+        let years = match (&args.years, args.year) {
+            (Some(span), _) => parse_years(span)?,
+            (None, Some(year)) => (year, year),
+            (None, None) => (DEFAULT_YEAR, DEFAULT_YEAR),
+        };
         let config = Config {
-            year: args.year,
+            years,
+            backtest: args.backtest,
+            window: args.window,
+            cell_effects: !args.no_cell_effects,
             data: args.data,
             from: args.from,
             sims: args.sims,
@@ -89,6 +107,9 @@ impl Config {
         if self.iterations == 0 {
             return Err(Error::usage("--iterations must be 1 or more"));
         }
+        if self.window == 0 {
+            return Err(Error::usage("--window must be 1 or more"));
+        }
         if !(0.0..=1.0).contains(&self.correlation) {
             return Err(Error::usage(format!(
                 "--correlation: {} is not a correlation between two groups' scores (expected a \
@@ -105,9 +126,47 @@ impl Config {
             iterations,
             seed: self.seed,
             correlation,
+            cell_effects: self.cell_effects,
             ..CalibrateConfig::default()
         }
     }
+
+    /// The last year fitted.
+    pub fn year(&self) -> u16 {
+        self.years.1
+    }
+}
+
+/// The year fitted without `--year` or `--years`.
+pub const DEFAULT_YEAR: u16 = 2023;
+
+/// The first year with posts in the shipped table: no fit starts before it.
+pub const FIRST_FIT_YEAR: u16 = 2020;
+
+/// `2021-2023` as `(2021, 2023)`; `2023` as `(2023, 2023)`.
+fn parse_years(span: &str) -> Result<(u16, u16)> {
+    let bad = || {
+        Error::usage(format!(
+            "--years: {span:?} is not a span of years (expected FIRST-LAST, e.g. 2021-2023)"
+        ))
+    };
+    let (first, last) = match span.split_once('-') {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => (span.trim(), span.trim()),
+    };
+    let first: u16 = first.parse().map_err(|_| bad())?;
+    let last: u16 = last.parse().map_err(|_| bad())?;
+    if first > last {
+        return Err(Error::usage(format!(
+            "--years: {span:?} ends before it starts (expected FIRST-LAST with FIRST <= LAST)"
+        )));
+    }
+    if last - first >= 10 {
+        return Err(Error::usage(format!(
+            "--years: {span:?} spans more than 10 years"
+        )));
+    }
+    Ok((first, last))
 }
 
 /// A year whose rangs limites are of the kind its procedure gives: one national ranking until
@@ -147,38 +206,118 @@ fn national(data: &std::path::Path, year: u16, candidates: Option<u32>) -> Resul
     Ok(y)
 }
 
-/// Fits the model, checks it in sample and on the year before (beside the naive forecast),
-/// shows the fit at several correlations from 2024, and renders model.json, fit.csv,
-/// holdout.csv, correlation.csv and calibrate.json.
+/// Reads the years `first..=last` that can be fitted, the last with `candidates` when given;
+/// a year that cannot is an error when `strict`, else skipped with a warning.
+fn fit_years(
+    config: &Config,
+    (first, last): (u16, u16),
+    candidates: Option<u32>,
+    strict: bool,
+    warnings: &mut Warnings,
+) -> Result<Vec<NationalYear>> {
+    let mut years = Vec::new();
+    for y in first..=last {
+        match national(&config.data, y, if y == last { candidates } else { None }) {
+            Ok(year) => {
+                warnings.extend(year.warnings.iter().cloned());
+                years.push(year);
+            }
+            Err(e) if strict => return Err(e),
+            Err(e) => warnings.push(format!("{y} left out of the fit: {e}")),
+        }
+    }
+    Ok(years)
+}
+
+/// The fit's window ending the year before `year`: at most `window` years, none before
+/// [`FIRST_FIT_YEAR`].
+fn window_before(year: u16, window: u16) -> Option<(u16, u16)> {
+    let last = year.checked_sub(1)?;
+    let first = year.saturating_sub(window).max(FIRST_FIT_YEAR);
+    (first <= last).then_some((first, last))
+}
+
+/// The rangs limites of the three years before `year` (latest first), for the naive
+/// forecasts: each with its candidate count, published, else its highest rang limite.
+fn past_years(data: &std::path::Path, year: u16) -> Result<Vec<Past>> {
+    let table = io::CellTable::read(data)?;
+    let mut past = Vec::new();
+    for y in (year.saturating_sub(3)..year).rev() {
+        let cells = table.rangs(y)?;
+        let rangs: std::collections::HashMap<String, u32> = cells
+            .cells
+            .iter()
+            .filter_map(|c| Some((c.name(), c.rang?)))
+            .collect();
+        let highest = rangs.values().copied().max().unwrap_or(0);
+        if highest == 0 {
+            continue;
+        }
+        past.push(Past {
+            year: y,
+            candidates: f64::from(io::known_candidates(y).unwrap_or(highest)),
+            rangs,
+        });
+    }
+    Ok(past)
+}
+
+/// The years the backtest predicts: those with a published or assumed candidate count and
+/// rangs limites whose year before ran the same procedure (2022, 2023 and 2025 in the shipped
+/// table).
+pub fn backtest_years(data: &std::path::Path) -> Result<Vec<u16>> {
+    let table = io::CellTable::read(data)?;
+    let mut years = Vec::new();
+    for &(y, _, _) in io::KNOWN_CANDIDATES.iter() {
+        let same = crate::sim::Procedure::of_year(y).group_da().is_some()
+            == crate::sim::Procedure::of_year(y - 1).group_da().is_some();
+        let ranked = |y: u16| -> Result<bool> {
+            Ok(table.has_year(y) && table.rangs(y)?.cells.iter().any(|c| c.rang.is_some()))
+        };
+        if same && y > FIRST_FIT_YEAR && ranked(y)? && ranked(y - 1)? {
+            years.push(y);
+        }
+    }
+    Ok(years)
+}
+
+/// Fits the model, checks it in sample and out of sample (beside the naive forecast), shows
+/// the fit at several correlations from 2024, and renders model.json, fit.csv, holdout.csv,
+/// correlation.csv and calibrate.json; with `--backtest`, the scoreboard.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     config.check()?;
-    let year = national(&config.data, config.year, config.candidates)?;
+    if config.backtest {
+        return backtest(config, progress);
+    }
     let mut warnings = Warnings::new(progress);
-    warnings.extend(year.warnings.iter().cloned());
+    let years = fit_years(config, config.years, config.candidates, true, &mut warnings)?;
+    let year = years.last().expect("a span has a year");
     let start = match &config.from {
         Some(path) => io::read_model(path)?,
         None => Model::prior(&year.instance, &year.observed, ""),
     };
     let pool = super::pool(config.threads)?;
     let started = Instant::now();
-    let group_da = config.year >= FIRST_GROUP_YEAR;
-    let fit_year = |year: &NationalYear, start: &Model, fit_config: &CalibrateConfig| {
+    let group_da = config.year() >= FIRST_GROUP_YEAR;
+    let fit = |years: &[NationalYear], start: &Model, fit_config: &CalibrateConfig| {
         pool.install(|| {
-            calibrate(year, start, fit_config, &|step| {
+            calibrate_years(years, start, fit_config, &|step| {
                 progress.note(&format!(
-                    "{}{} iteration {}: rms log error {:.4}, {} {:.0}, largest move {:.4}",
-                    year.year,
-                    match year.year >= FIRST_GROUP_YEAR {
+                    "{}{} iteration {}: rms log error {:.4}, {} {:.0}, cell effects τ {:.3}, \
+                     largest move {:.4}",
+                    years_label(&years.iter().map(|y| y.year).collect::<Vec<u16>>()),
+                    match years.iter().any(|y| y.year >= FIRST_GROUP_YEAR) {
                         true => format!(" (ρ {})", fit_config.correlation),
                         false => String::new(),
                     },
                     step.iteration,
                     step.rms_log_error,
-                    match year.year >= FIRST_GROUP_YEAR {
+                    match years.last().is_some_and(|y| y.year >= FIRST_GROUP_YEAR) {
                         true => "empty cells",
                         false => "leavers",
                     },
                     step.leavers,
+                    step.cell_sd,
                     step.largest_move
                 ))
             })
@@ -187,70 +326,97 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let check = |year: &NationalYear, model: &Model, correlation: f64| {
         pool.install(|| evaluate(year, model, config.check_sims, config.seed, correlation))
     };
+    let predict = |year: &NationalYear, model: &Model, correlation: f64| {
+        pool.install(|| forecast(year, model, config.check_sims, config.seed, correlation))
+    };
     let main_config = config.fit_config(config.correlation, config.iterations);
-    let mut fitted = fit_year(&year, &start, &main_config);
+    let label = years_label(&years.iter().map(|y| y.year).collect::<Vec<u16>>());
+    let mut fitted = fit(&years, &start, &main_config);
     fitted.model.description = format!(
-        "Fitted by `amphi calibrate --year {}` to the {} rangs limites ({} iterations of {} \
-         simulations, seed {}{}), starting from {}. The noise scale, home bonus and latent types \
-         are the starting model's.",
-        config.year,
-        config.year,
+        "Fitted by `amphi calibrate --years {}-{}` to the rangs limites of {label} ({} \
+         iterations of {} simulations, seed {}{}{}), starting from {}. The noise scale, home \
+         bonus and latent types are the starting model's; the outside option is that of {}.",
+        config.years.0,
+        config.years.1,
         fitted.steps.len(),
         config.sims,
         config.seed,
-        match group_da {
+        match config.cell_effects {
+            true => "; cell effects shrunk by an empirical-Bayes prior",
+            false => "",
+        },
+        match years.iter().any(|y| y.year >= FIRST_GROUP_YEAR) {
             true => format!(
-                "; deferred acceptance over group rankings, correlation {} between two groups' \
-                 scores",
+                "; from {FIRST_GROUP_YEAR} deferred acceptance over group rankings, correlation \
+                 {} between two groups' scores",
                 config.correlation
             ),
             false => String::new(),
         },
         match &config.from {
             Some(path) => path.display().to_string(),
-            None => format!("the prior of the {} rangs limites", config.year),
-        }
+            None => format!("the prior of the {} rangs limites", config.year()),
+        },
+        config.year()
     );
-    let fit = check(&year, &fitted.model, config.correlation);
-    let start_fit = check(&year, &start, config.correlation);
-    // Out of sample: fitted on the year before from its prior, predicting this year.
-    let previous = if config.no_holdout {
-        None
-    } else {
-        match national(
-            &config.data,
-            config.year.saturating_sub(1),
-            config.previous_candidates,
-        ) {
-            Ok(previous) => {
-                let start = Model::prior(&previous.instance, &previous.observed, "");
-                let trained = fit_year(&previous, &start, &main_config);
-                Some((previous, trained))
-            }
-            Err(e) => {
-                warnings.push(format!(
-                    "no out-of-sample check: the year before cannot be fitted: {e}"
-                ));
-                None
+    let in_sample = check(year, &fitted.model, config.correlation);
+    let start_fit = check(year, &start, config.correlation);
+    // Out of sample: fitted on the window ending the year before, from the prior of that
+    // year, predicting this year with the model's error.
+    let span = config.years.1 - config.years.0 + 1;
+    let previous = match (
+        config.no_holdout,
+        window_before(config.year(), span.max(config.window)),
+    ) {
+        (true, _) => None,
+        (false, None) => {
+            warnings.push(format!(
+                "no out-of-sample check: no year before {} can be fitted",
+                config.year()
+            ));
+            None
+        }
+        (false, Some(window)) => {
+            let before = fit_years(
+                config,
+                window,
+                config.previous_candidates,
+                false,
+                &mut warnings,
+            )?;
+            match before.last() {
+                Some(last) if last.year + 1 == config.year() => {
+                    let start = Model::prior(&last.instance, &last.observed, "");
+                    let trained = fit(&before, &start, &main_config);
+                    Some((before, trained))
+                }
+                _ => {
+                    warnings.push(format!(
+                        "no out-of-sample check: {} cannot be fitted",
+                        config.year() - 1
+                    ));
+                    None
+                }
             }
         }
     };
-    let holdout = previous.as_ref().map(|(previous, trained)| {
-        let fit = check(&year, &trained.model, config.correlation);
+    let holdout = previous.as_ref().map(|(before, trained)| {
+        let last = before.last().expect("a window has a year");
+        let fit = predict(year, &trained.model, config.correlation);
         Holdout {
-            trained_on: previous.year,
+            trained_on: trained.years.clone(),
             iterations: trained.steps.len(),
-            naive: versus_naive(previous, &year, &fit),
+            naive: versus_naive(last, year, &fit),
             fit,
         }
     });
     // From 2024: how the fit moves with the correlation between groups' scores. At each
     // correlation but the one fitted, a short refit from the fitted models (or none).
-    let refit = |y: &NationalYear, from: &Calibration, rho: f64| match config.correlation_iterations
-    {
-        0 => from.model.clone(),
-        n => fit_year(y, &from.model, &config.fit_config(rho, n)).model,
-    };
+    let refit =
+        |ys: &[NationalYear], from: &Calibration, rho: f64| match config.correlation_iterations {
+            0 => from.model.clone(),
+            n => fit(ys, &from.model, &config.fit_config(rho, n)).model,
+        };
     let how = match config.correlation_iterations {
         0 => "the fitted models, evaluated".to_owned(),
         1 => "refit, 1 iteration from the fitted models".to_owned(),
@@ -269,18 +435,18 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
                     return CorrelationRow::new(
                         rho,
                         "the fit above",
-                        &fit,
+                        &in_sample,
                         holdout.as_ref().map(|h| (&h.fit, h.naive.as_ref())),
                     );
                 }
-                let in_sample = check(&year, &refit(&year, &fitted, rho), rho);
-                let out = previous.as_ref().map(|(previous, trained)| {
-                    let model = match previous.year >= FIRST_GROUP_YEAR {
-                        true => refit(previous, trained, rho),
+                let in_sample = check(year, &refit(&years, &fitted, rho), rho);
+                let out = previous.as_ref().map(|(before, trained)| {
+                    let model = match before.iter().any(|y| y.year >= FIRST_GROUP_YEAR) {
+                        true => refit(before, trained, rho),
                         false => trained.model.clone(),
                     };
-                    let fit = check(&year, &model, rho);
-                    let naive = versus_naive(previous, &year, &fit);
+                    let fit = predict(year, &model, rho);
+                    let naive = versus_naive(before.last().expect("a window"), year, &fit);
                     (fit, naive)
                 });
                 CorrelationRow::new(
@@ -300,14 +466,16 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         pool.current_num_threads()
     ));
     let report = CalibrationReport {
-        year: config.year,
+        year: config.year(),
+        years: fitted.years.clone(),
+        outside: fitted.outside.clone(),
         sims_per_iteration: config.sims,
         seed: config.seed,
         correlation: group_da.then_some(config.correlation),
         converged: fitted.converged,
         steps: fitted.steps,
         start: start_fit,
-        fit,
+        fit: in_sample,
         holdout,
         correlation_iterations: config.correlation_iterations,
         correlations,
@@ -328,6 +496,94 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         files,
         &report.summary_text(),
         "calibrate.json",
+        warnings.into_list(),
+    ))
+}
+
+/// The scoreboard: for each year that can be predicted, fit on the window before it, predict
+/// it with the model's error, score it beside the naive forecasts.
+fn backtest(config: &Config, progress: &dyn Progress) -> Result<Output> {
+    let mut warnings = Warnings::new(progress);
+    let pool = super::pool(config.threads)?;
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    for target in backtest_years(&config.data)? {
+        let Some(window) = window_before(target, config.window) else {
+            continue;
+        };
+        let year = national(&config.data, target, None)?;
+        warnings.extend(year.warnings.iter().cloned());
+        let before = fit_years(config, window, None, false, &mut warnings)?;
+        let Some(last) = before.last() else { continue };
+        let start = Model::prior(&last.instance, &last.observed, "");
+        let trained = pool.install(|| {
+            calibrate_years(
+                &before,
+                &start,
+                &config.fit_config(config.correlation, config.iterations),
+                &|step| {
+                    progress.note(&format!(
+                        "backtest {target}: iteration {}: rms log error {:.4}, cell effects τ \
+                         {:.3}, largest move {:.4}",
+                        step.iteration, step.rms_log_error, step.cell_sd, step.largest_move
+                    ))
+                },
+            )
+        });
+        let predicted = pool.install(|| {
+            forecast(
+                &year,
+                &trained.model,
+                config.check_sims,
+                config.seed,
+                config.correlation,
+            )
+        });
+        let floor = pool.install(|| {
+            evaluate(
+                &year,
+                &trained.model,
+                config.check_sims,
+                config.seed,
+                config.correlation,
+            )
+        });
+        let past = past_years(&config.data, target)?;
+        if let Some(row) = Row::new(trained.years.clone(), &predicted, &floor, &past) {
+            rows.push(row);
+        }
+    }
+    progress.note(&format!(
+        "backtest in {:.1} s on {} threads",
+        started.elapsed().as_secs_f64(),
+        pool.current_num_threads()
+    ));
+    let report = BacktestReport {
+        sims_per_iteration: config.sims,
+        check_sims: config.check_sims,
+        seed: config.seed,
+        window: config.window,
+        cell_effects: config.cell_effects,
+        correlation: config.correlation,
+        rows,
+    };
+    let mut files: Vec<(String, Vec<u8>)> = vec![("backtest.csv".to_owned(), report.csv())];
+    for row in &report.rows {
+        files.push((
+            format!("holdout-{}.csv", row.year),
+            BacktestReport::cells_csv(row),
+        ));
+    }
+    files.push(("backtest.json".to_owned(), report.json()));
+    let files: Vec<(&str, Vec<u8>)> = files
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.clone()))
+        .collect();
+    Ok(Output::report(
+        &config.out,
+        files,
+        &report.summary_text(),
+        "backtest.json",
         warnings.into_list(),
     ))
 }

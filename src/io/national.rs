@@ -368,6 +368,17 @@ impl CellTable {
     /// The rows of `year`, checked: codes present, counts and ranks well formed, each cell
     /// once, and at least one seat.
     pub fn year(&self, year: u16) -> std::result::Result<YearCells, InputError> {
+        self.rows_of(year, true)
+    }
+
+    /// The rows of `year` as [`CellTable::year`] checks them, but with or without seats: the
+    /// rangs limites of the years before the table has posts (2017 to 2019). Empty when the
+    /// table has no row of that year.
+    pub fn rangs(&self, year: u16) -> std::result::Result<YearCells, InputError> {
+        self.rows_of(year, false)
+    }
+
+    fn rows_of(&self, year: u16, seats: bool) -> std::result::Result<YearCells, InputError> {
         let (table, c) = (&self.table, self.columns);
         let mut cells = Vec::new();
         let mut rang_basis = String::new();
@@ -406,7 +417,7 @@ impl CellTable {
                 rang,
             });
         }
-        if cells.iter().all(|cell| cell.seats == 0 && cell.cesp == 0) {
+        if seats && cells.iter().all(|cell| cell.seats == 0 && cell.cesp == 0) {
             return Err(InputError::file(
                 &table.file,
                 format!(
@@ -428,8 +439,9 @@ impl CellTable {
 
 impl NationalYear {
     /// The instance of a year's cells: a post per cell with ordinary seats, one more per cell
-    /// with CESP seats, and `candidates` candidates (or the published count of the year, or
-    /// as many as seats, with a warning). More than [`crate::limits::MAX_CANDIDATES`] candidates, given or
+    /// with CESP seats, and `candidates` candidates (or the published count of the year, or,
+    /// with a warning, its highest rang limite where it exceeds the seats, else as many as
+    /// seats). More than [`crate::limits::MAX_CANDIDATES`] candidates, given or
     /// taken from the seats, is an error.
     pub fn from_cells(year: &YearCells, candidates: Option<u32>) -> Result<NationalYear, TooLarge> {
         let mut instance = Instance::default();
@@ -465,7 +477,8 @@ impl NationalYear {
             }
         }
         let mut warnings = Vec::new();
-        let n = candidate_count(year.year, candidates, &instance, &mut warnings)?;
+        let highest = observed.iter().flatten().copied().max().unwrap_or(0);
+        let n = candidate_count(year.year, candidates, &instance, highest, &mut warnings)?;
         instance.candidates = ranked_candidates(n, cesp_seats(&instance));
         Ok(NationalYear {
             year: year.year,
@@ -477,12 +490,14 @@ impl NationalYear {
     }
 }
 
-/// `candidates`, or the published count of `year`, or (with a warning) as many as the seats
-/// of `instance`; at most [`crate::limits::MAX_CANDIDATES`].
+/// `candidates`, or the published count of `year`, or (with a warning) the larger of the
+/// seats of `instance` and the year's `highest` rang limite (at least that many chose);
+/// at most [`crate::limits::MAX_CANDIDATES`].
 fn candidate_count(
     year: u16,
     candidates: Option<u32>,
     instance: &Instance,
+    highest: u32,
     warnings: &mut Vec<String>,
 ) -> Result<u32, TooLarge> {
     if let Some(n) = candidates {
@@ -494,6 +509,14 @@ fn candidate_count(
         return Ok(n);
     }
     let seats = instance.total_seats();
+    if u64::from(highest) > seats {
+        warnings.push(format!(
+            "no published candidate count for {year}: simulating {highest} candidates, its \
+             highest rang limite (at least that many were ranked; it has {seats} seats); set \
+             --candidates-count to change it"
+        ));
+        return Ok(highest);
+    }
     check_candidates(
         &format!("the candidate count of {year} (none published: as many as its seats)"),
         seats,

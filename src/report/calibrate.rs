@@ -10,8 +10,12 @@ use std::fmt::Write as _;
 /// A calibration and its figures, ready to write.
 #[derive(Debug, Clone, Serialize)]
 pub struct CalibrationReport {
-    /// The year fitted.
+    /// The last year fitted: the in-sample and out-of-sample checks are on it.
     pub year: u16,
+    /// Every year fitted, oldest first.
+    pub years: Vec<u16>,
+    /// The outside option fitted for each of `years`.
+    pub outside: Vec<Option<f64>>,
     /// Simulations per iteration.
     pub sims_per_iteration: u64,
     /// Master seed.
@@ -38,8 +42,8 @@ pub struct CalibrationReport {
 /// An out-of-sample check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Holdout {
-    /// The year the model was fitted on.
-    pub trained_on: u16,
+    /// The years the model was fitted on.
+    pub trained_on: Vec<u16>,
     /// Iterations of that fit.
     pub iterations: usize,
     /// Its figures on the predicted year.
@@ -204,7 +208,7 @@ impl CalibrationReport {
         let _ = writeln!(
             s,
             "calibrated on {}: {} iterations of {} simulations (seed {}), {}",
-            self.year,
+            crate::calibrate::years_label(&self.years),
             self.steps.len(),
             self.sims_per_iteration,
             self.seed,
@@ -267,7 +271,11 @@ impl CalibrationReport {
         line(format!("in sample ({})", self.year), &self.fit);
         if let Some(h) = &self.holdout {
             line(
-                format!("out of sample ({} -> {})", h.trained_on, self.year),
+                format!(
+                    "out of sample ({} -> {})",
+                    crate::calibrate::years_label(&h.trained_on),
+                    self.year
+                ),
                 &h.fit,
             );
         }
@@ -283,13 +291,14 @@ impl CalibrationReport {
         );
         if let Some(h) = &self.holdout {
             match &h.naive {
-                Some(v) => naive_text(&mut s, h.trained_on, v),
+                Some(v) => naive_text(&mut s, &crate::calibrate::years_label(&h.trained_on), v),
                 None => {
                     let _ = writeln!(
                         s,
                         "\nno naive forecast: the rangs limites of {} and {} are not of the same \
                          kind",
-                        h.trained_on, self.year
+                        h.trained_on.last().copied().unwrap_or(self.year - 1),
+                        self.year
                     );
                 }
             }
@@ -356,7 +365,7 @@ impl CalibrationReport {
 }
 
 /// The out-of-sample forecast beside the naive one, and what it costs where it loses.
-fn naive_text(s: &mut String, trained_on: u16, v: &Versus) {
+fn naive_text(s: &mut String, trained_on: &str, v: &Versus) {
     let _ = writeln!(
         s,
         "\nout of sample, beside the naive forecast ({} rang limite x {} / {} candidates),\non the \

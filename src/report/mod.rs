@@ -3,6 +3,7 @@
 //! Row types here are separate from the domain types, so that a file format changes only here.
 
 mod allocation;
+mod backtest;
 mod calibrate;
 mod compare;
 mod html;
@@ -13,6 +14,7 @@ pub mod svg;
 mod wishlist;
 
 pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_text};
+pub use backtest::BacktestReport;
 pub use calibrate::{CalibrationReport, CorrelationRow, Holdout};
 pub use compare::{CompareInfo, CompareReport};
 pub use html::compare_html;

@@ -104,8 +104,7 @@ pub(super) fn simulate(
 pub(super) fn simulate_da(
     setup: &Setup,
     u: &Utilities,
-    rules: &GroupDa,
-    ranking: &GroupRanking,
+    (rules, ranking): (&GroupDa, &GroupRanking),
     draws: &Draws,
     ws: &mut Workspace,
     rng: &mut impl Rng,

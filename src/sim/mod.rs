@@ -633,8 +633,7 @@ impl Simulator<'_> {
                 (Procedure::GroupDa(rules), Some(ranking)) => full::simulate_da(
                     runner.setup,
                     utilities,
-                    rules,
-                    ranking,
+                    (rules, ranking),
                     &runner.draws,
                     ws,
                     &mut rng,

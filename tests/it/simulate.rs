@@ -151,6 +151,7 @@ fn model(outside: Option<f64>, types: bool) -> Model {
         subdivisions: map(&SUBS),
         kinds: BTreeMap::new(),
         posts: BTreeMap::new(),
+        uncertainty: None,
         types: if types {
             vec![
                 LatentType {
