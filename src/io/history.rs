@@ -164,8 +164,7 @@ pub fn parse_history(name: &str, bytes: &[u8], year: u16) -> Result<History, Inp
     let mut highest: Vec<Option<u32>> = vec![None; past.len()];
     let mut with_seats = vec![false; past.len()];
     // Per cell, per past year: (seats, rang), and the line it came from.
-    let mut rows: HashMap<(String, String), Vec<Option<(u32, Option<u32>, u64)>>> =
-        HashMap::new();
+    let mut rows: HashMap<(String, String), Vec<Option<(u32, Option<u32>, u64)>>> = HashMap::new();
     for row in &table.rows {
         let cells = table.cells(row);
         let Some(k) = past
@@ -186,10 +185,7 @@ pub fn parse_history(name: &str, bytes: &[u8], year: u16) -> Result<History, Inp
         if let Some((_, _, line)) = slots[k] {
             return Err(cells.error(
                 c_sub,
-                format!(
-                    "repeats the cell {des}@{sub} of {} (line {line})",
-                    past[k]
-                ),
+                format!("repeats the cell {des}@{sub} of {} (line {line})", past[k]),
             ));
         }
         slots[k] = Some((seats, rang, cells.line()));
@@ -284,7 +280,10 @@ mod tests {
         // 2019 has rangs but no seats: a cell without one there is not published.
         let h = parse_history("t.csv", TABLE.as_bytes(), 2021).unwrap();
         assert_eq!(h.cell("OPH", "Lyon"), [NotPublished, Rang(150), Rang(120)]);
-        assert_eq!(h.cell("MGE", "Lyon"), [NotPublished, NotPublished, Rang(9000)]);
+        assert_eq!(
+            h.cell("MGE", "Lyon"),
+            [NotPublished, NotPublished, Rang(9000)]
+        );
     }
 
     #[test]
