@@ -430,3 +430,62 @@ proptest::proptest! {
         }
     }
 }
+
+/// The history reader on the shipped table, against its rows (grep
+/// `^202[0-4],(PED|BM|CTC|OPH),` data/internat_postes_rangs_des_subdivision.csv):
+/// `2022,PED,…,Lyon,…,3852,…,national_ECN_rank`, `2023,…,4706`, `2024,…,3270,…,
+/// rank_in_specialty_group_classement_R2C`; BM@Angers 9246, 9619, then 2 seats and no rang in
+/// 2024; CTC@Caen only in 2024, 3681; OPH@Lyon 863 (2018), 720 (2019), 672 (2020).
+#[test]
+fn history_on_the_shipped_table() {
+    use amphi::io::{CountSource, PastStatus::*, read_history};
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let h = read_history(&data, 2025).unwrap();
+    let years: Vec<(u16, bool, Option<u32>, CountSource)> = h
+        .years
+        .iter()
+        .map(|y| (y.year, y.group_basis(), y.candidates, y.source))
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (2022, false, Some(9757), CountSource::Published),
+            (2023, false, Some(9755), CountSource::Published),
+            (2024, true, Some(7817), CountSource::Published)
+        ]
+    );
+    assert_eq!(h.cell("PED", "Lyon"), [Rang(3852), Rang(4706), Rang(3270)]);
+    assert_eq!(h.cell("BM", "Angers"), [Rang(9246), Rang(9619), Empty]);
+    assert_eq!(h.cell("CTC", "Caen"), [NoSeats, NoSeats, Rang(3681)]);
+    // 2018 and 2019 give rangs but no seats, and no candidate count: the highest rang
+    // limite of the year stands in, said as such.
+    let h = read_history(&data, 2021).unwrap();
+    assert_eq!(h.cell("OPH", "Lyon"), [Rang(863), Rang(720), Rang(672)]);
+    assert!(h.years.iter().all(|y| y.source == CountSource::HighestRang && !y.group_basis()));
+    assert_eq!(h.cell("CTC", "Caen")[0], NotPublished);
+}
+
+/// A bad row of a past year names the file, the line, the column and the value.
+#[test]
+fn history_of_a_bad_table() {
+    let dir = crate::support::scratch("history-bad");
+    std::fs::write(
+        dir.join(amphi::io::CELLS_FILE),
+        "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier,rang_basis\n\
+         2022,OPH,Ophtalmologie,Lyon,10,0,659,national_ECN_rank\n\
+         2023,OPH,Ophtalmologie,Lyon,ten,0,660,national_ECN_rank\n",
+    )
+    .unwrap();
+    let e = amphi::io::read_history(&dir, 2024).unwrap_err().to_string();
+    let file = dir.join(amphi::io::CELLS_FILE);
+    assert_eq!(
+        e,
+        format!(
+            "{}:3: column \"posts\": \"ten\" is not a count of seats (expected a whole number, \
+             0 or more)",
+            file.display()
+        )
+    );
+    let e = amphi::io::read_history(&dir.join("nowhere"), 2024).unwrap_err().to_string();
+    assert!(e.contains("nowhere"), "{e}");
+}
