@@ -348,7 +348,12 @@ fn history_flag_by_hand() {
         (c, Some(1200.0 / 8958.0)),
     ];
     let yours = 3000.0 / 9755.0;
-    check(Verdict::Likely, yours, &closed, Some(ClosedBefore(vec![a, b, c])));
+    check(
+        Verdict::Likely,
+        yours,
+        &closed,
+        Some(ClosedBefore(vec![a, b, c])),
+    );
     // The same history agrees with every other verdict.
     for v in [Verdict::Possible, Verdict::LongShot, Verdict::OutOfReach] {
         check(v, yours, &closed, None);
@@ -364,8 +369,18 @@ fn history_flag_by_hand() {
     // "Long shot" or "out of reach" while the cell stayed open past my rank every year; the
     // last admitted exactly where I stand counts as open.
     let open = [(a, Some(0.5)), (b, Some(yours)), (c, Some(0.9))];
-    check(Verdict::LongShot, yours, &open, Some(OpenPast(vec![a, b, c])));
-    check(Verdict::OutOfReach, yours, &open, Some(OpenPast(vec![a, b, c])));
+    check(
+        Verdict::LongShot,
+        yours,
+        &open,
+        Some(OpenPast(vec![a, b, c])),
+    );
+    check(
+        Verdict::OutOfReach,
+        yours,
+        &open,
+        Some(OpenPast(vec![a, b, c])),
+    );
     check(Verdict::Possible, yours, &open, None);
     check(Verdict::Likely, yours, &open, None);
     check(Verdict::OutOfReach, yours, &mixed, None);
@@ -461,7 +476,11 @@ fn history_on_the_shipped_table() {
     // limite of the year stands in, said as such.
     let h = read_history(&data, 2021).unwrap();
     assert_eq!(h.cell("OPH", "Lyon"), [Rang(863), Rang(720), Rang(672)]);
-    assert!(h.years.iter().all(|y| y.source == CountSource::HighestRang && !y.group_basis()));
+    assert!(
+        h.years
+            .iter()
+            .all(|y| y.source == CountSource::HighestRang && !y.group_basis())
+    );
     assert_eq!(h.cell("CTC", "Caen")[0], NotPublished);
 }
 
@@ -486,6 +505,8 @@ fn history_of_a_bad_table() {
             file.display()
         )
     );
-    let e = amphi::io::read_history(&dir.join("nowhere"), 2024).unwrap_err().to_string();
+    let e = amphi::io::read_history(&dir.join("nowhere"), 2024)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("nowhere"), "{e}");
 }
