@@ -136,6 +136,14 @@ impl History {
     }
 }
 
+/// A row of a past year: its ordinary seats, its rang limite, its line.
+#[derive(Debug, Clone, Copy)]
+struct PastRow {
+    seats: u32,
+    rang: Option<u32>,
+    line: u64,
+}
+
 /// Reads the history of the three years before `year` from the cells table of the data
 /// folder `dir`.
 pub fn read_history(dir: &Path, year: u16) -> Result<History> {
@@ -163,8 +171,8 @@ pub fn parse_history(name: &str, bytes: &[u8], year: u16) -> Result<History, Inp
     let mut basis: Vec<String> = vec![String::new(); past.len()];
     let mut highest: Vec<Option<u32>> = vec![None; past.len()];
     let mut with_seats = vec![false; past.len()];
-    // Per cell, per past year: (seats, rang), and the line it came from.
-    let mut rows: HashMap<(String, String), Vec<Option<(u32, Option<u32>, u64)>>> = HashMap::new();
+    // Per cell (in lower case), per past year: its row.
+    let mut rows: HashMap<(String, String), Vec<Option<PastRow>>> = HashMap::new();
     for row in &table.rows {
         let cells = table.cells(row);
         let Some(k) = past
@@ -182,13 +190,20 @@ pub fn parse_history(name: &str, bytes: &[u8], year: u16) -> Result<History, Inp
         };
         let key = (des.to_lowercase(), sub.to_lowercase());
         let slots = rows.entry(key).or_insert_with(|| vec![None; past.len()]);
-        if let Some((_, _, line)) = slots[k] {
+        if let Some(before) = slots[k] {
             return Err(cells.error(
                 c_sub,
-                format!("repeats the cell {des}@{sub} of {} (line {line})", past[k]),
+                format!(
+                    "repeats the cell {des}@{sub} of {} (line {})",
+                    past[k], before.line
+                ),
             ));
         }
-        slots[k] = Some((seats, rang, cells.line()));
+        slots[k] = Some(PastRow {
+            seats,
+            rang,
+            line: cells.line(),
+        });
         if basis[k].is_empty() {
             cells.text_or_empty(c_basis).clone_into(&mut basis[k]);
         }
@@ -226,8 +241,8 @@ pub fn parse_history(name: &str, bytes: &[u8], year: u16) -> Result<History, Inp
                 .iter()
                 .zip(&past)
                 .map(|(slot, y)| match *slot {
-                    Some((_, Some(r), _)) => PastStatus::Rang(r),
-                    Some((seats, None, _)) if seats > 0 => PastStatus::Empty,
+                    Some(PastRow { rang: Some(r), .. }) => PastStatus::Rang(r),
+                    Some(PastRow { seats, .. }) if seats > 0 => PastStatus::Empty,
                     _ if seats_known.contains(y) => PastStatus::NoSeats,
                     _ => PastStatus::NotPublished,
                 })
