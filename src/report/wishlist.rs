@@ -1612,9 +1612,17 @@ impl WishlistReport {
             w.history_flag = yours
                 .and_then(|yours| history_flag(verdict, yours, &shares))
                 .map(|flag| {
-                    let (kind, years) = match flag {
-                        HistoryFlag::ClosedBefore(years) => ("closed before your rank", years),
-                        HistoryFlag::OpenPast(years) => ("open past your rank", years),
+                    let (kind, how, years) = match flag {
+                        HistoryFlag::ClosedBefore(years) => (
+                            "closed before your rank",
+                            "it closed before your rank",
+                            years,
+                        ),
+                        HistoryFlag::OpenPast(years) => (
+                            "open past your rank",
+                            "it stayed open past your rank",
+                            years,
+                        ),
                     };
                     let listed = |f: &dyn Fn(&PastRow) -> String| {
                         past.iter()
@@ -1622,10 +1630,6 @@ impl WishlistReport {
                             .map(f)
                             .collect::<Vec<_>>()
                             .join(", ")
-                    };
-                    let how = match kind {
-                        "closed before your rank" => "it closed before your rank",
-                        _ => "it stayed open past your rank",
                     };
                     HistoryFlagRow {
                         kind: kind.to_owned(),
