@@ -61,6 +61,39 @@ pub struct Model {
     /// Latent candidate types; empty means one type with no shift.
     #[serde(default)]
     pub types: Vec<LatentType>,
+    /// How uncertain the fitted values are (the calibration's estimate); absent for a model
+    /// given by hand. Runs that ask for model error ([`crate::sim::Setup::with_model_error`])
+    /// draw the values from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
+}
+
+/// The uncertainty of a fitted model's values: standard deviations, in utility units, of
+/// independent normal errors on each DES value, each subdivision value and each post's value.
+///
+/// A post's value in a simulation with model error is `v + sd_des z_des + sd_sub z_sub +
+/// sd_post z_post`, the `z` standard normals drawn per parameter draw: the DES and subdivision
+/// errors move all their posts together, the post's own error (its cell effect's posterior
+/// spread and the year-to-year shock of a cell) moves it alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    /// Free text: what the spread covers.
+    #[serde(default)]
+    pub description: String,
+    /// Standard deviation of each DES value, by code; 0 for a DES not listed.
+    #[serde(default)]
+    pub des: BTreeMap<String, f64>,
+    /// Standard deviation of each subdivision value, by name; 0 for one not listed.
+    #[serde(default)]
+    pub subdivisions: BTreeMap<String, f64>,
+    /// Standard deviation of each post's own value, by post id (`DES@Subdivision`).
+    #[serde(default)]
+    pub posts: BTreeMap<String, f64>,
+    /// The standard deviation of the own value of a post not listed in `posts` (a cell the
+    /// fit never saw: its effect is the prior's).
+    #[serde(default)]
+    pub other_posts: f64,
 }
 
 /// A latent type of candidate ("surgery-minded", "medicine-minded", ...).
@@ -95,6 +128,7 @@ impl Model {
             kinds: BTreeMap::new(),
             posts: BTreeMap::new(),
             types: Vec::new(),
+            uncertainty: None,
         }
     }
 
@@ -157,6 +191,7 @@ impl Model {
             kinds: BTreeMap::new(),
             posts: BTreeMap::new(),
             types: Vec::new(),
+            uncertainty: None,
         }
     }
 
@@ -236,6 +271,27 @@ impl Model {
             for (tag, &v) in &t.kinds {
                 scaled(&format!("\"types\"[{k}].\"kinds\".{}", quote(tag)), v)?;
             }
+        }
+        if let Some(spread) = &self.uncertainty {
+            let sd = |field: String, v: f64| {
+                if v.is_finite() && v >= 0.0 && v / self.noise <= MAX_SCALED {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "\"uncertainty\".{field}: {v} is not a standard deviation (expected a number of 0 or more, within {MAX_SCALED} noise scales)"
+                    ))
+                }
+            };
+            for (code, &v) in &spread.des {
+                sd(format!("\"des\".{}", quote(code)), v)?;
+            }
+            for (name, &v) in &spread.subdivisions {
+                sd(format!("\"subdivisions\".{}", quote(name)), v)?;
+            }
+            for (id, &v) in &spread.posts {
+                sd(format!("\"posts\".{}", quote(id)), v)?;
+            }
+            sd("\"other_posts\"".to_owned(), spread.other_posts)?;
         }
         if !self.types.is_empty() {
             let total: f64 = self.types.iter().map(|t| t.share).sum();
@@ -373,6 +429,76 @@ pub struct Utilities {
     pub types: Vec<(String, f64)>,
     /// The subdivision of each post, if any.
     pub post_subdivision: Vec<Option<SubdivisionId>>,
+    /// The model's uncertainty resolved against the instance, when it has one.
+    pub spread: Option<Spread>,
+}
+
+/// A model's [`Uncertainty`] resolved against an instance: standard deviations by dense
+/// index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spread {
+    /// Per DES ([`DesId`]).
+    pub des: Vec<f64>,
+    /// Per subdivision ([`SubdivisionId`]).
+    pub subdivisions: Vec<f64>,
+    /// Per post: its own error.
+    pub posts: Vec<f64>,
+    /// Per post: its DES and subdivision, if any.
+    pub post_keys: Vec<(Option<DesId>, Option<SubdivisionId>)>,
+}
+
+impl Spread {
+    fn new(spread: &Uncertainty, instance: &Instance) -> Spread {
+        Spread {
+            des: instance
+                .des
+                .names()
+                .iter()
+                .map(|d| spread.des.get(d).copied().unwrap_or(0.0))
+                .collect(),
+            subdivisions: instance
+                .subdivisions
+                .names()
+                .iter()
+                .map(|s| spread.subdivisions.get(s).copied().unwrap_or(0.0))
+                .collect(),
+            posts: instance
+                .posts
+                .iter()
+                .map(|p| {
+                    spread
+                        .posts
+                        .get(&p.name)
+                        .copied()
+                        .unwrap_or(spread.other_posts)
+                })
+                .collect(),
+            post_keys: instance
+                .posts
+                .iter()
+                .map(|p| (p.des, p.subdivision))
+                .collect(),
+        }
+    }
+
+    /// One draw of the errors: the shift of each post's value. Draws the DES errors, then
+    /// the subdivisions', then the posts', in index order, from `rng`.
+    pub fn draw(&self, rng: &mut impl rand::Rng) -> Vec<f64> {
+        use rand_distr::{Distribution, StandardNormal};
+        let mut z = |sd: f64| -> f64 {
+            let x: f64 = StandardNormal.sample(rng);
+            sd * x
+        };
+        let des: Vec<f64> = self.des.iter().map(|&sd| z(sd)).collect();
+        let subs: Vec<f64> = self.subdivisions.iter().map(|&sd| z(sd)).collect();
+        self.posts
+            .iter()
+            .zip(&self.post_keys)
+            .map(|(&sd, &(d, s))| {
+                z(sd) + d.map_or(0.0, |d| des[d.index()]) + s.map_or(0.0, |s| subs[s.index()])
+            })
+            .collect()
+    }
 }
 
 impl Utilities {
@@ -444,6 +570,38 @@ impl Utilities {
             outside_weight: model.outside_option.map_or(0.0, weight),
             types: types.into_iter().map(|t| (t.name, t.share)).collect(),
             post_subdivision: instance.posts.iter().map(|p| p.subdivision).collect(),
+            spread: model
+                .uncertainty
+                .as_ref()
+                .map(|spread| Spread::new(spread, instance)),
+        }
+    }
+
+    /// The same utilities with each post's value moved by `shifts[post]` (one draw of the
+    /// model's errors, [`Spread::draw`]), weights recomputed.
+    pub fn shifted(&self, shifts: &[f64]) -> Utilities {
+        let values: Vec<Vec<f64>> = self
+            .values
+            .iter()
+            .map(|vs| vs.iter().zip(shifts).map(|(v, s)| v + s).collect())
+            .collect();
+        let top = values
+            .iter()
+            .flatten()
+            .copied()
+            .chain(self.outside)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let top = if top.is_finite() { top } else { 0.0 };
+        let b = self.noise;
+        let weight = |v: f64| ((v - top) / b).exp().max(Utilities::MIN_WEIGHT);
+        Utilities {
+            weights: values
+                .iter()
+                .map(|vs| vs.iter().map(|&v| weight(v)).collect())
+                .collect(),
+            values,
+            outside_weight: self.outside.map_or(0.0, weight),
+            ..self.clone()
         }
     }
 

@@ -29,6 +29,7 @@
 //! The result is deferred acceptance on the lists so drawn: `tests/it/da.rs` checks it equals
 //! [`crate::rules`]' on given lists, and the full-lists engine's laws on drawn ones.
 
+use crate::prefs::Utilities;
 use crate::rules::UNRANKED;
 use crate::rules::deferred_acceptance::{push, replace_top};
 use crate::sim::lazy::{Class, LazyPlan, NONE};
@@ -79,9 +80,9 @@ impl DaPlan {
 }
 
 impl DaPlan {
-    pub(crate) fn new(setup: &Setup, rules: &GroupDa) -> DaPlan {
+    pub(crate) fn new(setup: &Setup, u: &Utilities, rules: &GroupDa) -> DaPlan {
         let instance = &setup.instance;
-        let lazy = LazyPlan::new(setup);
+        let lazy = LazyPlan::new(setup, u);
         let mut start = Vec::with_capacity(instance.posts.len() + 1);
         start.push(0u32);
         for p in &instance.posts {
@@ -93,7 +94,7 @@ impl DaPlan {
             .map(|c| c.posts.len())
             .max()
             .unwrap_or(0);
-        let types = setup.utilities.weights.len();
+        let types = u.weights.len();
         let subs = instance.subdivisions.len();
         // A candidate at home in `h` draws from the home table with probability `H / A`,
         // `H = (e^{g/b} - 1) W_h`, `A = w_0 + W + H`, else from the global table.

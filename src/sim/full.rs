@@ -3,6 +3,7 @@
 //! instances with must-fill sectors or supernumerary candidates.
 
 use crate::model::{CandidateId, Instance, PostId, WishLists};
+use crate::prefs::Utilities;
 use crate::rules::{AllocConfig, Rule};
 use crate::sim::ranks::{GroupRanking, RankScratch};
 use crate::sim::tally::Record;
@@ -22,12 +23,12 @@ pub(super) struct Workspace {
 /// leaving is worth more. Candidates draw in the order of choice.
 pub(super) fn draw_lists(
     setup: &Setup,
+    u: &Utilities,
     draws: &Draws,
     ws: &mut Workspace,
     rng: &mut impl Rng,
 ) -> WishLists {
     let instance = &setup.instance;
-    let u = &setup.utilities;
     ws.lists.resize(instance.candidates.len(), Vec::new());
     for &c in setup.order.sequence() {
         let list = &mut ws.lists[c.index()];
@@ -58,12 +59,13 @@ pub(super) fn draw_lists(
 /// One simulation.
 pub(super) fn simulate(
     setup: &Setup,
+    u: &Utilities,
     draws: &Draws,
     ws: &mut Workspace,
     rng: &mut impl Rng,
     record: &mut Record,
 ) {
-    let lists = draw_lists(setup, draws, ws, rng);
+    let lists = draw_lists(setup, u, draws, ws, rng);
     let outcome = Rule::SerialDictatorship.allocate(
         &setup.instance,
         &setup.order,
@@ -101,6 +103,7 @@ pub(super) fn simulate(
 /// does.
 pub(super) fn simulate_da(
     setup: &Setup,
+    u: &Utilities,
     rules: &GroupDa,
     ranking: &GroupRanking,
     draws: &Draws,
@@ -108,7 +111,7 @@ pub(super) fn simulate_da(
     rng: &mut impl Rng,
     record: &mut Record,
 ) {
-    let lists = draw_lists(setup, draws, ws, rng);
+    let lists = draw_lists(setup, u, draws, ws, rng);
     let n = setup.instance.candidates.len();
     ws.ranks.resize(ranking.groups() * n, 0);
     ranking.draw(rng, &mut ws.rank_scratch, &mut ws.ranks);

@@ -31,6 +31,7 @@
 //! are forced in the same way. A run can stop early ([`Stop`]) once what is read is settled.
 
 use crate::model::{CandidateId, PostId, SubdivisionId, Supernumerary};
+use crate::prefs::Utilities;
 use crate::sim::rng::unit;
 use crate::sim::sampler::{Alias, AliasScratch, Fenwick, Sampler};
 use crate::sim::tally::Record;
@@ -152,9 +153,8 @@ pub(super) struct TypeSamplers {
 
 impl LazyPlan {
     /// Groups candidates by the posts open to them and builds each group's tables.
-    pub(crate) fn new(setup: &Setup) -> LazyPlan {
+    pub(crate) fn new(setup: &Setup, u: &Utilities) -> LazyPlan {
         let instance = &setup.instance;
-        let u = &setup.utilities;
         let subs = instance.subdivisions.len();
         let mut by_key: HashMap<Vec<u32>, u32> = HashMap::new();
         let mut classes: Vec<Class> = Vec::new();
@@ -180,7 +180,7 @@ impl LazyPlan {
                         for (local, &p) in open.iter().enumerate() {
                             members[p as usize].push((id, local as u32));
                         }
-                        classes.push(Class::new(setup, &open, subs));
+                        classes.push(Class::new(setup, u, &open, subs));
                         id
                     })
                 })
@@ -209,8 +209,7 @@ impl LazyPlan {
 }
 
 impl Class {
-    fn new(setup: &Setup, open: &[u32], subs: usize) -> Class {
-        let u = &setup.utilities;
+    fn new(setup: &Setup, u: &Utilities, open: &[u32], subs: usize) -> Class {
         let posts: Vec<PostId> = open.iter().map(|&p| PostId(p)).collect();
         let mut by_sub = vec![Vec::new(); subs];
         let mut sub_of = Vec::with_capacity(posts.len());

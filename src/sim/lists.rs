@@ -62,7 +62,7 @@ impl<'a> ListDrawer<'a> {
     pub fn new(setup: &'a Setup, length: usize) -> ListDrawer<'a> {
         ListDrawer {
             setup,
-            plan: LazyPlan::new(setup),
+            plan: LazyPlan::new(setup, &setup.utilities),
             draws: Draws::new(setup),
             length,
         }
@@ -533,7 +533,13 @@ mod tests {
             .collect();
         let sorted = tally(
             &mut |k| {
-                let all = full::draw_lists(&setup, &draws, &mut full_ws, &mut sim_rng(6, k));
+                let all = full::draw_lists(
+                    &setup,
+                    &setup.utilities,
+                    &draws,
+                    &mut full_ws,
+                    &mut sim_rng(6, k),
+                );
                 let cut: Vec<Vec<PostId>> = (0..all.len())
                     .map(|c| {
                         all.of(CandidateId::from_index(c))

@@ -253,6 +253,9 @@ pub struct Setup {
     pub bands: Bands,
     /// How posts go out: serial dictatorship unless set ([`Setup::with_procedure`]).
     pub procedure: Procedure,
+    /// With model error ([`Setup::with_model_error`]): simulations per draw of the model's
+    /// values.
+    pub model_error: Option<u64>,
 }
 
 impl Setup {
@@ -290,7 +293,19 @@ impl Setup {
             home_weights,
             bands,
             procedure: Procedure::SerialDictatorship,
+            model_error: None,
         }
+    }
+
+    /// The same setup with model error: the values are drawn from the model's
+    /// [`Uncertainty`](crate::prefs::Uncertainty) once every `every` simulations (draw `d`
+    /// serves simulations `d * every .. (d + 1) * every` of a run), so that what the run
+    /// shows spreads with the model's error as well as with the preferences' noise. The draw
+    /// of simulation `k` depends only on the seed and `k / every`: the same for any thread
+    /// count. A model without uncertainty runs as it is. `every` is at least 1.
+    pub fn with_model_error(mut self, every: u64) -> Setup {
+        self.model_error = self.utilities.spread.is_some().then_some(every.max(1));
+        self
     }
 
     /// The same setup under `procedure`. Deferred acceptance over group rankings needs every
@@ -455,11 +470,15 @@ impl<'a> Runner<'a> {
             layout: setup.layout(),
             draws: Draws::new(setup),
             plan: match (engine, &setup.procedure) {
-                (Engine::Lazy, Procedure::SerialDictatorship) => Some(LazyPlan::new(setup)),
+                (Engine::Lazy, Procedure::SerialDictatorship) => {
+                    Some(LazyPlan::new(setup, &setup.utilities))
+                }
                 _ => None,
             },
             da: match (engine, &setup.procedure) {
-                (Engine::Lazy, Procedure::GroupDa(rules)) => Some(da::DaPlan::new(setup, rules)),
+                (Engine::Lazy, Procedure::GroupDa(rules)) => {
+                    Some(da::DaPlan::new(setup, &setup.utilities, rules))
+                }
                 _ => None,
             },
             ranking: match (engine, &setup.procedure) {
@@ -520,6 +539,7 @@ impl<'a> Runner<'a> {
                 (None, None) => Workspace::Full(full::Workspace::default()),
             },
             record: Record::new(instance.candidates.len(), instance.posts.len()),
+            drawn: None,
         }
     }
 }
@@ -529,7 +549,20 @@ pub struct Simulator<'a> {
     runner: &'a Runner<'a>,
     workspace: Workspace,
     record: Record,
+    /// With model error: the current draw of the model's values and the plans built on it.
+    drawn: Option<Drawn>,
 }
+
+/// One draw of the model's values ([`Setup::with_model_error`]).
+struct Drawn {
+    draw: u64,
+    utilities: Utilities,
+    plan: Option<LazyPlan>,
+    da: Option<da::DaPlan>,
+}
+
+/// The stream of the model-error draws: apart from every simulation's.
+const MODEL_ERROR_STREAM: u64 = 0x6d6f_6465_6c5f_6572;
 
 enum Workspace {
     Lazy(Box<lazy::Workspace>),
@@ -542,9 +575,35 @@ impl Simulator<'_> {
     /// whichever simulator runs it.
     pub fn simulate(&mut self, seed: u64, k: u64) -> &Record {
         let runner = self.runner;
+        let setup = runner.setup;
+        if let (Some(every), Some(spread)) = (setup.model_error, &setup.utilities.spread) {
+            let draw = k / every;
+            if self.drawn.as_ref().is_none_or(|d| d.draw != draw) {
+                let shifts = spread.draw(&mut rng::sim_rng(seed ^ MODEL_ERROR_STREAM, draw));
+                let utilities = setup.utilities.shifted(&shifts);
+                self.drawn = Some(Drawn {
+                    draw,
+                    plan: runner
+                        .plan
+                        .as_ref()
+                        .map(|_| LazyPlan::new(setup, &utilities)),
+                    da: match (&runner.da, &setup.procedure) {
+                        (Some(_), Procedure::GroupDa(rules)) => {
+                            Some(da::DaPlan::new(setup, &utilities, rules))
+                        }
+                        _ => None,
+                    },
+                    utilities,
+                });
+            }
+        }
+        let (utilities, plan, da_plan) = match &self.drawn {
+            Some(d) => (&d.utilities, &d.plan, &d.da),
+            None => (&setup.utilities, &runner.plan, &runner.da),
+        };
         let mut rng = rng::sim_rng(seed, k);
         self.record.clear();
-        match (&mut self.workspace, &runner.plan) {
+        match (&mut self.workspace, plan) {
             (Workspace::Lazy(ws), Some(plan)) => lazy::simulate(
                 runner.setup,
                 plan,
@@ -561,8 +620,7 @@ impl Simulator<'_> {
             ),
             (Workspace::Da(ws), _) => da::simulate(
                 runner.setup,
-                runner
-                    .da
+                da_plan
                     .as_ref()
                     .expect("a deferred-acceptance workspace comes with its plan"),
                 &runner.draws,
@@ -574,6 +632,7 @@ impl Simulator<'_> {
             (Workspace::Full(ws), _) => match (&runner.setup.procedure, &runner.ranking) {
                 (Procedure::GroupDa(rules), Some(ranking)) => full::simulate_da(
                     runner.setup,
+                    utilities,
                     rules,
                     ranking,
                     &runner.draws,
@@ -581,7 +640,14 @@ impl Simulator<'_> {
                     &mut rng,
                     &mut self.record,
                 ),
-                _ => full::simulate(runner.setup, &runner.draws, ws, &mut rng, &mut self.record),
+                _ => full::simulate(
+                    runner.setup,
+                    utilities,
+                    &runner.draws,
+                    ws,
+                    &mut rng,
+                    &mut self.record,
+                ),
             },
             (Workspace::Lazy(_), None) => unreachable!("a lazy workspace comes with its plan"),
         }
