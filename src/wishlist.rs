@@ -403,6 +403,56 @@ impl Verdict {
     }
 }
 
+/// How a wish's simulated verdict disagrees with its cell's observed history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryFlag {
+    /// "Likely", yet the cell closed before my rank (rescaled) in every past year that had a
+    /// rang limite: these years.
+    ClosedBefore(Vec<u16>),
+    /// "Long shot" or "out of reach", yet the cell stayed open up to my rank (rescaled) or
+    /// past it in every past year that had a rang limite: these years.
+    OpenPast(Vec<u16>),
+}
+
+/// The fewest past years with a rang limite that [`history_flag`] needs: one year alone is
+/// too much luck to argue with a simulation.
+pub const HISTORY_MIN_YEARS: usize = 2;
+
+/// Whether the verdict on a wish disagrees with its cell's history, compared on a common
+/// scale: a rank divided by its year's candidate count.
+///
+/// `yours` is my rank over the simulated year's candidates (my national rank until 2023, my
+/// rank in the wish's group from 2024); `past` is, per past year, the cell's rang limite
+/// over that year's candidates, `None` where it had none (no seats, or nobody took it).
+/// A year closed before my rank when its share is below mine, and stayed open past my rank
+/// otherwise (the last admitted stood where I stand, or after). The flag needs at least
+/// [`HISTORY_MIN_YEARS`] years with a rang limite, all on the same side:
+/// - [`Verdict::Likely`] while every one of them closed before my rank;
+/// - [`Verdict::LongShot`] or [`Verdict::OutOfReach`] while every one stayed open past it.
+///
+/// "Possible" is never flagged: it is a coin toss either way.
+pub fn history_flag(
+    verdict: Verdict,
+    yours: f64,
+    past: &[(u16, Option<f64>)],
+) -> Option<HistoryFlag> {
+    let years: Vec<(u16, f64)> = past
+        .iter()
+        .filter_map(|&(y, share)| share.map(|s| (y, s)))
+        .collect();
+    if years.len() < HISTORY_MIN_YEARS {
+        return None;
+    }
+    let list = || years.iter().map(|&(y, _)| y).collect();
+    let closed = years.iter().all(|&(_, s)| s < yours);
+    let open = years.iter().all(|&(_, s)| s >= yours);
+    match verdict {
+        Verdict::Likely if closed => Some(HistoryFlag::ClosedBefore(list())),
+        Verdict::LongShot | Verdict::OutOfReach if open => Some(HistoryFlag::OpenPast(list())),
+        _ => None,
+    }
+}
+
 /// The chance of getting one post, wished first, at each place in the order of choice that a
 /// candidate like me could have.
 #[derive(Debug, Clone, PartialEq, Eq)]

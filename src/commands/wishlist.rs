@@ -491,6 +491,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
             values: &values,
             odds: &odds,
         });
+        add_history(config, &mut report, inst, &wishes)?;
         if let Some([a, b]) = &config.two_semesters {
             for kind in [a, b] {
                 if !inst.posts.iter().any(|p| p.kinds.contains(kind)) {
@@ -862,6 +863,7 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
                 groups: &named,
                 odds: &odds,
             });
+            add_history(config, &mut report, inst, &wishes)?;
         }
         _ => report = WishlistReport::new(run, None),
     }
@@ -897,6 +899,32 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
         !targets.is_empty(),
         warnings,
     ))
+}
+
+/// Adds to `report` the observed rangs limites of the three years before a national year,
+/// beside each wish, and the flags ([`WishlistReport::add_history`]); nothing for a semester
+/// choice or a run without a year.
+fn add_history(
+    config: &Config,
+    report: &mut WishlistReport,
+    instance: &crate::model::Instance,
+    wishes: &[PostId],
+) -> Result<()> {
+    let io::InstanceSource::National { data, year, .. } = &config.instance.input else {
+        return Ok(());
+    };
+    let history = io::read_history(data, *year)?;
+    let cells: Vec<Option<(String, String)>> = wishes
+        .iter()
+        .map(|&w| {
+            let post = instance.post(w);
+            let des = instance.des.name(post.des?.0);
+            let sub = instance.subdivisions.name(post.subdivision?.0);
+            (!post.cesp).then(|| (des.to_owned(), sub.to_owned()))
+        })
+        .collect();
+    report.add_history(&history, &cells);
+    Ok(())
 }
 
 /// Each post's value under the model, the mean over latent types: how sought it is.

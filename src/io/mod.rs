@@ -3,6 +3,7 @@
 mod catalog;
 mod generated;
 mod groups;
+mod history;
 mod input;
 mod national;
 mod picks;
@@ -24,6 +25,9 @@ pub use generated::{
     generated_summary_text, posts_csv, readme, write_generated,
 };
 pub use groups::{parse_groups, read_groups};
+pub use history::{
+    CountSource, HISTORY_YEARS, History, PastStatus, PastYear, parse_history, read_history,
+};
 pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,
     read_input, read_instance,

@@ -7,11 +7,14 @@
 //! under deferred acceptance, on the chance that my rank in its group is within its rang
 //! limite ([`crate::wishlist::DaOdds`]).
 
+use crate::io::{History, PastYear};
 use crate::model::{Instance, PostId};
 use crate::report::Value;
 use crate::report::simulate::csv_bytes;
 use crate::report::svg::{self, Axes, Series};
-use crate::wishlist::{Curve, DaOdds, Odds, Verdict, quantile, wilson};
+use crate::wishlist::{
+    Curve, DaOdds, HISTORY_MIN_YEARS, HistoryFlag, Odds, Verdict, history_flag, quantile, wilson,
+};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -132,6 +135,62 @@ pub struct WishRow {
     /// Its rang limite (rank of the last admitted, me included; from 2024, the rank in its
     /// group) where someone took it: 5, 25, 50, 75 and 95 % quantiles.
     pub rang_limite: [Option<u32>; 5],
+    /// National wish lists: its cell's observed rangs limites of the three years before,
+    /// oldest first (none for a CESP post: the table's rangs are for the ordinary seats).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<PastRow>>,
+    /// My rank over the candidates of the simulated year (from 2024, my rank in its group),
+    /// the scale on which `history` is compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub your_share: Option<f64>,
+    /// When the verdict disagrees with `history` ([`crate::wishlist::history_flag`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_flag: Option<HistoryFlagRow>,
+}
+
+/// One past year of a wish's cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct PastRow {
+    /// The year.
+    pub year: u16,
+    /// Its rang limite, in that year's ranking; `None` without one.
+    pub rang_limite: Option<u32>,
+    /// That year's ranking: `national` (until 2023) or `group` (from 2024).
+    pub basis: String,
+    /// Under `group`: the wish's group of specialties, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// `rang`, `empty` (seats but no rang limite: nobody took it, or none was published),
+    /// `no seats` or `not published` (2017 to 2019, which give no seats).
+    pub status: String,
+    /// The rang limite over that year's candidates ([`HistoryYear::candidates`]).
+    pub share: Option<f64>,
+}
+
+/// How a wish's verdict disagrees with its history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryFlagRow {
+    /// `closed before your rank` or `open past your rank`.
+    pub kind: String,
+    /// The years that say so: every past year with a rang limite.
+    pub years: Vec<u16>,
+    /// The flag in words.
+    pub reason: String,
+}
+
+/// A past year of the history, and the candidate count that puts its ranks on a common
+/// scale.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryYear {
+    /// The year.
+    pub year: u16,
+    /// Its ranking: `national` or `group`.
+    pub basis: String,
+    /// Its candidates, `None` when not known.
+    pub candidates: Option<u32>,
+    /// `published`, `assumed` or `highest rang limite` (no count published: the highest rang
+    /// limite of that year, at least that many were ranked).
+    pub candidates_source: String,
 }
 
 /// A post open to me, and whether it is left when I am called.
@@ -248,6 +307,9 @@ pub struct WishlistReport {
     pub targets: Vec<TargetReport>,
     /// The two-semester view, when asked for.
     pub two_semesters: Option<TwoReport>,
+    /// National wish lists: the past years beside each wish, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryYear>,
 }
 
 /// The two-semester view: each plan, each semester.
@@ -333,6 +395,7 @@ impl WishlistReport {
             advice: Vec::new(),
             targets: Vec::new(),
             two_semesters: None,
+            history: Vec::new(),
         }
     }
 
@@ -402,6 +465,9 @@ impl WishlistReport {
                 taken: rangs.len() as f64 / n.max(1) as f64,
                 filled: odds.filled[i] as f64 / n.max(1) as f64,
                 rang_limite: [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(rangs, q)),
+                history: None,
+                your_share: None,
+                history_flag: None,
             });
         }
         self.none = Some(share(odds.none, n));
@@ -586,6 +652,7 @@ impl WishlistReport {
                 "verdicts, on the chance that the post is still open when you are called: {}",
                 self.thresholds
             );
+            self.history_text(&mut s);
             let _ = writeln!(s);
             let _ = writeln!(
                 s,
@@ -804,6 +871,11 @@ impl WishlistReport {
             "rang_limite_q75",
             "rang_limite_q95",
         ];
+        let extra = self.history_header();
+        let header: Vec<&str> = header
+            .into_iter()
+            .chain(extra.iter().map(String::as_str))
+            .collect();
         let rows = self.wishes.iter().map(|w| {
             let mut row = vec![
                 w.position.to_string(),
@@ -823,6 +895,7 @@ impl WishlistReport {
                     .iter()
                     .map(|q| q.map_or(String::new(), |r| r.to_string())),
             );
+            row.extend(self.history_cells(w));
             row
         });
         csv_bytes(&header, rows)
@@ -1106,6 +1179,9 @@ impl WishlistReport {
                 taken: rangs.len() as f64 / n.max(1) as f64,
                 filled: odds.filled[i] as f64 / n.max(1) as f64,
                 rang_limite: [0.05, 0.25, 0.5, 0.75, 0.95].map(|q| quantile(rangs, q)),
+                history: None,
+                your_share: None,
+                history_flag: None,
             });
         }
         self.none = Some(share(odds.none, n));
@@ -1215,6 +1291,7 @@ impl WishlistReport {
              limite: {}",
             self.thresholds
         );
+        self.history_text(s);
         let _ = writeln!(s);
         let _ = writeln!(
             s,
@@ -1317,6 +1394,11 @@ impl WishlistReport {
             "rang_limite_q75",
             "rang_limite_q95",
         ];
+        let extra = self.history_header();
+        let header: Vec<&str> = header
+            .into_iter()
+            .chain(extra.iter().map(String::as_str))
+            .collect();
         let rows = self.wishes.iter().map(|w| {
             let g = w.group.as_ref();
             let mut row = vec![
@@ -1344,6 +1426,7 @@ impl WishlistReport {
                     .iter()
                     .map(|q| q.map_or(String::new(), |r| r.to_string())),
             );
+            row.extend(self.history_cells(w));
             row
         });
         csv_bytes(&header, rows)
@@ -1481,6 +1564,245 @@ fn da_advice(
             .to_owned(),
     );
     advice
+}
+
+impl WishlistReport {
+    /// Adds, to each wish of a national list, its cell's observed rangs limites of the years
+    /// of `history`, and flags the verdicts that disagree with them
+    /// ([`crate::wishlist::history_flag`]). `cells` gives each wish's `(DES code,
+    /// subdivision)`, `None` for a CESP post. Call it after the odds.
+    pub fn add_history(&mut self, history: &History, cells: &[Option<(String, String)>]) {
+        let Some(you) = &self.you else { return };
+        let candidates = you.candidates as f64;
+        let rank = you.rank;
+        self.history = history
+            .years
+            .iter()
+            .map(|y| HistoryYear {
+                year: y.year,
+                basis: basis_word(y).to_owned(),
+                candidates: y.candidates,
+                candidates_source: y.source.as_str().to_owned(),
+            })
+            .collect();
+        for (w, cell) in self.wishes.iter_mut().zip(cells) {
+            let Some((des, sub)) = cell else { continue };
+            let group = w.group.as_ref().map(|g| g.key.clone());
+            let past: Vec<PastRow> = history
+                .cell(des, sub)
+                .into_iter()
+                .zip(&history.years)
+                .map(|(status, y)| PastRow {
+                    year: y.year,
+                    rang_limite: status.rang(),
+                    basis: basis_word(y).to_owned(),
+                    group: group.clone().filter(|_| y.group_basis()),
+                    status: status.as_str().to_owned(),
+                    share: status
+                        .rang()
+                        .zip(y.candidates)
+                        .map(|(r, n)| f64::from(r) / f64::from(n)),
+                })
+                .collect();
+            let mine = w.group.as_ref().map_or(Some(rank), |g| g.your_rank);
+            let yours = mine.map(|r| f64::from(r) / candidates);
+            let reach = w.open_at_call.as_ref().or(w.within_reach.as_ref());
+            let verdict = Verdict::of(reach.map_or(0.0, chance));
+            let shares: Vec<(u16, Option<f64>)> = past.iter().map(|p| (p.year, p.share)).collect();
+            w.history_flag = yours
+                .and_then(|yours| history_flag(verdict, yours, &shares))
+                .map(|flag| {
+                    let (kind, how, years) = match flag {
+                        HistoryFlag::ClosedBefore(years) => (
+                            "closed before your rank",
+                            "it closed before your rank",
+                            years,
+                        ),
+                        HistoryFlag::OpenPast(years) => (
+                            "open past your rank",
+                            "it stayed open past your rank",
+                            years,
+                        ),
+                    };
+                    let listed = |f: &dyn Fn(&PastRow) -> String| {
+                        past.iter()
+                            .filter(|p| years.contains(&p.year))
+                            .map(f)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    HistoryFlagRow {
+                        kind: kind.to_owned(),
+                        reason: format!(
+                            "{}, but {how} (rescaled) in {} (rang limite / candidates: {}; \
+                             yours: {})",
+                            w.verdict,
+                            listed(&|p| p.year.to_string()),
+                            listed(&|p| share_pct(p.share)),
+                            share_pct(yours)
+                        ),
+                        years,
+                    }
+                });
+            w.your_share = yours;
+            w.history = Some(past);
+        }
+    }
+
+    /// The history block of the summary, right under the wishes table: each wish's past
+    /// rangs limites, the candidate counts that compare them, and the flags.
+    fn history_text(&self, s: &mut String) {
+        if self.history.is_empty() || self.wishes.is_empty() {
+            return;
+        }
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "observed rangs limites of your wishes, the last {} years (rank of the last \
+             admitted in that year's ranking: national until 2023, within the group from 2024; \
+             empty: seats but no rang limite, nobody took it or none was published):",
+            self.history.len()
+        );
+        let entries: Vec<Vec<String>> = self
+            .wishes
+            .iter()
+            .map(|w| match &w.history {
+                None => {
+                    vec!["no history (the table's rangs limites are for ordinary seats)".to_owned()]
+                }
+                Some(past) => past.iter().map(past_entry).collect(),
+            })
+            .collect();
+        let widths: Vec<usize> = (0..self.history.len())
+            .map(|k| {
+                entries
+                    .iter()
+                    .filter_map(|e| e.get(k))
+                    .map(|e| e.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for (w, e) in self.wishes.iter().zip(&entries) {
+            let mut line = format!("  {:<22}", clip(&w.post, 22));
+            for (k, text) in e.iter().enumerate() {
+                let width = if k + 1 == e.len() { 0 } else { widths[k] };
+                let _ = write!(line, "   {text:<width$}");
+            }
+            let _ = writeln!(s, "{}", line.trim_end());
+            if let Some(flag) = &w.history_flag {
+                let _ = writeln!(s, "     ! odds disagree with history: {}", flag.reason);
+            }
+        }
+        let counts: Vec<String> = self
+            .history
+            .iter()
+            .map(|y| match (y.candidates, y.candidates_source.as_str()) {
+                (None, _) => format!("{} unknown", y.year),
+                (Some(n), "published") => format!("{} {n}", y.year),
+                (Some(n), "assumed") => format!("{} {n} (assumed)", y.year),
+                (Some(n), _) => format!(
+                    "{} {n} (no count published: its highest rang limite)",
+                    y.year
+                ),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "candidates, to compare ranks across years (rank / candidates): {}; this run {}",
+            counts.join(", "),
+            self.you.as_ref().map_or(0, |y| y.candidates)
+        );
+        let _ = writeln!(
+            s,
+            "a wish is flagged when its verdict is likely while the cell closed before your rank \
+             in every past year with a rang limite, or long shot or out of reach while it stayed \
+             open past your rank every such year (at least {HISTORY_MIN_YEARS} such years)"
+        );
+    }
+
+    /// The history columns of wishlist.csv: per past year its year, rang limite, basis and
+    /// status, then the flag and its years; none without a history.
+    fn history_header(&self) -> Vec<String> {
+        let mut header = Vec::new();
+        for k in 1..=self.history.len() {
+            for what in ["year", "rang_limite", "basis", "status"] {
+                header.push(format!("history_{k}_{what}"));
+            }
+        }
+        if !self.history.is_empty() {
+            header.push("history_flag".to_owned());
+            header.push("history_flag_years".to_owned());
+        }
+        header
+    }
+
+    /// A wish's history cells, under [`WishlistReport::history_header`].
+    fn history_cells(&self, w: &WishRow) -> Vec<String> {
+        let mut row = Vec::new();
+        for (k, y) in self.history.iter().enumerate() {
+            match w.history.as_ref().and_then(|h| h.get(k)) {
+                Some(p) => row.extend([
+                    p.year.to_string(),
+                    p.rang_limite.map_or(String::new(), |r| r.to_string()),
+                    past_basis(p),
+                    p.status.clone(),
+                ]),
+                None => row.extend([
+                    y.year.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]),
+            }
+        }
+        if !self.history.is_empty() {
+            row.push(
+                w.history_flag
+                    .as_ref()
+                    .map_or(String::new(), |f| f.kind.clone()),
+            );
+            row.push(w.history_flag.as_ref().map_or(String::new(), |f| {
+                f.years
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join("|")
+            }));
+        }
+        row
+    }
+}
+
+/// A past year's ranking in a word: `national` or `group`.
+fn basis_word(year: &PastYear) -> &'static str {
+    if year.group_basis() {
+        "group"
+    } else {
+        "national"
+    }
+}
+
+/// A past year's ranking with its group: `national`, `group chir1`.
+fn past_basis(p: &PastRow) -> String {
+    match &p.group {
+        Some(g) => format!("{} {g}", p.basis),
+        None => p.basis.clone(),
+    }
+}
+
+/// One past year of a wish, in words: `2023: 3412 (national)`, `2024: 2980 (group chir1)`,
+/// `2022: empty`, `2021: no seats`.
+fn past_entry(p: &PastRow) -> String {
+    match p.rang_limite {
+        Some(r) => format!("{}: {r} ({})", p.year, past_basis(p)),
+        None => format!("{}: {}", p.year, p.status),
+    }
+}
+
+/// A share as a percentage, `30.8 %`, or `-`.
+fn share_pct(share: Option<f64>) -> String {
+    share.map_or("-".to_owned(), |x| format!("{:.1} %", 100.0 * x))
 }
 
 fn cells(v: &Value) -> [String; 3] {

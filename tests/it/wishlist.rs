@@ -322,3 +322,191 @@ fn two_semesters_by_hand() {
         "{err}"
     );
 }
+
+/// The history flag by hand: my share is my rank over the candidates of the simulated year,
+/// each past year's is its rang limite over its own candidates.
+#[test]
+fn history_flag_by_hand() {
+    use wishlist::HistoryFlag::{ClosedBefore, OpenPast};
+    use wishlist::history_flag;
+    let check = |verdict: Verdict,
+                 yours: f64,
+                 past: &[(u16, Option<f64>)],
+                 expected: Option<wishlist::HistoryFlag>| {
+        assert_eq!(
+            history_flag(verdict, yours, past),
+            expected,
+            "{verdict:?} at {yours} against {past:?}"
+        );
+    };
+    let (a, b, c) = (2023, 2024, 2025);
+    // Rank 3000 of 9755 (0.3075); the cell closed at 1000 of 9755, 900 of 7817 and 1200 of
+    // 8958 (0.103, 0.115, 0.134): "likely" disagrees, every year.
+    let closed = [
+        (a, Some(1000.0 / 9755.0)),
+        (b, Some(900.0 / 7817.0)),
+        (c, Some(1200.0 / 8958.0)),
+    ];
+    let yours = 3000.0 / 9755.0;
+    check(
+        Verdict::Likely,
+        yours,
+        &closed,
+        Some(ClosedBefore(vec![a, b, c])),
+    );
+    // The same history agrees with every other verdict.
+    for v in [Verdict::Possible, Verdict::LongShot, Verdict::OutOfReach] {
+        check(v, yours, &closed, None);
+    }
+    // One year open past my rank (4000 of 9755) is enough to agree with "likely".
+    let mixed = [closed[0], (b, Some(4000.0 / 9755.0)), closed[2]];
+    check(Verdict::Likely, yours, &mixed, None);
+    // Years without a rang limite do not count, and two years with one are needed.
+    let sparse = [(a, None), (b, Some(0.1)), (c, None)];
+    check(Verdict::Likely, yours, &sparse, None);
+    let two = [(a, None), (b, Some(0.1)), (c, Some(0.2))];
+    check(Verdict::Likely, yours, &two, Some(ClosedBefore(vec![b, c])));
+    // "Long shot" or "out of reach" while the cell stayed open past my rank every year; the
+    // last admitted exactly where I stand counts as open.
+    let open = [(a, Some(0.5)), (b, Some(yours)), (c, Some(0.9))];
+    check(
+        Verdict::LongShot,
+        yours,
+        &open,
+        Some(OpenPast(vec![a, b, c])),
+    );
+    check(
+        Verdict::OutOfReach,
+        yours,
+        &open,
+        Some(OpenPast(vec![a, b, c])),
+    );
+    check(Verdict::Possible, yours, &open, None);
+    check(Verdict::Likely, yours, &open, None);
+    check(Verdict::OutOfReach, yours, &mixed, None);
+    check(Verdict::OutOfReach, yours, &[], None);
+}
+
+proptest::proptest! {
+    /// The flag never fires when the history agrees with the verdict by construction: a
+    /// "likely" wish whose cell stayed open past my rank at least once, an unlikely one
+    /// that closed before it at least once, a "possible" one whatever its history. When it
+    /// fires, it names every year with a rang limite, and all of them are on its side.
+    #[test]
+    fn history_flag_never_fires_on_agreement(
+        yours in 0.001f64..1.0,
+        shares in proptest::collection::vec(proptest::option::of(0.0f64..1.2), 0..5),
+        verdict in proptest::sample::select(vec![
+            Verdict::Likely, Verdict::Possible, Verdict::LongShot, Verdict::OutOfReach,
+        ]),
+    ) {
+        let past: Vec<(u16, Option<f64>)> =
+            shares.iter().enumerate().map(|(i, &s)| (2020 + i as u16, s)).collect();
+        let ranked: Vec<(u16, f64)> =
+            past.iter().filter_map(|&(y, s)| s.map(|s| (y, s))).collect();
+        let flag = wishlist::history_flag(verdict, yours, &past);
+        let some_open = ranked.iter().any(|&(_, s)| s >= yours);
+        let some_closed = ranked.iter().any(|&(_, s)| s < yours);
+        if verdict == Verdict::Possible
+            || (verdict == Verdict::Likely && some_open)
+            || (verdict != Verdict::Likely && some_closed)
+            || ranked.len() < wishlist::HISTORY_MIN_YEARS
+        {
+            proptest::prop_assert_eq!(flag, None);
+        } else {
+            let years: Vec<u16> = ranked.iter().map(|&(y, _)| y).collect();
+            let expected = if verdict == Verdict::Likely {
+                wishlist::HistoryFlag::ClosedBefore(years)
+            } else {
+                wishlist::HistoryFlag::OpenPast(years)
+            };
+            proptest::prop_assert_eq!(flag, Some(expected));
+        }
+    }
+
+    /// A worse rank never lifts a "closed before your rank" flag, and a better one never
+    /// lifts an "open past your rank" flag.
+    #[test]
+    fn history_flag_is_monotone_in_the_rank(
+        yours in 0.001f64..1.0,
+        worse in 0.0f64..0.5,
+        shares in proptest::collection::vec(proptest::option::of(0.0f64..1.2), 0..5),
+    ) {
+        let past: Vec<(u16, Option<f64>)> =
+            shares.iter().enumerate().map(|(i, &s)| (2020 + i as u16, s)).collect();
+        let (better, worse) = (yours, yours + worse);
+        if wishlist::history_flag(Verdict::Likely, better, &past).is_some() {
+            proptest::prop_assert!(wishlist::history_flag(Verdict::Likely, worse, &past).is_some());
+        }
+        if wishlist::history_flag(Verdict::OutOfReach, worse, &past).is_some() {
+            proptest::prop_assert!(
+                wishlist::history_flag(Verdict::OutOfReach, better, &past).is_some()
+            );
+        }
+    }
+}
+
+/// The history reader on the shipped table, against its rows (grep
+/// `^202[0-4],(PED|BM|CTC|OPH),` data/internat_postes_rangs_des_subdivision.csv):
+/// `2022,PED,…,Lyon,…,3852,…,national_ECN_rank`, `2023,…,4706`, `2024,…,3270,…,
+/// rank_in_specialty_group_classement_R2C`; BM@Angers 9246, 9619, then 2 seats and no rang in
+/// 2024; CTC@Caen only in 2024, 3681; OPH@Lyon 863 (2018), 720 (2019), 672 (2020).
+#[test]
+fn history_on_the_shipped_table() {
+    use amphi::io::{CountSource, PastStatus::*, read_history};
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let h = read_history(&data, 2025).unwrap();
+    let years: Vec<(u16, bool, Option<u32>, CountSource)> = h
+        .years
+        .iter()
+        .map(|y| (y.year, y.group_basis(), y.candidates, y.source))
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (2022, false, Some(9757), CountSource::Published),
+            (2023, false, Some(9755), CountSource::Published),
+            (2024, true, Some(7817), CountSource::Published)
+        ]
+    );
+    assert_eq!(h.cell("PED", "Lyon"), [Rang(3852), Rang(4706), Rang(3270)]);
+    assert_eq!(h.cell("BM", "Angers"), [Rang(9246), Rang(9619), Empty]);
+    assert_eq!(h.cell("CTC", "Caen"), [NoSeats, NoSeats, Rang(3681)]);
+    // 2018 and 2019 give rangs but no seats, and no candidate count: the highest rang
+    // limite of the year stands in, said as such.
+    let h = read_history(&data, 2021).unwrap();
+    assert_eq!(h.cell("OPH", "Lyon"), [Rang(863), Rang(720), Rang(672)]);
+    assert!(
+        h.years
+            .iter()
+            .all(|y| y.source == CountSource::HighestRang && !y.group_basis())
+    );
+    assert_eq!(h.cell("CTC", "Caen")[0], NotPublished);
+}
+
+/// A bad row of a past year names the file, the line, the column and the value.
+#[test]
+fn history_of_a_bad_table() {
+    let dir = crate::support::scratch("history-bad");
+    std::fs::write(
+        dir.join(amphi::io::CELLS_FILE),
+        "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier,rang_basis\n\
+         2022,OPH,Ophtalmologie,Lyon,10,0,659,national_ECN_rank\n\
+         2023,OPH,Ophtalmologie,Lyon,ten,0,660,national_ECN_rank\n",
+    )
+    .unwrap();
+    let e = amphi::io::read_history(&dir, 2024).unwrap_err().to_string();
+    let file = dir.join(amphi::io::CELLS_FILE);
+    assert_eq!(
+        e,
+        format!(
+            "{}:3: column \"posts\": \"ten\" is not a count of seats (expected a whole number, \
+             0 or more)",
+            file.display()
+        )
+    );
+    let e = amphi::io::read_history(&dir.join("nowhere"), 2024)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nowhere"), "{e}");
+}

@@ -693,3 +693,179 @@ fn the_last_called_is_forced_and_told_why() {
             .contains("In 100.0 % of simulations a must-fill sector is tight when you are called")
     );
 }
+
+/// The history beside the odds, by hand, on a small data folder: 100 candidates in 2023,
+/// AAA@X (10 seats) is the DES everyone wants (the model's DES values, 100 noise scales
+/// apart), BBB@X (10 seats) and CCC@X (200 seats) nobody else: at rank 50 (a share of 0.5)
+/// AAA is out of reach, BBB and CCC likely.
+///
+/// - CCC@X closed at 10 of 1000 in 2020 (2020's count: its highest rang limite, 1000), was
+///   empty in 2021 and closed at 100 of 9757 in 2022: "likely" is flagged, 2020 and 2022.
+/// - AAA@X stayed open to 1000 of 1000, 900 of 900 and 9000 of 9757: "out of reach" is
+///   flagged, every year.
+/// - BBB@X had a rang limite in 2021 only: one year is not enough, no flag.
+#[test]
+fn history_and_flags_by_hand() {
+    let dir = scratch("history-data");
+    let mut table =
+        "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier,rang_basis\n".to_owned();
+    for row in [
+        "2020,AAA,a,X,10,0,1000",
+        "2020,CCC,c,X,200,0,10",
+        "2021,AAA,a,X,10,0,900",
+        "2021,BBB,b,X,10,0,100",
+        "2021,CCC,c,X,200,0,",
+        "2022,AAA,a,X,10,0,9000",
+        "2022,CCC,c,X,200,0,100",
+        "2023,AAA,a,X,10,0,",
+        "2023,BBB,b,X,10,0,",
+        "2023,CCC,c,X,200,0,",
+    ] {
+        table += &format!("{row},national_ECN_rank\n");
+    }
+    std::fs::write(dir.join(amphi::io::CELLS_FILE), table).unwrap();
+    std::fs::write(
+        dir.join("model.json"),
+        r#"{"noise": 0.1, "des": {"AAA": 20, "BBB": 10, "CCC": 0}, "subdivisions": {"X": 0}}"#,
+    )
+    .unwrap();
+    let out = scratch("history-out");
+    let stdout = ok(&[
+        "wishlist",
+        "--data",
+        path(&dir),
+        "--year",
+        "2023",
+        "--candidates-count",
+        "100",
+        "--rank",
+        "50",
+        "--wish",
+        "AAA@X",
+        "--wish",
+        "BBB@X",
+        "--wish",
+        "CCC@X",
+        "--sims",
+        "50",
+        "--top",
+        "0",
+        "--out",
+        path(&out),
+    ]);
+    for line in [
+        "  AAA@X                    2020: 1000 (national)   2021: 900 (national)   2022: 9000 (national)\n\
+         \x20    ! odds disagree with history: out of reach, but it stayed open past your rank \
+         (rescaled) in 2020, 2021, 2022 (rang limite / candidates: 100.0 %, 100.0 %, 92.2 %; \
+         yours: 50.0 %)\n",
+        "  BBB@X                    2020: no seats          2021: 100 (national)   2022: no seats\n  CCC@X",
+        "  CCC@X                    2020: 10 (national)     2021: empty            2022: 100 (national)\n\
+         \x20    ! odds disagree with history: likely, but it closed before your rank (rescaled) \
+         in 2020, 2022 (rang limite / candidates: 1.0 %, 1.0 %; yours: 50.0 %)\n",
+        "candidates, to compare ranks across years (rank / candidates): 2020 1000 (no count \
+         published: its highest rang limite), 2021 900 (no count published: its highest rang \
+         limite), 2022 9757; this run 100\n",
+    ] {
+        assert!(stdout.contains(line), "{line}\n{stdout}");
+    }
+    golden(
+        "wishlist_history.txt",
+        &stdout
+            .replace(path(&dir), "DATA")
+            .replace(path(&out), "OUT"),
+    );
+    let csv = std::fs::read_to_string(out.join("wishlist.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].ends_with(
+            ",history_1_year,history_1_rang_limite,history_1_basis,history_1_status,\
+             history_2_year,history_2_rang_limite,history_2_basis,history_2_status,\
+             history_3_year,history_3_rang_limite,history_3_basis,history_3_status,\
+             history_flag,history_flag_years"
+        ),
+        "{csv}"
+    );
+    assert!(
+        lines[3].ends_with(
+            ",likely,0.0000,0.0000,,,,,,2020,10,national,rang,2021,,national,empty,\
+             2022,100,national,rang,closed before your rank,2020|2022"
+        ),
+        "{csv}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("wishlist.json")).unwrap()).unwrap();
+    let aaa = &json["wishes"][0];
+    assert_eq!(aaa["history"][2]["year"], 2022);
+    assert_eq!(aaa["history"][2]["rang_limite"], 9000);
+    assert_eq!(aaa["history"][2]["basis"], "national");
+    assert_eq!(aaa["history"][2]["status"], "rang");
+    assert_eq!(aaa["history_flag"]["kind"], "open past your rank");
+    assert_eq!(
+        json["wishes"][1]["history"][0]["rang_limite"],
+        serde_json::Value::Null
+    );
+    assert_eq!(json["wishes"][1]["history"][0]["status"], "no seats");
+    assert_eq!(json["wishes"][1]["history_flag"], serde_json::Value::Null);
+    assert_eq!(
+        json["history"][0]["candidates_source"],
+        "highest rang limite"
+    );
+}
+
+/// From 2024 the history keeps each year's ranking: national ranks until 2023, the wish's
+/// group from 2024 (the shipped table: PED@Lyon 3852, 4706, then 3270 in the group
+/// pediatrie). A semester choice has no history.
+#[test]
+fn history_of_a_group_year() {
+    let out = scratch("history-2025");
+    let stdout = ok(&[
+        "wishlist",
+        "--year",
+        "2025",
+        "--rank",
+        "3000",
+        "--wish",
+        "PED@Lyon",
+        "--sims",
+        "5",
+        "--top",
+        "0",
+        "--out",
+        path(&out),
+    ]);
+    assert!(
+        stdout.contains(
+            "  PED@Lyon                 2022: 3852 (national)   2023: 4706 (national)   2024: \
+             3270 (group pediatrie)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2022 9757, 2023 9755, 2024 7817; this run 8958\n"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("wishlist.csv")).unwrap();
+    assert!(csv.contains(",2024,3270,group pediatrie,rang,"), "{csv}");
+    let mut args = vec!["wishlist"];
+    args.extend(SEMESTER);
+    args.extend([
+        "--seniority",
+        "0",
+        "--phase",
+        "socle",
+        "--des",
+        "MGE",
+        "--place",
+        "20",
+        "--wish",
+        "URG-004",
+        "--sims",
+        "5",
+        "--out",
+        path(&out),
+    ]);
+    let stdout = ok(&args);
+    assert!(!stdout.contains("observed rangs limites"), "{stdout}");
+    let json = std::fs::read_to_string(out.join("wishlist.json")).unwrap();
+    assert!(!json.contains("history"), "{json}");
+}
