@@ -79,13 +79,21 @@
 //!   arms they compare, which share their posts; the format is in `data/scenarios/README.md`.
 //! - [`compare`]: the two arms of a scenario simulated on the same seeds, every outcome summed
 //!   per simulation for both ([`compare::Paired`]) so that differences are paired.
-//! - [`calibrate`]: fits a model's DES and subdivision values and outside option to a year's
-//!   observed rangs limites (common random numbers, log-ratio steps), and measures a fit.
+//! - [`calibrate`]: fits a model's DES, subdivision and cell values (cell effects shrunk by an
+//!   empirical-Bayes prior) and each year's outside option to one or several years' observed
+//!   rangs limites (common random numbers, log-ratio steps), writes the values' uncertainty
+//!   into the model, and measures a fit, with or without the model's error drawn
+//!   ([`calibrate::forecast`]: quantiles, CRPS, coverage of the 90 % band).
+//! - [`backtest`]: the scoreboard of `amphi calibrate --backtest`: out-of-sample forecasts
+//!   beside the naive ones (last year, mean of three years, rescaled), with their targets;
+//!   `report/backtest.rs` writes it.
 //! - [`wishlist`]: one candidate's odds (`amphi wishlist`): where they stand
 //!   ([`wishlist::place_you`]), the chance of each wish with runs that stop after their call
 //!   ([`sim::Stop`]), the chance of a target by place in the order of choice, and the
-//!   two-semester view; `io/wish_list.rs` reads a list file, `report/wishlist.rs` the
-//!   summary, verdicts, advice and files.
+//!   two-semester view; from 2024 the odds draw the model's error ([`sim::Setup::with_model_error`]);
+//!   `io/wish_list.rs` reads a list file, `io/history.rs` the rangs limites of the last three
+//!   years beside each wish, `report/wishlist.rs` the summary, verdicts, history flags, advice
+//!   and files.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`); the national table of a year (its posts in
 //!   their DES's group, its candidate count, its default model), the instance a
@@ -132,8 +140,8 @@
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`, `metrics`, `replay`, `wishlist`, `generate`, `catalog`) never touches files
-//!   or the terminal and never panics on data that [`io`] accepted; [`commands`] reads through
+//!   `calibrate`, `backtest`, `metrics`, `replay`, `wishlist`, `generate`, `catalog`) never
+//!   touches files or the terminal and never panics on data that [`io`] accepted; [`commands`] reads through
 //!   [`io`] but never prints or writes.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
 //! - A simulation run is deterministic: the same setup, seed and simulations give the same

@@ -350,10 +350,18 @@ impl Model {
             "kinds",
             &mut warnings,
         );
+        // A cell effect (`DES@Subdivision`) of a known DES and subdivision is a national cell
+        // that has no seats this year: fitted on other years, it is not an error.
+        let other_year_cell = |id: &str| {
+            id.split_once('@').is_some_and(|(d, s)| {
+                instance.des.get(d).is_some() && instance.subdivisions.get(s).is_some()
+            })
+        };
         unknown(
             self.posts
                 .keys()
                 .filter(|id| !instance.posts.iter().any(|p| &p.name == *id))
+                .filter(|id| !other_year_cell(id))
                 .collect(),
             "post ids",
             &mut warnings,

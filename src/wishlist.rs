@@ -872,11 +872,51 @@ pub struct DaOdds {
     pub rangs: Vec<Vec<u32>>,
     /// Per wish: simulations where it filled.
     pub filled: Vec<u64>,
+    /// Per simulation, in order: the index of the wish I got, [`DaOdds::NONE`] for none.
+    pub outcome: Vec<u32>,
+    /// With model error: simulations per draw of the model's values
+    /// ([`Setup::with_model_error`]).
+    pub model_error: Option<u64>,
 }
 
 impl DaOdds {
+    /// [`DaOdds::outcome`] of a simulation where I got none of my wishes.
+    pub const NONE: u32 = u32::MAX;
+
+    /// The chance that my outcome is one of `wishes` (indices; [`DaOdds::NONE`] for no post),
+    /// with its 95 % interval. Without model error, the Wilson interval of simulation noise;
+    /// with it, an interval that holds the model's error too: the simulations are grouped by
+    /// draw of the model's values, the spread of the chance between draws (beyond what
+    /// simulation noise gives) is the model's error, and the interval is
+    /// `p ± 1.96 sqrt(between-draw variance + variance of the mean)`, clamped to [0, 1].
+    pub fn chance(&self, wishes: &[u32]) -> (f64, f64, f64) {
+        let hits = self.outcome.iter().filter(|o| wishes.contains(o)).count() as u64;
+        let n = self.outcome.len() as u64;
+        let p = hits as f64 / n.max(1) as f64;
+        let every = match self.model_error {
+            Some(every) if n >= 2 * every => every,
+            _ => {
+                let (lo, hi) = wilson(hits, n);
+                return (p, lo, hi);
+            }
+        };
+        let draws: Vec<f64> = self
+            .outcome
+            .chunks(every as usize)
+            .map(|c| c.iter().filter(|o| wishes.contains(o)).count() as f64 / c.len() as f64)
+            .collect();
+        let d = draws.len() as f64;
+        let between = draws.iter().map(|x| (x - p).powi(2)).sum::<f64>() / (d - 1.0);
+        let within = p * (1.0 - p) / every as f64;
+        let model = (between - within).max(0.0);
+        let half = crate::sim::tally::Z95 * (model + between / d).sqrt();
+        (p, (p - half).max(0.0), (p + half).min(1.0))
+    }
+
     fn new(posts: usize, wishes: usize) -> DaOdds {
         DaOdds {
+            outcome: Vec::new(),
+            model_error: None,
             sims: 0,
             got: vec![0; wishes],
             none: 0,
@@ -896,9 +936,14 @@ impl DaOdds {
         for (a, b) in self.rangs.iter_mut().zip(other.rangs) {
             a.extend(b);
         }
+        self.outcome.extend(other.outcome);
         self
     }
 }
+
+/// Simulations per draw of the model's values in `amphi wishlist` from 2024, when the model
+/// has an uncertainty ([`Setup::with_model_error`]).
+pub const MODEL_DRAW_SIMS: u64 = 10;
 
 /// Runs `sims` whole simulations of `setup` under deferred acceptance over group rankings (me
 /// with my list as an explicit list and my ranks pinned, `my_ranks[g]` in group `g`; everyone
@@ -935,6 +980,7 @@ pub fn da_odds(
             odds.sims += 1;
             let got = record.post[me.index()];
             let at = wishes.iter().position(|w| w.0 == got);
+            odds.outcome.push(at.map_or(DaOdds::NONE, |i| i as u32));
             match at {
                 Some(i) => odds.got[i] += 1,
                 // An explicit list is proposed whole and never goes to the complementary
@@ -971,6 +1017,7 @@ pub fn da_odds(
     for r in &mut odds.rangs {
         r.sort_unstable();
     }
+    odds.model_error = setup.model_error;
     odds
 }
 

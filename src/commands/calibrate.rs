@@ -333,11 +333,13 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let label = years_label(&years.iter().map(|y| y.year).collect::<Vec<u16>>());
     let mut fitted = fit(&years, &start, &main_config);
     fitted.model.description = format!(
-        "Fitted by `amphi calibrate --years {}-{}` to the rangs limites of {label} ({} \
-         iterations of {} simulations, seed {}{}{}), starting from {}. The noise scale, home \
-         bonus and latent types are the starting model's; the outside option is that of {}.",
-        config.years.0,
-        config.years.1,
+        "Fitted by `amphi calibrate {}` to the rangs limites of {label} ({} iterations of {} \
+         simulations, seed {}{}{}), starting from {}. The noise scale, home bonus and latent \
+         types are the starting model's; the outside option is that of {}.",
+        match config.years {
+            (a, b) if a == b => format!("--year {a}"),
+            (a, b) => format!("--years {a}-{b}"),
+        },
         fitted.steps.len(),
         config.sims,
         config.seed,

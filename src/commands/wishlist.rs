@@ -806,8 +806,16 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
                 .map_err(Error::invalid)?;
             placed.instance.candidates[placed.me.index()].group_ranks =
                 ranks.iter().copied().map(Some).collect();
-            let setup =
-                setup_with(&placed, &wishes, &explicit, &model).with_procedure(procedure.clone());
+            let setup = setup_with(&placed, &wishes, &explicit, &model)
+                .with_procedure(procedure.clone())
+                .with_model_error(wishlist::MODEL_DRAW_SIMS);
+            if let Some(every) = setup.model_error {
+                notes.push(format!(
+                    "the model's values are drawn from their fitted uncertainty once every {every} \
+                     simulations: the chances hold the model's error, and their intervals (95 %) \
+                     cover it as well as the simulation noise"
+                ));
+            }
             let odds = pool.install(|| {
                 wishlist::da_odds(&setup, placed.me, ranks, &wishes, config.seed, sims)
             });

@@ -147,7 +147,9 @@ impl BacktestReport {
         );
         for r in &self.rows {
             let fitted = years_label(&r.fitted_on);
-            let mean_years = years_label(&r.mean_years);
+            let mut years = r.mean_years.clone();
+            years.sort_unstable();
+            let mean_years = years_label(&years);
             let forecasts = [
                 (
                     "amphi (median)".to_owned(),
@@ -162,7 +164,7 @@ impl BacktestReport {
                     None,
                 ),
                 (
-                    format!("mean {mean_years}, rescaled"),
+                    format!("mean of {mean_years}, rescaled"),
                     &r.mean_3_years,
                     r.mean_3_years.mean_abs_error,
                     None,
@@ -171,7 +173,7 @@ impl BacktestReport {
             for (i, (name, sc, crps, band)) in forecasts.iter().enumerate() {
                 let _ = writeln!(
                     s,
-                    "{:<5} {:<10} {:<24} {:>6} {:>9.3} {:>7.0} {:>11.0} {:>6.0} {:>8}",
+                    "{:<5} {:<10} {:<26} {:>6} {:>9.3} {:>7.0} {:>11.0} {:>6.0} {:>8}",
                     if i == 0 {
                         r.year.to_string()
                     } else {
@@ -189,7 +191,7 @@ impl BacktestReport {
             }
             let _ = writeln!(
                 s,
-                "{:<5} {:<10} {:<24} {:>6} {:>9} {:>7} {:>11.0}",
+                "{:<5} {:<10} {:<26} {:>6} {:>9} {:>7} {:>11.0}",
                 "", "", "noise floor", "", "", "", r.noise_floor
             );
             let v = r.verdict();
@@ -212,17 +214,23 @@ impl BacktestReport {
             if !v.mae {
                 let _ = writeln!(
                     s,
-                    "  left: amphi's mean |err| {:.0} is {:.0} above the target, {:.0} above the \
-                     noise floor ({:.0}); the target is {:.0} {} the floor.",
+                    "  left: amphi's mean |err| is {:.0}, {:.0} above the target; its noise floor is \
+                     {:.0}, {}",
                     r.model.mean_abs_error,
                     r.model.mean_abs_error - v.mae_target,
-                    r.model.mean_abs_error - r.noise_floor,
                     r.noise_floor,
-                    (v.mae_target - r.noise_floor).abs(),
-                    if v.mae_target >= r.noise_floor {
-                        "above"
+                    if r.noise_floor > v.mae_target {
+                        format!(
+                            "{:.0} above the target: if the model were true, its median could \
+                             not meet the target",
+                            r.noise_floor - v.mae_target
+                        )
                     } else {
-                        "below: no forecast can reach it if the model is true; below"
+                        format!(
+                            "{:.0} below the target: {:.0} of amphi's error is model error",
+                            v.mae_target - r.noise_floor,
+                            r.model.mean_abs_error - r.noise_floor
+                        )
                     }
                 );
             }

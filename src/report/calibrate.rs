@@ -99,14 +99,23 @@ impl Holdout {
             .flat_map(|v| v.cells.iter().map(|c| (c.cell.as_str(), c.naive)))
             .collect();
         let (header, rows) = cells_rows(&self.fit);
-        let mut header = header.to_vec();
-        header.push("naive_forecast");
+        let mut header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        header.push("naive_forecast".to_owned());
+        header.extend(
+            crate::calibrate::QUANTILES
+                .iter()
+                .map(|q| format!("q{q:02}")),
+        );
+        header.push("crps".to_owned());
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
         let rows = rows.zip(&self.fit.cells).map(|(mut row, c)| {
             row.push(
                 naive
                     .get(c.cell.as_str())
                     .map_or(String::new(), |x| format!("{x:.1}")),
             );
+            row.extend(c.quantiles.iter().map(u32::to_string));
+            row.push(format!("{:.1}", c.crps));
             row
         });
         csv_bytes(&header, rows)
@@ -247,7 +256,7 @@ impl CalibrationReport {
         };
         let _ = writeln!(
             s,
-            "\n{:<28} {:>6} {:>9} {:>12} {:>10} {:>14} {:>20}",
+            "\n{:<34} {:>6} {:>9} {:>12} {:>10} {:>14} {:>20}",
             "", "cells", "Spearman", "median |err|", "mean |err|", "median |ln r|", count
         );
         let mut line = |what: String, fit: &Fit| {
@@ -257,7 +266,7 @@ impl CalibrationReport {
             };
             let _ = writeln!(
                 s,
-                "{:<28} {:>6} {:>9.3} {:>12.0} {:>10.0} {:>14.3} {:>20}",
+                "{:<34} {:>6} {:>9.3} {:>12.0} {:>10.0} {:>14.3} {:>20}",
                 what,
                 fit.cells.len(),
                 fit.spearman,
@@ -302,6 +311,27 @@ impl CalibrationReport {
                     );
                 }
             }
+        }
+        if let Some(h) = &self.holdout {
+            let f = &h.fit;
+            let _ = writeln!(
+                s,
+                "\nout of sample, the whole forecast ({}):\nits 90 % band (5 % to 95 %) holds \
+                 {:.1} % of the observed rangs limites ({} cells; the check asks\nfor 80 to 95 %: \
+                 {}); CRPS {:.0} ranks (mean over cells).",
+                match f.model_error {
+                    true =>
+                        "the model's error drawn across simulations, with the preferences' noise",
+                    false => "preferences' noise only: the model has no uncertainty",
+                },
+                100.0 * f.coverage_90,
+                f.cells.len(),
+                match (0.80..=0.95).contains(&f.coverage_90) {
+                    true => "met",
+                    false => "NOT met",
+                },
+                f.crps
+            );
         }
         if !self.correlations.is_empty() {
             self.correlations_text(&mut s);

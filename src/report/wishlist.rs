@@ -360,6 +360,17 @@ fn share(x: u64, n: u64) -> Value {
     }
 }
 
+/// The chance of one of `outcomes` ([`DaOdds::chance`]), with its interval: simulation noise,
+/// and the model's error when the run drew it.
+fn odds_share(odds: &DaOdds, outcomes: &[u32]) -> Value {
+    let (p, lo, hi) = odds.chance(outcomes);
+    Value {
+        value: (!odds.outcome.is_empty()).then_some(p),
+        lo: Some(lo),
+        hi: Some(hi),
+    }
+}
+
 /// The chance a [`Value`] holds (0 when empty).
 fn chance(v: &Value) -> f64 {
     v.value.unwrap_or(0.0)
@@ -1159,10 +1170,8 @@ impl WishlistReport {
                 },
             }
         };
-        let mut cumulative = 0;
         for (i, &w) in wishes.iter().enumerate() {
             let post = instance.post(w);
-            cumulative += odds.got[i];
             let within = share(odds.within[w.index()], n);
             let rangs = &odds.rangs[i];
             self.wishes.push(WishRow {
@@ -1171,8 +1180,8 @@ impl WishlistReport {
                 label: post.label.clone(),
                 group: Some(group_of(w)),
                 seats: post.seats,
-                exactly: share(odds.got[i], n),
-                or_better: share(cumulative, n),
+                exactly: odds_share(odds, &[i as u32]),
+                or_better: odds_share(odds, &(0..=i as u32).collect::<Vec<u32>>()),
                 verdict: Verdict::of(chance(&within)).as_str().to_owned(),
                 open_at_call: None,
                 within_reach: Some(within),
@@ -1184,7 +1193,7 @@ impl WishlistReport {
                 history_flag: None,
             });
         }
-        self.none = Some(share(odds.none, n));
+        self.none = Some(odds_share(odds, &[DaOdds::NONE]));
         self.forced = None;
         // Only the groups where I gave a rank: elsewhere the rank is a stand-in.
         let known = |p: PostId| instance.post(p).group.is_some_and(|g| groups[g.index()].3);

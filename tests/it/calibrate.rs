@@ -202,3 +202,144 @@ fn calibrate_refuses_rangs_of_the_wrong_kind() {
         "amphi: error: --iterations must be 1 or more\n"
     );
 }
+
+/// `--years` fits several years together; a malformed span, a span that ends before it starts
+/// and `--window 0` are usage errors that say what was expected.
+#[test]
+fn calibrate_years_and_their_errors() {
+    let dir = data_dir("calibrate-years");
+    let out = dir.join("out");
+    let output = amphi(&[
+        "calibrate",
+        "--years",
+        "2020-2021",
+        "--data",
+        dir.to_str().unwrap(),
+        "--sims",
+        "40",
+        "--check-sims",
+        "80",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("calibrated on 2020-2021: "), "{stdout}");
+    // Out of sample: fitted on the years before 2021 that the table has (2020 alone).
+    assert!(stdout.contains("out of sample (2020 -> 2021)"), "{stdout}");
+    assert!(
+        stdout.contains("its 90 % band (5 % to 95 %) holds"),
+        "{stdout}"
+    );
+    let model = std::fs::read_to_string(out.join("model.json")).unwrap();
+    let model = Model::from_json(&model).unwrap();
+    assert!(
+        model.description.starts_with(
+            "Fitted by `amphi calibrate --years 2020-2021` to the rangs limites of 2020-2021"
+        ),
+        "{}",
+        model.description
+    );
+    assert_eq!(model.posts.len(), 12);
+    assert!(model.uncertainty.is_some());
+    for (span, message) in [
+        (
+            "2023-2021",
+            "--years: \"2023-2021\" ends before it starts (expected FIRST-LAST with FIRST <= LAST)",
+        ),
+        (
+            "twenty",
+            "--years: \"twenty\" is not a span of years (expected FIRST-LAST, e.g. 2021-2023)",
+        ),
+    ] {
+        let output = amphi(&["calibrate", "--years", span]);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8(output.stderr).unwrap(),
+            format!("amphi: error: {message}\n")
+        );
+    }
+    let output = amphi(&["calibrate", "--window", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "amphi: error: --window must be 1 or more\n"
+    );
+}
+
+/// The scoreboard on a small table: the years it can predict (with a candidate count, and a
+/// year before of the same procedure), each fitted on the years before, with its files; the
+/// same bytes on one thread and two.
+#[test]
+fn backtest_scoreboard() {
+    let dir = scratch("calibrate-backtest");
+    // 2021 to 2023: 2022 and 2023 have published counts; 2022 is predicted from 2020-2021.
+    let text = table(&[2020, 2021, 2022, 2023], |i| 8 + 4 * i as u32);
+    std::fs::write(dir.join(amphi::io::CELLS_FILE), text).unwrap();
+    let run = |threads: &str| {
+        let out = dir.join(format!("out-{threads}"));
+        let output = amphi(&[
+            "calibrate",
+            "--backtest",
+            "--data",
+            dir.to_str().unwrap(),
+            "--sims",
+            "20",
+            "--iterations",
+            "5",
+            "--check-sims",
+            "40",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{output:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let files = [
+            "backtest.csv",
+            "holdout-2022.csv",
+            "holdout-2023.csv",
+            "backtest.json",
+        ]
+        .map(|f| std::fs::read(out.join(f)).unwrap());
+        (stdout, files)
+    };
+    let (stdout, files) = run("1");
+    assert!(
+        stdout.contains("2022  2020-2021  amphi (median)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2023  2020-2022  amphi (median)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("noise floor"), "{stdout}");
+    assert_eq!(
+        stdout.matches("  targets: Spearman >= ").count(),
+        2,
+        "{stdout}"
+    );
+    let csv = String::from_utf8(files[0].clone()).unwrap();
+    assert!(csv.starts_with(
+        "year,fitted_on,forecast,cells,spearman,median_abs_error,mean_abs_error,crps,coverage_90,noise_floor\n"
+    ));
+    assert_eq!(csv.lines().count(), 1 + 2 * 3);
+    let cells = String::from_utf8(files[1].clone()).unwrap();
+    assert!(
+        cells.starts_with("cell,observed_rang_limite,q05,q10,"),
+        "{cells}"
+    );
+    assert_eq!(cells.lines().count(), 1 + 12);
+    // Every row's quantiles rise.
+    for line in cells.lines().skip(1) {
+        let q: Vec<u32> = line
+            .split(',')
+            .skip(2)
+            .take(19)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert!(q.windows(2).all(|w| w[0] <= w[1]), "{line}");
+    }
+    assert_eq!(run("2").1, files);
+}

@@ -406,7 +406,7 @@ fn shipped_2025_model_covers_the_tables_from_2024() {
     assert!(
         shipped
             .description
-            .starts_with("Fitted by `amphi calibrate --year 2025`"),
+            .starts_with("Fitted by `amphi calibrate --years 2024-2025`"),
         "{}",
         shipped.description
     );

@@ -3,6 +3,7 @@
 mod calibrate;
 mod calibrate_da;
 mod catalog;
+mod cell_effects;
 mod cli;
 mod commands;
 mod compare;

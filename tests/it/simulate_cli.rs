@@ -402,7 +402,7 @@ fn deferred_acceptance_needs_groups() {
 }
 
 /// `data/model.json` covers every DES and subdivision of the national table (that
-/// `amphi calibrate --year 2023` reproduces it byte for byte is checked by `.ci/run`, in
+/// `amphi calibrate --years 2021-2023` reproduces it byte for byte is checked by `.ci/run`, in
 /// release mode).
 #[test]
 fn shipped_model_covers_the_table() {
@@ -413,7 +413,7 @@ fn shipped_model_covers_the_table() {
     assert!(
         shipped
             .description
-            .starts_with("Fitted by `amphi calibrate --year 2023`")
+            .starts_with("Fitted by `amphi calibrate --years 2021-2023`")
     );
     for year in 2020..=2026 {
         let national = amphi::io::read_national(&data, year, None).unwrap();
