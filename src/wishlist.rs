@@ -1082,3 +1082,49 @@ pub fn da_target_curves(setup: &Setup, posts: &[PostId], seed: u64, sims: u64) -
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn odds(outcome: Vec<u32>, model_error: Option<u64>) -> DaOdds {
+        let mut odds = DaOdds::new(1, 2);
+        odds.sims = outcome.len() as u64;
+        odds.outcome = outcome;
+        odds.model_error = model_error;
+        odds
+    }
+
+    /// Draws that all agree leave only simulation noise; draws that disagree widen the
+    /// interval far beyond it; without model error the interval is Wilson's.
+    #[test]
+    fn chance_with_model_error() {
+        // 20 draws of 10 simulations: half the draws always give wish 0, half never.
+        let split: Vec<u32> = (0..200)
+            .map(|k| if (k / 10) % 2 == 0 { 0 } else { DaOdds::NONE })
+            .collect();
+        let (p, lo, hi) = odds(split.clone(), Some(10)).chance(&[0]);
+        assert_eq!(p, 0.5);
+        // Between draws the chance is 0 or 1: the model's spread is about 0.5.
+        assert!(lo < 0.05 && hi > 0.95, "{lo} {hi}");
+        let (p, lo, hi) = odds(split.clone(), None).chance(&[0]);
+        assert_eq!(p, 0.5);
+        assert_eq!((lo, hi), wilson(100, 200));
+        // The same hits spread evenly over the draws (every other simulation): no model
+        // spread beyond the noise, an interval near Wilson's.
+        let even: Vec<u32> = (0..200)
+            .map(|k| if k % 2 == 0 { 0 } else { DaOdds::NONE })
+            .collect();
+        let (_, lo, hi) = odds(even, Some(10)).chance(&[0]);
+        let (wlo, whi) = wilson(100, 200);
+        assert!(
+            hi - lo <= (whi - wlo) * 1.2,
+            "{lo} {hi} against {wlo} {whi}"
+        );
+        // Several outcomes at once: wish 0 or no post is every simulation.
+        assert_eq!(
+            odds(split, Some(10)).chance(&[0, DaOdds::NONE]),
+            (1.0, 1.0, 1.0)
+        );
+    }
+}

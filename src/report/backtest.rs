@@ -134,7 +134,7 @@ impl BacktestReport {
         );
         let _ = writeln!(
             s,
-            "\n{:<5} {:<10} {:<24} {:>6} {:>9} {:>7} {:>11} {:>6} {:>8}",
+            "\n{:<5} {:<10} {:<28} {:>6} {:>9} {:>7} {:>11} {:>6} {:>8}",
             "year",
             "fitted on",
             "forecast",
@@ -173,7 +173,7 @@ impl BacktestReport {
             for (i, (name, sc, crps, band)) in forecasts.iter().enumerate() {
                 let _ = writeln!(
                     s,
-                    "{:<5} {:<10} {:<26} {:>6} {:>9.3} {:>7.0} {:>11.0} {:>6.0} {:>8}",
+                    "{:<5} {:<10} {:<28} {:>6} {:>9.3} {:>7.0} {:>11.0} {:>6.0} {:>8}",
                     if i == 0 {
                         r.year.to_string()
                     } else {
@@ -191,7 +191,7 @@ impl BacktestReport {
             }
             let _ = writeln!(
                 s,
-                "{:<5} {:<10} {:<26} {:>6} {:>9} {:>7} {:>11.0}",
+                "{:<5} {:<10} {:<28} {:>6} {:>9} {:>7} {:>11.0}",
                 "", "", "noise floor", "", "", "", r.noise_floor
             );
             let v = r.verdict();
