@@ -874,6 +874,8 @@ pub struct DaOdds {
     pub filled: Vec<u64>,
     /// Per simulation, in order: the index of the wish I got, [`DaOdds::NONE`] for none.
     pub outcome: Vec<u32>,
+    /// Per simulation, in order, per wish: whether my rank was within its rang limite.
+    pub within_wishes: Vec<bool>,
     /// With model error: simulations per draw of the model's values
     /// ([`Setup::with_model_error`]).
     pub model_error: Option<u64>,
@@ -888,34 +890,55 @@ impl DaOdds {
     /// with it, an interval that holds the model's error too: the simulations are grouped by
     /// draw of the model's values, the spread of the chance between draws (beyond what
     /// simulation noise gives) is the model's error, and the interval is
-    /// `p ± 1.96 sqrt(between-draw variance + variance of the mean)`, clamped to [0, 1].
+    /// `p ± 1.96 sqrt(between-draw variance + variance of the mean)`, clamped to [0, 1] and
+    /// never narrower than the Wilson interval.
     pub fn chance(&self, wishes: &[u32]) -> (f64, f64, f64) {
-        let hits = self.outcome.iter().filter(|o| wishes.contains(o)).count() as u64;
-        let n = self.outcome.len() as u64;
-        let p = hits as f64 / n.max(1) as f64;
+        self.interval(|k| wishes.contains(&self.outcome[k]))
+    }
+
+    /// The chance that my rank is within wish `i`'s rang limite, with its 95 % interval, as
+    /// [`DaOdds::chance`] gives it.
+    pub fn within_reach(&self, i: usize) -> (f64, f64, f64) {
+        let wishes = self.got.len();
+        self.interval(|k| self.within_wishes[k * wishes + i])
+    }
+
+    /// The share of simulations `k` where `hit(k)`, with its interval ([`DaOdds::chance`]).
+    fn interval(&self, hit: impl Fn(usize) -> bool) -> (f64, f64, f64) {
+        let n = self.outcome.len();
+        let hits: Vec<bool> = (0..n).map(hit).collect();
+        let count = hits.iter().filter(|&&h| h).count() as u64;
+        let p = count as f64 / n.max(1) as f64;
         let every = match self.model_error {
-            Some(every) if n >= 2 * every => every,
+            Some(every) if n as u64 >= 2 * every => every,
             _ => {
-                let (lo, hi) = wilson(hits, n);
+                let (lo, hi) = wilson(count, n as u64);
                 return (p, lo, hi);
             }
         };
-        let draws: Vec<f64> = self
-            .outcome
+        let draws: Vec<f64> = hits
             .chunks(every as usize)
-            .map(|c| c.iter().filter(|o| wishes.contains(o)).count() as f64 / c.len() as f64)
+            .map(|c| c.iter().filter(|&&h| h).count() as f64 / c.len() as f64)
             .collect();
         let d = draws.len() as f64;
         let between = draws.iter().map(|x| (x - p).powi(2)).sum::<f64>() / (d - 1.0);
         let within = p * (1.0 - p) / every as f64;
         let model = (between - within).max(0.0);
         let half = crate::sim::tally::Z95 * (model + between / d).sqrt();
-        (p, (p - half).max(0.0), (p + half).min(1.0))
+        // Never narrower than simulation noise alone: at 0 % or 100 % the draws agree, and
+        // the normal approximation would shrink to a point.
+        let (wlo, whi) = wilson(count, n as u64);
+        (
+            p,
+            (p - half).max(0.0).min(wlo),
+            (p + half).min(1.0).max(whi),
+        )
     }
 
     fn new(posts: usize, wishes: usize) -> DaOdds {
         DaOdds {
             outcome: Vec::new(),
+            within_wishes: Vec::new(),
             model_error: None,
             sims: 0,
             got: vec![0; wishes],
@@ -937,6 +960,7 @@ impl DaOdds {
             a.extend(b);
         }
         self.outcome.extend(other.outcome);
+        self.within_wishes.extend(other.within_wishes);
         self
     }
 }
@@ -990,6 +1014,8 @@ pub fn da_odds(
             let reachable = |p: usize| {
                 record.filled[p] < seats[p] || (my_rank[p] > 0 && my_rank[p] <= record.last_rank[p])
             };
+            let first = odds.within_wishes.len();
+            odds.within_wishes.resize(first + wishes.len(), false);
             for (p, (wish, count)) in wish_at.iter().zip(&mut odds.within).enumerate() {
                 let within = match (*wish, at) {
                     (None, _) => reachable(p),
@@ -1000,6 +1026,9 @@ pub fn da_odds(
                     // None of my wishes took me: each turned me down.
                     (Some(_), None) => false,
                 };
+                if let Some(i) = *wish {
+                    odds.within_wishes[first + i] = within;
+                }
                 *count += u64::from(within);
             }
             for (i, w) in wishes.iter().enumerate() {
@@ -1122,9 +1151,9 @@ mod tests {
             "{lo} {hi} against {wlo} {whi}"
         );
         // Several outcomes at once: wish 0 or no post is every simulation.
-        assert_eq!(
-            odds(split, Some(10)).chance(&[0, DaOdds::NONE]),
-            (1.0, 1.0, 1.0)
-        );
+        // Never narrower than the Wilson interval, even where every draw agrees.
+        let (p, lo, hi) = odds(split, Some(10)).chance(&[0, DaOdds::NONE]);
+        assert_eq!((p, hi), (1.0, 1.0));
+        assert_eq!(lo, wilson(200, 200).0);
     }
 }

@@ -1172,7 +1172,12 @@ impl WishlistReport {
         };
         for (i, &w) in wishes.iter().enumerate() {
             let post = instance.post(w);
-            let within = share(odds.within[w.index()], n);
+            let (p, lo, hi) = odds.within_reach(i);
+            let within = Value {
+                value: (n > 0).then_some(p),
+                lo: Some(lo),
+                hi: Some(hi),
+            };
             let rangs = &odds.rangs[i];
             self.wishes.push(WishRow {
                 position: i + 1,

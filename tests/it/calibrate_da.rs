@@ -309,7 +309,11 @@ fn calibrate_2025_command() {
     );
     let holdout = String::from_utf8(one[2].clone()).unwrap();
     assert!(
-        holdout.lines().next().unwrap().ends_with(",naive_forecast"),
+        holdout
+            .lines()
+            .next()
+            .unwrap()
+            .contains(",naive_forecast,q05,q10,"),
         "{holdout}"
     );
     let correlation = String::from_utf8(one[3].clone()).unwrap();
