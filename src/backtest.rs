@@ -86,6 +86,11 @@ pub struct Row {
     pub coverage_90: f64,
     /// The noise floor: the mean absolute error of the median if the fitted model were true.
     pub noise_floor: f64,
+    /// amphi's mean CRPS without model error (the fitted values as they are), on the same
+    /// cells: what drawing the model's error changes.
+    pub crps_without_model_error: f64,
+    /// The share in the 90 % band without model error.
+    pub coverage_90_without_model_error: f64,
     /// Last year's rangs limites, rescaled.
     pub last_year: Scores,
     /// The mean of the last three years', rescaled.
@@ -125,13 +130,12 @@ impl Row {
     pub fn new(fitted_on: Vec<u16>, forecast: &Fit, floor: &Fit, past: &[Past]) -> Option<Row> {
         let last = past.first()?;
         let n = forecast.candidates as f64;
-        let spread: HashMap<&str, f64> = floor
-            .cells
-            .iter()
-            .map(|c| (c.cell.as_str(), c.spread))
-            .collect();
+        let plain: HashMap<&str, &crate::calibrate::CellFit> =
+            floor.cells.iter().map(|c| (c.cell.as_str(), c)).collect();
         let recent = &past[..past.len().min(3)];
         let mut floors = Vec::new();
+        let mut plain_crps = Vec::new();
+        let mut plain_inside = 0usize;
         let cells: Vec<RowCell> = forecast
             .cells
             .iter()
@@ -141,7 +145,12 @@ impl Row {
                     .iter()
                     .filter_map(|p| Some(f64::from(*p.rangs.get(&c.cell)?) * n / p.candidates))
                     .collect();
-                floors.push(spread.get(c.cell.as_str()).copied().unwrap_or(f64::NAN));
+                let p = plain.get(c.cell.as_str());
+                floors.push(p.map_or(f64::NAN, |p| p.spread));
+                plain_crps.push(p.map_or(f64::NAN, |p| p.crps));
+                plain_inside += usize::from(p.is_some_and(|p| {
+                    (p.quantiles[0]..=p.quantiles[QUANTILES.len() - 1]).contains(&c.observed)
+                }));
                 Some(RowCell {
                     cell: c.cell.clone(),
                     observed: c.observed,
@@ -177,6 +186,8 @@ impl Row {
             crps: cells.iter().map(|c| c.crps).sum::<f64>() / count,
             coverage_90: inside as f64 / count,
             noise_floor: floors.iter().sum::<f64>() / count,
+            crps_without_model_error: plain_crps.iter().sum::<f64>() / count,
+            coverage_90_without_model_error: plain_inside as f64 / count,
             last_year: scores(&|c| c.last_year),
             mean_3_years: scores(&|c| c.mean_3_years),
             mean_years: recent.iter().map(|p| p.year).collect(),
@@ -200,5 +211,111 @@ impl Row {
             crps: self.crps <= CRPS_TARGET * best_mae,
             coverage: (COVERAGE.0..=COVERAGE.1).contains(&self.coverage_90),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibrate::{CellFit, Fit};
+
+    fn cell(name: &str, observed: u32, (lo, mid, hi): (u32, u32, u32), crps: f64) -> CellFit {
+        // 19 quantiles rising from lo through mid (the 10th, 50 %) to hi.
+        let quantiles = (0..19)
+            .map(|i| match i {
+                0..9 => lo + (mid - lo) * i / 9,
+                _ => mid + (hi - mid) * (i - 9) / 9,
+            })
+            .collect();
+        CellFit {
+            cell: name.to_owned(),
+            des: String::new(),
+            subdivision: String::new(),
+            seats: 1,
+            observed,
+            simulated: Some(mid),
+            simulated_p5: Some(lo),
+            simulated_p95: Some(hi),
+            quantiles,
+            crps,
+            spread: crps + 3.0,
+        }
+    }
+
+    fn fit(cells: Vec<CellFit>) -> Fit {
+        Fit {
+            year: 2023,
+            candidates: 100,
+            sims: 10,
+            cells,
+            spearman: f64::NAN,
+            median_abs_error: f64::NAN,
+            mean_abs_error: f64::NAN,
+            median_abs_log_ratio: f64::NAN,
+            leavers_observed: 0.0,
+            leavers_simulated: 0.0,
+            procedure: String::new(),
+            correlation: None,
+            empty_observed: 0.0,
+            empty_simulated: 0.0,
+            model_error: true,
+            crps: f64::NAN,
+            coverage_90: f64::NAN,
+            spread: f64::NAN,
+        }
+    }
+
+    /// Three cells scored by hand (a fourth has no rang limite the year before and is left
+    /// out): every forecast, the band, the CRPS, the floor and the targets.
+    #[test]
+    fn a_row_by_hand() {
+        let forecast = fit(vec![
+            cell("A", 22, (15, 21, 30), 1.0),
+            cell("B", 45, (40, 44, 50), 2.0),
+            cell("C", 50, (52, 58, 70), 3.0),
+            cell("D", 10, (5, 10, 15), 0.0),
+        ]);
+        let rangs = |pairs: &[(&str, u32)]| {
+            pairs
+                .iter()
+                .map(|&(c, r)| (c.to_owned(), r))
+                .collect::<HashMap<String, u32>>()
+        };
+        let past = [
+            Past {
+                year: 2022,
+                candidates: 50.0,
+                rangs: rangs(&[("A", 10), ("B", 20), ("C", 30)]),
+            },
+            Past {
+                year: 2021,
+                candidates: 100.0,
+                rangs: rangs(&[("A", 30), ("C", 50), ("D", 9)]),
+            },
+        ];
+        let row = Row::new(vec![2021, 2022], &forecast, &forecast, &past).unwrap();
+        assert_eq!(row.cells.len(), 3);
+        // Last year x 100 / 50: 20, 40, 60; the mean of the years a cell has, each rescaled:
+        // A (20 + 30) / 2, B 40, C (60 + 50) / 2.
+        let last: Vec<f64> = row.cells.iter().map(|c| c.last_year).collect();
+        assert_eq!(last, [20.0, 40.0, 60.0]);
+        let mean: Vec<f64> = row.cells.iter().map(|c| c.mean_3_years).collect();
+        assert_eq!(mean, [25.0, 40.0, 55.0]);
+        // Errors: amphi 1, 1, 8; last year 2, 5, 10; mean 3, 5, 5.
+        assert!((row.model.mean_abs_error - 10.0 / 3.0).abs() < 1e-12);
+        assert!((row.last_year.mean_abs_error - 17.0 / 3.0).abs() < 1e-12);
+        assert!((row.mean_3_years.mean_abs_error - 13.0 / 3.0).abs() < 1e-12);
+        assert_eq!(row.model.spearman, 1.0);
+        assert_eq!(row.crps, 2.0);
+        // C's 50 is below its band [52, 70].
+        assert!((row.coverage_90 - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(row.noise_floor, 5.0);
+        assert_eq!(row.mean_years, [2022, 2021]);
+        let v = row.verdict();
+        assert!(v.spearman && v.mae && v.crps && !v.coverage, "{v:?}");
+        assert!((v.mae_target - 0.9 * 13.0 / 3.0).abs() < 1e-12);
+        assert!((v.crps_target - 0.75 * 13.0 / 3.0).abs() < 1e-12);
+        // Without a year before, no row.
+        assert!(Row::new(vec![2022], &forecast, &forecast, &[]).is_none());
     }
 }

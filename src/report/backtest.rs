@@ -54,10 +54,13 @@ impl BacktestReport {
             "crps",
             "coverage_90",
             "noise_floor",
+            "crps_without_model_error",
+            "coverage_90_without_model_error",
         ];
         let mut rows = Vec::new();
         for r in &self.rows {
             let line = |name: &str, sc: &Scores, crps: f64, coverage: String, floor: String| {
+                let amphi = name == "amphi";
                 vec![
                     r.year.to_string(),
                     years_label(&r.fitted_on),
@@ -69,6 +72,14 @@ impl BacktestReport {
                     format!("{crps:.1}"),
                     coverage,
                     floor,
+                    match amphi {
+                        true => format!("{:.1}", r.crps_without_model_error),
+                        false => String::new(),
+                    },
+                    match amphi {
+                        true => format!("{:.4}", r.coverage_90_without_model_error),
+                        false => String::new(),
+                    },
                 ]
             };
             rows.push(line(
@@ -194,6 +205,19 @@ impl BacktestReport {
                 "{:<5} {:<10} {:<28} {:>6} {:>9} {:>7} {:>11.0}",
                 "", "", "noise floor", "", "", "", r.noise_floor
             );
+            let _ = writeln!(
+                s,
+                "{:<5} {:<10} {:<28} {:>6} {:>9} {:>7} {:>11} {:>6.0} {:>8}",
+                "",
+                "",
+                "amphi without model error",
+                "",
+                "",
+                "",
+                "",
+                r.crps_without_model_error,
+                format!("{:.1} %", 100.0 * r.coverage_90_without_model_error)
+            );
             let v = r.verdict();
             let met = |ok: bool| if ok { "met" } else { "NOT met" };
             let _ = writeln!(
@@ -243,7 +267,9 @@ impl BacktestReport {
              ranked probability score, in ranks (a point forecast's is its\nabsolute error); in \
              band: share of observed rangs limites inside amphi's 90 % band (5 % to 95 %).\nnoise \
              floor: amphi's mean |err| if its fitted model were exactly true (mean distance \
-             between a\nsimulated rang limite and the simulated median, without model error).\n\
+             between a\nsimulated rang limite and the simulated median, without model error); \
+             without model error: amphi's\nCRPS and band with the fitted values as they are \
+             (preferences' noise only).\n\
              rescaled: times the ratio of candidate counts (published, else the year's highest \
              rang limite)."
         );

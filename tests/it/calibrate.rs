@@ -316,13 +316,18 @@ fn backtest_scoreboard() {
     );
     assert!(stdout.contains("noise floor"), "{stdout}");
     assert_eq!(
+        stdout.matches("amphi without model error").count(),
+        2,
+        "{stdout}"
+    );
+    assert_eq!(
         stdout.matches("  targets: Spearman >= ").count(),
         2,
         "{stdout}"
     );
     let csv = String::from_utf8(files[0].clone()).unwrap();
     assert!(csv.starts_with(
-        "year,fitted_on,forecast,cells,spearman,median_abs_error,mean_abs_error,crps,coverage_90,noise_floor\n"
+        "year,fitted_on,forecast,cells,spearman,median_abs_error,mean_abs_error,crps,coverage_90,noise_floor,crps_without_model_error,coverage_90_without_model_error\n"
     ));
     assert_eq!(csv.lines().count(), 1 + 2 * 3);
     let cells = String::from_utf8(files[1].clone()).unwrap();
