@@ -1,4 +1,5 @@
-//! Calibration: fit the preference model to the rangs limites observed one year. No I/O.
+//! Calibration: fit the preference model to the rangs limites observed one or several years. No
+//! I/O.
 //!
 //! # The scheme
 //!
@@ -56,6 +57,34 @@
 //! setting ([`CalibrateConfig::correlation`], [`crate::sim::GroupDa::DEFAULT_CORRELATION`] by
 //! default), and `amphi calibrate` prints how the fit moves when it changes.
 
+//!
+//! # Cell effects
+//!
+//! With [`CalibrateConfig::cell_effects`], a cell's value is `a[DES] + c[subdivision] +
+//! u[cell]` (the model's `posts`, by `DES@Subdivision`), and each iteration, after the DES and
+//! subdivision steps, moves every `u` towards its posterior mean under the prior
+//! `u ~ N(0, τ²)`:
+//!
+//! - each observation (a cell in a year) keeps the residual `b r`, `r = e - E - (DES and
+//!   subdivision means)`, and its noise `b² σ²`, `σ²` the variance over simulations of its
+//!   simulated log rang limite;
+//! - a cell's unshrunk estimate is `ũ = u + mean of b r` over its `K` years, with noise
+//!   `(σ² + δ²) / K`, `δ²` the year-to-year shock: the mean over cells seen twice or more of
+//!   the between-year variance of `b r` beyond `σ²` (0 with one year);
+//! - `τ²` maximises the likelihood of `ũ ~ N(0, τ² + noise)` over the cells (a fixed point
+//!   that weighs the cells with little noise most), and `u` moves by the step's share of
+//!   `ũ τ² / (τ² + noise) - u`.
+//!
+//! # Several years
+//!
+//! [`calibrate_years`] fits several years together: the DES, subdivision and cell values are
+//! shared, each year keeps its instance (seats, candidate count), its procedure and its own
+//! outside option, and the levels `E` are per year. The model returned has the last year's
+//! outside option and an [`Uncertainty`]: each cell's posterior spread with a new year's
+//! shock (`sqrt(v + δ²)`), the DES and subdivision values' spread as means of their cells
+//! (`sqrt((τ² + mean noise) / cells)`), and `sqrt(τ² + δ²)` for a cell never seen.
+//! [`forecast`] draws the values from it.
+
 use crate::io::NationalYear;
 use crate::model::{Instance, PostId};
 use crate::prefs::{Model, Uncertainty};
@@ -82,7 +111,7 @@ pub struct CalibrateConfig {
     /// acceptance over group ranks (from 2024); not used before.
     pub correlation: f64,
     /// Fit a cell effect per (DES, subdivision), shrunk towards 0 by an empirical-Bayes prior
-    /// (see [the module's docs](self#cell-effects)).
+    /// (see the module's docs, "Cell effects").
     pub cell_effects: bool,
 }
 
@@ -120,10 +149,11 @@ pub struct Step {
     /// Root mean square of the per-cell errors `e` (log ranks) before the step.
     pub rms_log_error: f64,
     /// Under serial dictatorship: candidates who left before the last seat went; under
-    /// deferred acceptance: ordinary cells nobody took. Simulated, mean over simulations.
+    /// deferred acceptance: ordinary cells nobody took. Simulated, mean over simulations; of
+    /// the last year fitted.
     pub leavers: f64,
-    /// `E`, the mean per-cell error (log ranks) before the step: positive, the cells fill later
-    /// than they did.
+    /// `E`, the mean per-cell error (log ranks) of the last year fitted, before the step:
+    /// positive, the cells fill later than they did.
     pub level: f64,
     /// The largest move of any value in this step.
     pub largest_move: f64,

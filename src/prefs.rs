@@ -586,7 +586,8 @@ impl Utilities {
     }
 
     /// The same utilities with each post's value moved by `shifts[post]` (one draw of the
-    /// model's errors, [`Spread::draw`]), weights recomputed.
+    /// model's errors, [`Spread::draw`]), weights recomputed; without a spread of their own
+    /// (a drawn model is not drawn again).
     pub fn shifted(&self, shifts: &[f64]) -> Utilities {
         let values: Vec<Vec<f64>> = self
             .values
@@ -603,13 +604,19 @@ impl Utilities {
         let b = self.noise;
         let weight = |v: f64| ((v - top) / b).exp().max(Utilities::MIN_WEIGHT);
         Utilities {
+            noise: b,
             weights: values
                 .iter()
                 .map(|vs| vs.iter().map(|&v| weight(v)).collect())
                 .collect(),
             values,
+            home_factor: self.home_factor,
+            home_bonus: self.home_bonus,
+            outside: self.outside,
             outside_weight: self.outside.map_or(0.0, weight),
-            ..self.clone()
+            types: self.types.clone(),
+            post_subdivision: self.post_subdivision.clone(),
+            spread: None,
         }
     }
 

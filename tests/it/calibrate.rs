@@ -7,11 +7,11 @@ use amphi::io::{NationalYear, parse_national};
 use amphi::prefs::Model;
 use std::collections::BTreeMap;
 
-const DES: [&str; 4] = ["AAA", "BBB", "CCC", "DDD"];
+pub(crate) const DES: [&str; 4] = ["AAA", "BBB", "CCC", "DDD"];
 const SUBS: [&str; 3] = ["North", "South", "West"];
 
 /// A table of 4 DES x 3 subdivisions for `years`, seats 2 to 7, every rang limite `rang`.
-fn table(years: &[u16], rang: impl Fn(usize) -> u32) -> String {
+pub(crate) fn table(years: &[u16], rang: impl Fn(usize) -> u32) -> String {
     let mut s = String::from(
         "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier,rang_basis\n",
     );
@@ -32,7 +32,7 @@ fn table(years: &[u16], rang: impl Fn(usize) -> u32) -> String {
 }
 
 /// The model the synthetic rangs limites come from.
-fn truth() -> Model {
+pub(crate) fn truth() -> Model {
     let mut model = Model::uniform();
     model.des = DES
         .iter()

@@ -8,47 +8,19 @@ use amphi::io::{NationalYear, parse_national};
 use amphi::prefs::{Model, Uncertainty};
 use std::collections::BTreeMap;
 
-const DES: [&str; 4] = ["AAA", "BBB", "CCC", "DDD"];
-const SUBS: [&str; 3] = ["North", "South", "West"];
+use crate::calibrate::{DES, table};
 
-/// A table of 4 DES x 3 subdivisions for `year`, seats 2 to 7.
-fn table(year: u16) -> String {
-    let mut s = String::from(
-        "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier,rang_basis\n",
-    );
-    for (i, (d, sub)) in DES
-        .iter()
-        .flat_map(|d| SUBS.iter().map(move |s| (d, s)))
-        .enumerate()
-    {
-        let seats = 2 + (i * 5) % 6;
-        s += &format!("{year},{d},{d} label,{sub},{seats},0,1,national_ECN_rank\n");
-    }
-    s
-}
-
-/// DES and subdivision values, an outside option, and `cell` effects.
+/// The additive model of `calibrate.rs` with `cells` effects.
 fn truth(cells: &[(&str, f64)]) -> Model {
-    let mut model = Model::uniform();
-    model.des = DES
-        .iter()
-        .map(|d| d.to_string())
-        .zip([2.0, 1.0, 0.0, -1.0])
-        .collect();
-    model.subdivisions = SUBS
-        .iter()
-        .map(|s| s.to_string())
-        .zip([0.5, 0.0, -0.5])
-        .collect();
+    let mut model = crate::calibrate::truth();
     model.posts = cells.iter().map(|&(c, v)| (c.to_owned(), v)).collect();
-    model.outside_option = Some(-3.0);
     model
 }
 
 /// `year` with 70 candidates, its rangs limites the median simulated ones under `model`
 /// (seeded by the year, so that years differ a little).
 fn synthetic(year: u16, model: &Model) -> NationalYear {
-    let mut y = parse_national("t.csv", table(year).as_bytes(), year, Some(70)).unwrap();
+    let mut y = parse_national("t.csv", table(&[year], |_| 1).as_bytes(), year, Some(70)).unwrap();
     let fit = evaluate(&y, model, 400, u64::from(year), 0.9);
     let medians: BTreeMap<String, u32> = fit
         .cells
