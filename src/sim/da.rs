@@ -96,37 +96,7 @@ impl DaPlan {
             .unwrap_or(0);
         let types = u.weights.len();
         let subs = instance.subdivisions.len();
-        // A candidate at home in `h` draws from the home table with probability `H / A`,
-        // `H = (e^{g/b} - 1) W_h`, `A = w_0 + W + H`, else from the global table.
-        let mut global = Vec::with_capacity(lazy.classes.len() * types);
-        let mut homes = Vec::with_capacity(lazy.classes.len() * types * subs);
-        for class in &lazy.classes {
-            let outside = class.posts.len() as u32;
-            let items: Vec<u32> = (0..=outside).collect();
-            for kind in 0..types {
-                let w = &class.weights[kind];
-                let weight = |l: u32| {
-                    if l == outside {
-                        lazy.outside
-                    } else {
-                        w[l as usize]
-                    }
-                };
-                global.push(Alias::new(&items, weight));
-                let all: f64 = items.iter().map(|&l| weight(l)).sum();
-                for h in 0..subs {
-                    let local = &class.by_sub[h];
-                    let home_weight =
-                        lazy.home_extra * local.iter().map(|&l| w[l as usize]).sum::<f64>();
-                    let p = if home_weight > 0.0 {
-                        home_weight / (all + home_weight)
-                    } else {
-                        0.0
-                    };
-                    homes.push((Alias::new(local, |l| w[l as usize]), p));
-                }
-            }
-        }
+        let (global, homes) = tables(&lazy, types, subs);
         DaPlan {
             global,
             homes,
@@ -149,6 +119,63 @@ impl DaPlan {
             lazy,
         }
     }
+
+    /// The same plan under other utilities (a draw of the model's values): what
+    /// [`DaPlan::new`] would build, its weights' tables rebuilt and the rest (classes, calls,
+    /// group ranking) kept.
+    pub(crate) fn reweighted(&self, setup: &Setup, u: &Utilities) -> DaPlan {
+        let lazy = self.lazy.reweighted(setup, u);
+        let (global, homes) = tables(&lazy, self.types, self.subs);
+        DaPlan {
+            global,
+            homes,
+            lazy,
+            rules: self.rules.clone(),
+            ranking: self.ranking.clone(),
+            post_group: self.post_group.clone(),
+            start: self.start.clone(),
+            seats: self.seats.clone(),
+            ..*self
+        }
+    }
+}
+
+/// Per class and type: the alias table over the class's posts and leaving, and per
+/// subdivision the table over its own posts with the chance a candidate at home there draws
+/// from it. A candidate at home in `h` draws from the home table with probability `H / A`,
+/// `H = (e^{g/b} - 1) W_h`, `A = w_0 + W + H`, else from the global table.
+#[allow(clippy::type_complexity)]
+fn tables(lazy: &LazyPlan, types: usize, subs: usize) -> (Vec<Alias>, Vec<(Alias, f64)>) {
+    let mut global = Vec::with_capacity(lazy.classes.len() * types);
+    let mut homes = Vec::with_capacity(lazy.classes.len() * types * subs);
+    for class in &lazy.classes {
+        let outside = class.posts.len() as u32;
+        let items: Vec<u32> = (0..=outside).collect();
+        for kind in 0..types {
+            let w = &class.weights[kind];
+            let weight = |l: u32| {
+                if l == outside {
+                    lazy.outside
+                } else {
+                    w[l as usize]
+                }
+            };
+            global.push(Alias::new(&items, weight));
+            let all: f64 = items.iter().map(|&l| weight(l)).sum();
+            for h in 0..subs {
+                let local = &class.by_sub[h];
+                let home_weight =
+                    lazy.home_extra * local.iter().map(|&l| w[l as usize]).sum::<f64>();
+                let p = if home_weight > 0.0 {
+                    home_weight / (all + home_weight)
+                } else {
+                    0.0
+                };
+                homes.push((Alias::new(local, |l| w[l as usize]), p));
+            }
+        }
+    }
+    (global, homes)
 }
 
 /// Misses a candidate may have beyond one per wish drawn before they get a Fenwick tree.

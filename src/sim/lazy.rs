@@ -208,6 +208,30 @@ impl LazyPlan {
     }
 }
 
+impl LazyPlan {
+    /// The same plan under other utilities (a draw of the model's values): the classes, calls
+    /// and sectors kept, each class's weights and tables rebuilt; what [`LazyPlan::new`] would
+    /// build, without grouping the candidates again.
+    pub(crate) fn reweighted(&self, setup: &Setup, u: &Utilities) -> LazyPlan {
+        let subs = setup.instance.subdivisions.len();
+        LazyPlan {
+            classes: self
+                .classes
+                .iter()
+                .map(|c| {
+                    let open: Vec<u32> = c.posts.iter().map(|p| p.0).collect();
+                    Class::new(setup, u, &open, subs)
+                })
+                .collect(),
+            calls: self.calls.clone(),
+            members: self.members.clone(),
+            home_extra: u.home_factor - 1.0,
+            outside: u.outside_weight,
+            must_fill: self.must_fill.clone(),
+        }
+    }
+}
+
 impl Class {
     fn new(setup: &Setup, u: &Utilities, open: &[u32], subs: usize) -> Class {
         let posts: Vec<PostId> = open.iter().map(|&p| PostId(p)).collect();

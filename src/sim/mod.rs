@@ -581,18 +581,18 @@ impl Simulator<'_> {
             if self.drawn.as_ref().is_none_or(|d| d.draw != draw) {
                 let shifts = spread.draw(&mut rng::sim_rng(seed ^ MODEL_ERROR_STREAM, draw));
                 let utilities = setup.utilities.shifted(&shifts);
+                // The runner's plans under the drawn values: their classes, calls and group
+                // ranking kept, their weights' tables rebuilt.
                 self.drawn = Some(Drawn {
                     draw,
                     plan: runner
                         .plan
                         .as_ref()
-                        .map(|_| LazyPlan::new(setup, &utilities)),
-                    da: match (&runner.da, &setup.procedure) {
-                        (Some(_), Procedure::GroupDa(rules)) => {
-                            Some(da::DaPlan::new(setup, &utilities, rules))
-                        }
-                        _ => None,
-                    },
+                        .map(|plan| plan.reweighted(setup, &utilities)),
+                    da: runner
+                        .da
+                        .as_ref()
+                        .map(|plan| plan.reweighted(setup, &utilities)),
                     utilities,
                 });
             }
