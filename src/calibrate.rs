@@ -627,20 +627,13 @@ pub fn calibrate_years(
             .flat_map(|y| y.instance.subdivisions.names())
             .map(String::as_str),
     );
-    let cell_names: Vec<String> = {
-        let index = index_of(
-            years
-                .iter()
-                .zip(&targets)
-                .flat_map(|(y, t)| t.cells.iter().map(|c| y.instance.post(c.0).name.as_str())),
-        );
-        index.keys().map(|n| (*n).to_owned()).collect()
-    };
-    let cell_index: BTreeMap<&str, usize> = cell_names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
+    let cell_index = index_of(
+        years
+            .iter()
+            .zip(&targets)
+            .flat_map(|(y, t)| t.cells.iter().map(|c| y.instance.post(c.0).name.as_str())),
+    );
+    let cell_names: Vec<String> = cell_index.keys().map(|n| (*n).to_owned()).collect();
     let des_names: Vec<String> = des_index.keys().map(|n| (*n).to_owned()).collect();
     let sub_names: Vec<String> = sub_index.keys().map(|n| (*n).to_owned()).collect();
     let mut effects: Vec<f64> = cell_names

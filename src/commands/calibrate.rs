@@ -237,28 +237,30 @@ fn window_before(year: u16, window: u16) -> Option<(u16, u16)> {
     (first <= last).then_some((first, last))
 }
 
-/// The rangs limites of the three years before `year` (latest first), for the naive
-/// forecasts: each with its candidate count, published, else its highest rang limite.
-fn past_years(data: &std::path::Path, year: u16) -> Result<Vec<Past>> {
-    let table = io::CellTable::read(data)?;
-    let mut past = Vec::new();
-    for y in (year.saturating_sub(3)..year).rev() {
-        let cells = table.rangs(y)?;
-        let rangs: std::collections::HashMap<String, u32> = cells
-            .cells
-            .iter()
-            .filter_map(|c| Some((c.name(), c.rang?)))
-            .collect();
-        let highest = rangs.values().copied().max().unwrap_or(0);
-        if highest == 0 {
-            continue;
+/// The rangs limites of the three years before `year` (latest first) of the cells `fit`
+/// scores, for the naive forecasts, from the history that `amphi wishlist` prints
+/// ([`io::read_history`]): each year with its candidate count, published, else its highest
+/// rang limite. A year with no rang limite at all is left out.
+fn past_years(data: &std::path::Path, year: u16, fit: &crate::calibrate::Fit) -> Result<Vec<Past>> {
+    let history = io::read_history(data, year)?;
+    let mut past: Vec<Past> = history
+        .years
+        .iter()
+        .map(|y| Past {
+            year: y.year,
+            candidates: f64::from(y.candidates.unwrap_or(0)),
+            rangs: std::collections::HashMap::new(),
+        })
+        .collect();
+    for c in &fit.cells {
+        for (k, status) in history.cell(&c.des, &c.subdivision).into_iter().enumerate() {
+            if let Some(r) = status.rang() {
+                past[k].rangs.insert(c.cell.clone(), r);
+            }
         }
-        past.push(Past {
-            year: y,
-            candidates: f64::from(io::known_candidates(y).unwrap_or(highest)),
-            rangs,
-        });
     }
+    past.retain(|p| p.candidates > 0.0 && !p.rangs.is_empty());
+    past.reverse();
     Ok(past)
 }
 
@@ -267,13 +269,13 @@ fn past_years(data: &std::path::Path, year: u16) -> Result<Vec<Past>> {
 /// table).
 pub fn backtest_years(data: &std::path::Path) -> Result<Vec<u16>> {
     let table = io::CellTable::read(data)?;
+    let ranked = |y: u16| -> Result<bool> {
+        Ok(table.has_year(y) && table.year(y)?.cells.iter().any(|c| c.rang.is_some()))
+    };
     let mut years = Vec::new();
     for &(y, _, _) in io::KNOWN_CANDIDATES.iter() {
         let same = crate::sim::Procedure::of_year(y).group_da().is_some()
             == crate::sim::Procedure::of_year(y - 1).group_da().is_some();
-        let ranked = |y: u16| -> Result<bool> {
-            Ok(table.has_year(y) && table.rangs(y)?.cells.iter().any(|c| c.rang.is_some()))
-        };
         if same && y > FIRST_FIT_YEAR && ranked(y)? && ranked(y - 1)? {
             years.push(y);
         }
@@ -550,7 +552,7 @@ fn backtest(config: &Config, progress: &dyn Progress) -> Result<Output> {
                 config.correlation,
             )
         });
-        let past = past_years(&config.data, target)?;
+        let past = past_years(&config.data, target, &predicted)?;
         if let Some(row) = Row::new(trained.years.clone(), &predicted, &floor, &past) {
             rows.push(row);
         }
@@ -569,18 +571,16 @@ fn backtest(config: &Config, progress: &dyn Progress) -> Result<Output> {
         correlation: config.correlation,
         rows,
     };
-    let mut files: Vec<(String, Vec<u8>)> = vec![("backtest.csv".to_owned(), report.csv())];
-    for row in &report.rows {
-        files.push((
-            format!("holdout-{}.csv", row.year),
-            BacktestReport::cells_csv(row),
-        ));
-    }
-    files.push(("backtest.json".to_owned(), report.json()));
-    let files: Vec<(&str, Vec<u8>)> = files
+    let names: Vec<String> = report
+        .rows
         .iter()
-        .map(|(name, bytes)| (name.as_str(), bytes.clone()))
+        .map(|row| format!("holdout-{}.csv", row.year))
         .collect();
+    let mut files = vec![("backtest.csv", report.csv())];
+    for (row, name) in report.rows.iter().zip(&names) {
+        files.push((name.as_str(), BacktestReport::cells_csv(row)));
+    }
+    files.push(("backtest.json", report.json()));
     Ok(Output::report(
         &config.out,
         files,

@@ -368,17 +368,6 @@ impl CellTable {
     /// The rows of `year`, checked: codes present, counts and ranks well formed, each cell
     /// once, and at least one seat.
     pub fn year(&self, year: u16) -> std::result::Result<YearCells, InputError> {
-        self.rows_of(year, true)
-    }
-
-    /// The rows of `year` as [`CellTable::year`] checks them, but with or without seats: the
-    /// rangs limites of the years before the table has posts (2017 to 2019). Empty when the
-    /// table has no row of that year.
-    pub fn rangs(&self, year: u16) -> std::result::Result<YearCells, InputError> {
-        self.rows_of(year, false)
-    }
-
-    fn rows_of(&self, year: u16, seats: bool) -> std::result::Result<YearCells, InputError> {
         let (table, c) = (&self.table, self.columns);
         let mut cells = Vec::new();
         let mut rang_basis = String::new();
@@ -417,7 +406,7 @@ impl CellTable {
                 rang,
             });
         }
-        if seats && cells.iter().all(|cell| cell.seats == 0 && cell.cesp == 0) {
+        if cells.iter().all(|cell| cell.seats == 0 && cell.cesp == 0) {
             return Err(InputError::file(
                 &table.file,
                 format!(

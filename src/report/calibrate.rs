@@ -326,7 +326,9 @@ impl CalibrationReport {
                 },
                 100.0 * f.coverage_90,
                 f.cells.len(),
-                match (0.80..=0.95).contains(&f.coverage_90) {
+                match (crate::backtest::COVERAGE.0..=crate::backtest::COVERAGE.1)
+                    .contains(&f.coverage_90)
+                {
                     true => "met",
                     false => "NOT met",
                 },
