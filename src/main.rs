@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => (a.format, run!(compare, a, t)),
         Command::Rules(a) => (a.format, run!(rules, a, t)),
         Command::Wishlist(a) => (a.format, run!(wishlist, a, t)),
+        Command::Site(a) => (a.format, run!(site, a, t)),
         Command::Replay(a) => (a.format, run!(replay, a, t)),
         Command::List(a) => (a.format, run!(list, a, t)),
         Command::Generate(g) => match g.what {

@@ -26,7 +26,8 @@ pub use generated::{
 };
 pub use groups::{parse_groups, read_groups};
 pub use history::{
-    CountSource, HISTORY_YEARS, History, PastStatus, PastYear, parse_history, read_history,
+    CountSource, HISTORY_YEARS, History, PastStatus, PastYear, parse_history, parse_history_of,
+    read_history, read_history_of,
 };
 pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,

@@ -10,6 +10,7 @@ mod html;
 mod replay;
 mod rules;
 mod simulate;
+pub mod site;
 pub mod svg;
 mod wishlist;
 

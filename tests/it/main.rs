@@ -25,6 +25,7 @@ mod semester_engine;
 mod serial_dictatorship;
 mod simulate;
 mod simulate_cli;
+mod site;
 mod support;
 mod wishlist;
 mod wishlist_cli;
