@@ -1,12 +1,13 @@
 //! The `amphi` command: parse the flags, run the command from the library, print its summary,
 //! write its files all or nothing, and map errors to exit codes (2: usage, 1: input or run).
 
-use amphi::cli::{Cli, Command, Format, GenerateWhat};
+use amphi::cli::{Cli, Command, CsvStyle, Format, GenerateWhat};
 use amphi::commands::{self, Output, Progress};
 use amphi::io;
 use anyhow::Context;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -22,7 +23,10 @@ macro_rules! run {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let terminal = Terminal::default();
+    let terminal = Terminal {
+        csv: cli.csv,
+        ..Terminal::default()
+    };
     let t = &terminal;
     let (format, result) = match cli.command {
         Command::Allocate(a) => (a.format, run!(allocate, a, t)),
@@ -39,7 +43,7 @@ fn main() -> ExitCode {
         },
     };
     let result = match result {
-        Ok(output) => finish(&output, format),
+        Ok(output) => finish(&output, format, cli.csv),
         Err(error) if error.is_usage() => {
             eprintln!("amphi: error: {error}");
             return ExitCode::from(2);
@@ -57,8 +61,8 @@ fn main() -> ExitCode {
 
 /// Writes the files, then prints the summary (or the JSON); a failure the output carries
 /// (`amphi replay`'s refused pick) becomes the error, after both.
-fn finish(output: &Output, format: Format) -> anyhow::Result<()> {
-    write(&output.out, &output.file_slices())?;
+fn finish(output: &Output, format: Format, csv: CsvStyle) -> anyhow::Result<()> {
+    write(&output.out, &output.file_slices(), csv)?;
     let mut stdout = std::io::stdout().lock();
     let bytes = match format {
         Format::Text => output.text.as_bytes(),
@@ -74,13 +78,38 @@ fn finish(output: &Output, format: Format) -> anyhow::Result<()> {
     }
 }
 
-/// Writes `files` into `out` as one set, all or none.
-fn write(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
+/// Writes `files` into `out` as one set, all or none, CSV files in the `csv` style.
+fn write(out: &Path, files: &[(&str, &[u8])], csv: CsvStyle) -> anyhow::Result<()> {
     if files.is_empty() {
         return Ok(());
     }
-    io::write_set(out, files).context("could not write the results")?;
+    let styled = styled(files, csv)?;
+    io::write_set(out, &as_slices(&styled)).context("could not write the results")?;
     Ok(())
+}
+
+/// `files` with their CSV files in the `csv` style.
+fn styled<'a>(
+    files: &[(&'a str, &'a [u8])],
+    csv: CsvStyle,
+) -> amphi::Result<Vec<(&'a str, Cow<'a, [u8]>)>> {
+    let convert = |name: &'a str, bytes: &'a [u8]| -> amphi::Result<Cow<'a, [u8]>> {
+        match csv {
+            CsvStyle::Fr if io::is_csv(name) => Ok(Cow::Owned(io::to_french(name, bytes)?)),
+            _ => Ok(Cow::Borrowed(bytes)),
+        }
+    };
+    files
+        .iter()
+        .map(|&(name, bytes)| Ok((name, convert(name, bytes)?)))
+        .collect()
+}
+
+fn as_slices<'a>(files: &'a [(&'a str, Cow<'a, [u8]>)]) -> Vec<(&'a str, &'a [u8])> {
+    files
+        .iter()
+        .map(|(name, bytes)| (*name, bytes.as_ref()))
+        .collect()
 }
 
 /// The terminal as a [`Progress`] sink: warnings and news on stderr, a progress bar when stderr
@@ -88,6 +117,8 @@ fn write(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
 #[derive(Default)]
 struct Terminal {
     bar: Mutex<Option<ProgressBar>>,
+    /// The style of the CSV files of checkpoints.
+    csv: CsvStyle,
 }
 
 impl Progress for Terminal {
@@ -130,6 +161,7 @@ impl Progress for Terminal {
     }
 
     fn checkpoint(&self, out: &Path, files: &[(&str, &[u8])]) -> amphi::Result<()> {
-        io::write_set(out, files).map(|_| ())
+        let styled = styled(files, self.csv)?;
+        io::write_set(out, &as_slices(&styled)).map(|_| ())
     }
 }
