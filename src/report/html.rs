@@ -37,10 +37,10 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figcap
   table { font-size: 8pt; } th, td { padding: 0.1rem 0.3rem; }
   tr, figure, .method, .lead, .credit { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
-  svg { max-width: 100%; height: auto; }
+  svg { max-width: 100%; max-height: 150mm; width: auto; height: auto; }
   a { color: inherit; text-decoration: none; }
   .wide { overflow: visible; }
-  .heat { font-size: 5pt; table-layout: fixed; width: 100%; }
+  .heat { font-size: 6pt; table-layout: fixed; width: 100%; }
   .heat td, .heat th { padding: 0.3pt 0; overflow: hidden; text-align: center; }
   .heat th:first-child { width: 2.2em; text-align: left; }
   .heat th.sub { text-align: left; }
