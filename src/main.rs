@@ -7,7 +7,6 @@ use amphi::io;
 use anyhow::Context;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -83,33 +82,24 @@ fn write(out: &Path, files: &[(&str, &[u8])], csv: CsvStyle) -> anyhow::Result<(
     if files.is_empty() {
         return Ok(());
     }
-    let styled = styled(files, csv)?;
-    io::write_set(out, &as_slices(&styled)).context("could not write the results")?;
+    write_styled(out, files, csv).context("could not write the results")?;
     Ok(())
 }
 
-/// `files` with their CSV files in the `csv` style.
-fn styled<'a>(
-    files: &[(&'a str, &'a [u8])],
-    csv: CsvStyle,
-) -> amphi::Result<Vec<(&'a str, Cow<'a, [u8]>)>> {
-    let convert = |name: &'a str, bytes: &'a [u8]| -> amphi::Result<Cow<'a, [u8]>> {
-        match csv {
-            CsvStyle::Fr if io::is_csv(name) => Ok(Cow::Owned(io::to_french(name, bytes)?)),
-            _ => Ok(Cow::Borrowed(bytes)),
+/// [`io::write_set`], the CSV files converted to the `csv` style first.
+fn write_styled(out: &Path, files: &[(&str, &[u8])], csv: CsvStyle) -> amphi::Result<()> {
+    match csv {
+        CsvStyle::En => io::write_set(out, files),
+        CsvStyle::Fr => {
+            let french = io::french_files(files)?;
+            let slices: Vec<(&str, &[u8])> = french
+                .iter()
+                .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+                .collect();
+            io::write_set(out, &slices)
         }
-    };
-    files
-        .iter()
-        .map(|&(name, bytes)| Ok((name, convert(name, bytes)?)))
-        .collect()
-}
-
-fn as_slices<'a>(files: &'a [(&'a str, Cow<'a, [u8]>)]) -> Vec<(&'a str, &'a [u8])> {
-    files
-        .iter()
-        .map(|(name, bytes)| (*name, bytes.as_ref()))
-        .collect()
+    }
+    .map(|_| ())
 }
 
 /// The terminal as a [`Progress`] sink: warnings and news on stderr, a progress bar when stderr
@@ -161,7 +151,6 @@ impl Progress for Terminal {
     }
 
     fn checkpoint(&self, out: &Path, files: &[(&str, &[u8])]) -> amphi::Result<()> {
-        let styled = styled(files, self.csv)?;
-        io::write_set(out, &as_slices(&styled)).map(|_| ())
+        write_styled(out, files, self.csv)
     }
 }

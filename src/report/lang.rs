@@ -528,19 +528,16 @@ impl Lang {
                      (<code>{}</code>) n'en donne pas de mesure. ",
                     esc(&f.model_file)
                 );
-                match &calibrate {
-                    Some(command) => {
-                        error += &format!(
-                            "La commande qui l'a ajusté, <code>{}</code>, l'affiche : la ligne \
-                             « out of sample » compare, cellule par cellule, les rangs limites \
-                             d'une année prédits par le modèle ajusté sur les années d'avant aux \
-                             rangs observés (corrélation de Spearman, erreur absolue médiane et \
-                             moyenne, en rangs), à côté de la prévision naïve (le rang limite de \
-                             l'année d'avant). ",
-                            esc(command)
-                        )
-                    }
-                    None => {}
+                if let Some(command) = &calibrate {
+                    error += &format!(
+                        "La commande qui l'a ajusté, <code>{}</code>, l'affiche : la ligne \
+                         « out of sample » compare, cellule par cellule, les rangs limites \
+                         d'une année prédits par le modèle ajusté sur les années d'avant aux \
+                         rangs observés (corrélation de Spearman, erreur absolue médiane et \
+                         moyenne, en rangs), à côté de la prévision naïve (le rang limite de \
+                         l'année d'avant). ",
+                        esc(command)
+                    )
                 }
                 error += "<code>amphi calibrate --backtest</code> donne les mêmes mesures pour \
                           chaque année qu'il peut prédire ; voir docs/calibrate.md.";
@@ -976,8 +973,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// `s` with each `_` as the narrow no-break space.
     fn fr(s: &str) -> String {
-        s.replace(' ', &THIN.to_string())
+        s.replace('_', &THIN.to_string())
     }
 
     /// `check(lang, x, digits, printed)`: [`Lang::number`] prints it.
@@ -999,12 +997,12 @@ mod tests {
             (-0.06, 1, "−0,1", "−0.1"),
             (7.0, 0, "7", "7"),
             (999.0, 0, "999", "999"),
-            (1000.0, 0, "1 000", "1000"),
-            (9484.0, 0, "9 484", "9484"),
-            (-1507.8, 1, "−1 507,8", "−1507.8"),
-            (1234567.891, 2, "1 234 567,89", "1234567.89"),
-            (1234567.891, 0, "1 234 568", "1234568"),
-            (999.96, 1, "1 000,0", "1000.0"),
+            (1000.0, 0, "1_000", "1000"),
+            (9484.0, 0, "9_484", "9484"),
+            (-1507.8, 1, "−1_507,8", "−1507.8"),
+            (1234567.891, 2, "1_234_567,89", "1234567.89"),
+            (1234567.891, 0, "1_234_568", "1234568"),
+            (999.96, 1, "1_000,0", "1000.0"),
             (12.345, 2, "12,35", "12.35"),
         ] {
             check(Lang::Fr, x, digits, french);
@@ -1014,14 +1012,14 @@ mod tests {
 
     #[test]
     fn counts_percents_and_intervals_by_hand() {
-        assert_eq!(Lang::Fr.count(9484.0), fr("9 484"));
+        assert_eq!(Lang::Fr.count(9484.0), fr("9_484"));
         assert_eq!(Lang::En.count(9484.0), "9,484");
         assert_eq!(Lang::En.count(-1234567.4), "−1,234,567");
         assert_eq!(Lang::Fr.count(-0.4), "0");
-        assert_eq!(Lang::Fr.signed_count(1507.0), fr("+1 507"));
+        assert_eq!(Lang::Fr.signed_count(1507.0), fr("+1_507"));
         assert_eq!(Lang::Fr.signed_count(0.2), "0");
         assert_eq!(Lang::En.signed_count(-3.0), "−3");
-        assert_eq!(Lang::Fr.percent(0.125, 1), fr("12,5 %"));
+        assert_eq!(Lang::Fr.percent(0.125, 1), fr("12,5_%"));
         assert_eq!(Lang::En.percent(0.125, 1), "12.5 %");
         assert_eq!(Lang::Fr.points(-0.0004), "0,0");
         assert_eq!(Lang::Fr.points(0.012), "+1,2");
@@ -1032,7 +1030,7 @@ mod tests {
         };
         assert_eq!(
             Lang::Fr.interval(e, 1),
-            fr("+1 507,8 [+1 507,5 ; +1 508,0]")
+            fr("+1_507,8 [+1_507,5 ; +1_508,0]")
         );
         assert_eq!(Lang::En.interval(e, 1), "+1507.8 [+1507.5, +1508.0]");
         let e = Estimate {
@@ -1046,7 +1044,7 @@ mod tests {
 
     #[test]
     fn parse_refuses_what_is_not_a_number() {
-        assert_eq!(parse_number(Lang::Fr, &fr("−1 507,8")), Some(-1507.8));
+        assert_eq!(parse_number(Lang::Fr, &fr("−1_507,8")), Some(-1507.8));
         assert_eq!(parse_number(Lang::En, "−1,507"), Some(-1507.0));
         assert_eq!(parse_number(Lang::Fr, "1.5"), None);
         assert_eq!(parse_number(Lang::Fr, "12 %"), None);
