@@ -1,5 +1,6 @@
 //! The HTML report of `amphi compare`: one self-contained file (inline CSS and SVG, no script,
-//! nothing to fetch), readable offline and printable.
+//! nothing to fetch), readable offline and printable on A4, in French or English (its words
+//! and numbers come from [`Lang`]).
 
 use super::compare::{CompareReport, DesRow, Row};
 use super::lang::Lang;
@@ -52,7 +53,7 @@ figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; } figcap
 pub fn compare_html(r: &CompareReport, lang: Lang) -> String {
     let i = &r.info;
     let w = lang.words();
-    let colon = if lang == Lang::Fr { " :" } else { ":" };
+    let colon = w.colon;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -113,12 +114,13 @@ fn lead(s: &mut String, r: &CompareReport, lang: Lang) {
         r.headline(Overall::FirstDes).map(|x| x.diff.mean),
         r.headline(Overall::First).map(|x| x.diff.mean),
     );
-    let colon = if lang == Lang::Fr { " :" } else { ":" };
+    let w = lang.words();
     let _ = writeln!(
         s,
-        "<p class=\"lead\">{}{colon} {}.</p>",
-        lang.words().lead,
-        parts.join(if lang == Lang::Fr { " ; " } else { "; " })
+        "<p class=\"lead\">{}{} {}.</p>",
+        w.lead,
+        w.colon,
+        parts.join(w.semicolon)
     );
 }
 
@@ -417,7 +419,7 @@ fn heat_table(s: &mut String, r: &CompareReport, lang: Lang) {
                         heat_color(*v, scale),
                         escape(&lang.cell_seats(&cell, *seats)),
                         // Whole ranks without grouping: four digits fit the narrow cells.
-                        Lang::En.number(*v, 0)
+                        Lang::En.number(v.round(), 0)
                     );
                 }
                 Some((_, seats)) => {

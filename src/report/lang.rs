@@ -749,6 +749,10 @@ pub fn parse_number(lang: Lang, s: &str) -> Option<f64> {
 /// The fixed words of the report in one language.
 #[derive(Debug)]
 pub struct Words {
+    /// What comes before a colon's list: `" :"` in French, `":"` in English.
+    pub colon: &'static str,
+    /// What separates the parts of a sentence: `" ; "` in French, `"; "` in English.
+    pub semicolon: &'static str,
     /// `This report describes`.
     pub describes: &'static str,
     /// `Procedure`.
@@ -845,6 +849,8 @@ pub struct Words {
 }
 
 const FR: Words = Words {
+    colon: " :",
+    semicolon: " ; ",
     describes: "Ce rapport décrit",
     procedure: "Procédure",
     note: "Note",
@@ -907,6 +913,8 @@ const FR: Words = Words {
 };
 
 const EN: Words = Words {
+    colon: ":",
+    semicolon: "; ",
     describes: "This report describes",
     procedure: "Procedure",
     note: "Note",
