@@ -11,6 +11,21 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Style of the CSV files written: en (`,` separator, decimal point) or fr (for French
+    /// spreadsheets: `;` separator, decimal comma, UTF-8 with a byte-order mark).
+    #[arg(long, value_enum, global = true, default_value_t, value_name = "STYLE")]
+    pub csv: CsvStyle,
+}
+
+/// Style of the CSV files written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CsvStyle {
+    /// `,` between fields, a point before decimals: what amphi reads back.
+    #[default]
+    En,
+    /// For French spreadsheets: `;` between fields, a comma before decimals, UTF-8 with a
+    /// byte-order mark.
+    Fr,
 }
 
 /// The subcommands.
@@ -362,6 +377,10 @@ pub struct CompareArgs {
     /// Folder to write report.html and the CSV and JSON files into.
     #[arg(long, value_name = "DIR", default_value = "amphi-out/compare")]
     pub out: PathBuf,
+    /// Language of report.html: fr (French numbers, `9 484`, `12,5 %`) or en. The summary
+    /// printed here stays in English.
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: crate::report::Lang,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -18,6 +18,7 @@ mod metrics;
 mod properties;
 mod readings;
 mod replay;
+mod report_fr;
 mod rules;
 mod rules_cli;
 mod scenario;
