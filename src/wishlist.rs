@@ -921,11 +921,11 @@ pub fn filler_rank(given: &[Option<u32>]) -> Option<u32> {
 ///
 /// - a wish before the one I got: never (it turned me down);
 /// - the wish I got: always;
-/// - any other post (later wishes, posts not on my list): when it kept a free seat, or when
-///   it filled and my rank in its group is at or before the rank of its last admitted. A post
-///   that filled only in the complementary phase had a seat left after the main phase, so it
-///   was within my reach; it counts as within reach here only when my rank also beats its
-///   last admitted (a slight understatement, for such posts only).
+/// - any other post (later wishes, posts not on my list): when it kept a free seat at the end
+///   of the main phase (where my list is proposed; the complementary phase comes after, for
+///   those left out), or when it was full then and my rank in its group is at or before the
+///   rank of its last admitted then ([`crate::sim::tally::Record::main_cut`], the cut-off the
+///   web page uses, [`crate::site`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DaOdds {
     /// Simulations.
@@ -1081,7 +1081,8 @@ pub fn da_odds(
                 None => odds.none += 1,
             }
             let reachable = |p: usize| {
-                record.filled[p] < seats[p] || (my_rank[p] > 0 && my_rank[p] <= record.last_rank[p])
+                let cut = record.main_cut[p];
+                seats[p] > 0 && (cut == 0 || (my_rank[p] > 0 && my_rank[p] <= cut))
             };
             let first = odds.within_wishes.len();
             odds.within_wishes.resize(first + wishes.len(), false);
@@ -1124,8 +1125,9 @@ pub fn da_odds(
 /// drawn, nobody replaced). The same counts for any number of threads.
 ///
 /// A candidate of group rank `r` who wishes a post first gets it when, in the simulation
-/// without them, the post keeps a free seat or its last admitted is ranked `r` or after in
-/// its group: the first-order answer (one more proposal to the post moves its rang limite by
+/// without them, the post keeps a free seat at the end of the main phase or its last admitted
+/// then is ranked `r` or after in its group (the web page's rule, [`crate::site`]): the
+/// first-order answer (one more proposal to the post moves its rang limite by
 /// one admitted; the candidates it turns away could, in a rare chain of proposals, bring
 /// back someone ranked better). Each [`CurvePoint`] has `rank = r`, `call = r - 1` and
 /// seniority 0.
@@ -1141,11 +1143,10 @@ pub fn da_target_curves(setup: &Setup, posts: &[PostId], seed: u64, sims: u64) -
         for k in range {
             let record = simulator.simulate(seed, k);
             for (t, p) in posts.iter().enumerate() {
-                let p = p.index();
-                if record.filled[p] < setup.instance.posts[p].seats {
-                    open[t] += 1;
-                } else {
-                    last[t][(record.last_rank[p] as usize).min(n + 1)] += 1;
+                // The cut-off of the main phase, where a list is proposed.
+                match record.main_cut[p.index()] {
+                    0 => open[t] += 1,
+                    cut => last[t][(cut as usize).min(n + 1)] += 1,
                 }
             }
         }
