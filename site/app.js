@@ -52,6 +52,7 @@
       interval: 'de {lo} à {hi}',
       refused: 'Refusé : donnez votre rang en « {group} ».',
       no_group: "Refusé : cette spécialité n'a pas de groupe dans les données.",
+      refused_sd: 'Entrez votre rang national pour voir vos chances.',
       your_rank_here: 'votre rang ici : {rank}',
       history_summary: 'Rangs limites {from}–{to}',
       history_year: 'Année',
@@ -80,7 +81,7 @@
       target_basis_sd: 'rang national',
       target_basis_da: 'rang dans le groupe « {group} »',
       target_you: 'vous',
-      target_axis_x: 'Votre rang ({basis})',
+      target_axis_x: 'Votre rang',
       target_axis_y: "Chance d'être admis",
       target_caption: "La chance que {post} vous admette, selon votre rang ({basis}). En {year}, {n} candidats.",
       h_about: "Comment c'est calculé",
@@ -105,7 +106,8 @@
       csv_none: 'aucun vœu',
       csv_file: 'amphi-voeux-{year}.csv',
       cesp: 'CESP',
-      seats: '{n} poste(s)',
+      seats_one: '{n} poste',
+      seats_many: '{n} postes',
     },
     en: {
       title: 'amphi: your odds at the internat',
@@ -151,6 +153,7 @@
       interval: '{lo} to {hi}',
       refused: 'Refused: give your rank in "{group}".',
       no_group: 'Refused: this specialty has no group in the data.',
+      refused_sd: 'Enter your national rank to see your odds.',
       your_rank_here: 'your rank here: {rank}',
       history_summary: 'Past rangs limites {from}–{to}',
       history_year: 'Year',
@@ -179,7 +182,7 @@
       target_basis_sd: 'national rank',
       target_basis_da: 'rank in the group "{group}"',
       target_you: 'you',
-      target_axis_x: 'Your rank ({basis})',
+      target_axis_x: 'Your rank',
       target_axis_y: 'Chance of admission',
       target_caption: 'The chance that {post} admits you, by your rank ({basis}). In {year}, {n} candidates.',
       h_about: 'How it is computed',
@@ -204,7 +207,8 @@
       csv_none: 'none of the wishes',
       csv_file: 'amphi-wishes-{year}.csv',
       cesp: 'CESP',
-      seats: '{n} post(s)',
+      seats_one: '{n} post',
+      seats_many: '{n} posts',
     },
   };
 
@@ -459,7 +463,7 @@
       el('span', { class: 'post-code' }, postCode(i)),
       p.cesp ? el('span', { class: 'badge' }, t('cesp')) : null,
       ' ',
-      el('span', { class: 'seats' }, t('seats', { n: fmtInt(p.seats) })),
+      el('span', { class: 'seats' }, t(p.seats === 1 ? 'seats_one' : 'seats_many', { n: fmtInt(p.seats) })),
     ];
   }
   function renderResults() {
@@ -653,7 +657,7 @@
         note = el(
           'p',
           { class: 'refused' },
-          DA && g !== null ? t('refused', { group: data.groups[g].label }) : DA ? t('no_group') : t('refused', { group: t('rank_national') }),
+          DA && g !== null ? t('refused', { group: data.groups[g].label }) : DA ? t('no_group') : t('refused_sd'),
         );
       } else {
         note = el(
@@ -799,7 +803,7 @@
       );
     }
   }
-  function curveSvg(tg, you, basis, width) {
+  function curveSvg(tg, you, caption, width) {
     // Drawn at the width it is shown, so that its words keep their size on a phone.
     const W = Math.round(Math.max(300, Math.min(720, width || 640)));
     const H = Math.round(Math.max(220, Math.min(320, W * 0.5)));
@@ -812,6 +816,7 @@
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     svg.setAttribute('class', 'curve');
     svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', caption);
     const s = (tag, attrs, text) => {
       const e = document.createElementNS(ns, tag);
       for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
@@ -830,7 +835,7 @@
     }
     s('line', { x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b, class: 'axis' });
     s('line', { x1: m.l, x2: m.l, y1: m.t, y2: H - m.b, class: 'axis' });
-    s('text', { x: (m.l + W - m.r) / 2, y: H - 6, 'text-anchor': 'middle', class: 'label' }, t('target_axis_x', { basis }));
+    s('text', { x: (m.l + W - m.r) / 2, y: H - 6, 'text-anchor': 'middle', class: 'label' }, t('target_axis_x'));
     s('text', { x: 12, y: (m.t + H - m.b) / 2, 'text-anchor': 'middle', class: 'label', transform: 'rotate(-90 12 ' + (m.t + H - m.b) / 2 + ')' }, t('target_axis_y'));
     const pts = tg.curve
       .filter((c) => c.rank >= 1)
@@ -873,15 +878,11 @@
         ),
       );
     }
+    const caption = t('target_caption', { post: postCode(i), basis, year: data.year, n: fmtInt(data.candidates) });
     out.append(
       el('p', { class: 'target-name' }, ...postLine(i)),
       ul,
-      el(
-        'figure',
-        null,
-        curveSvg(tg, rankFor(i), basis, out.clientWidth),
-        el('figcaption', { class: 'hint' }, t('target_caption', { post: postCode(i), basis, year: data.year, n: fmtInt(data.candidates) })),
-      ),
+      el('figure', null, curveSvg(tg, rankFor(i), caption, out.clientWidth), el('figcaption', { class: 'hint' }, caption)),
     );
   }
 
@@ -1014,9 +1015,11 @@
       save();
       renderAll();
     });
-    $('#paste-box').addEventListener('toggle', () => {
+    // Opening the box puts the list there as text, to edit it; the click comes before the
+    // box opens, so that nothing typed after it is overwritten.
+    $('#paste-box summary').addEventListener('click', () => {
       const area = $('#paste');
-      if ($('#paste-box').open && !area.value.trim()) area.value = state.wishes.map(postCode).join('\n');
+      if (!$('#paste-box').open && !area.value.trim()) area.value = state.wishes.map(postCode).join('\n');
     });
     $('#paste-apply').addEventListener('click', applyPaste);
     $('#export').addEventListener('click', exportCsv);

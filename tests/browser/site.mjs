@@ -15,6 +15,7 @@
 // - a pasted list replaces the list, and a bad line is reported with its number;
 // - "Exporter en CSV" downloads a French CSV (BOM, `;`, decimal comma);
 // - the page has no horizontal scroll at 375 px;
+// - it works from file://, without a server;
 // - once loaded over http, the page works offline (service worker);
 // - the odds of 60 wishes take under AMPHI_ODDS_BUDGET_MS in the page.
 //
@@ -31,7 +32,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -376,7 +377,7 @@ async function main() {
       const out = [];
       for (const e of document.querySelectorAll('body *')) {
         const r = e.getBoundingClientRect();
-        if (r.width > 0 && r.right > window.innerWidth + 0.5) out.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''} (${Math.round(r.right)})`);
+        if (r.width > 0 && r.right > window.innerWidth + 0.5) out.push(`${e.tagName.toLowerCase()}${e.textContent ? " \"" + e.textContent.slice(0, 30) + "\"" : ""}${e.id ? '#' + e.id : ''}${e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''} (${Math.round(r.right)})`);
       }
       return out.slice(0, 5);
     });
@@ -434,6 +435,22 @@ async function main() {
     }
     check('offline (service worker)', offlineOk, offlineDetail);
 
+    // From the disk, without a server (no service worker there).
+    const filePage = await context.newPage();
+    filePage.on('pageerror', (e) => pageErrors.push(`file://: ${e}`));
+    await filePage.goto(pathToFileURL(path.join(SITE, 'index.html')).href);
+    let fileDetail = '';
+    try {
+      await filePage.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+      await filePage.fill('#search', WANTED[0][0]);
+      const hits = await filePage.$$eval('#results li[data-post]', (ls) => ls.length);
+      fileDetail = `ready, "${WANTED[0][0]}" lists ${hits} posts`;
+      check('file://', hits > 0, fileDetail);
+    } catch (e) {
+      check('file://', false, String(e).split('\n')[0]);
+    }
+    await filePage.close();
+
     check('no script errors', pageErrors.length === 0, pageErrors.length ? pageErrors.slice(0, 3).join(' | ') : 'none');
   } finally {
     await browser.close();
@@ -442,7 +459,7 @@ async function main() {
 
   // Every request, to this machine only.
   const foreign = requests.filter((u) => {
-    if (u.startsWith('data:') || u.startsWith('about:')) return false;
+    if (u.startsWith('data:') || u.startsWith('about:') || u.startsWith('file:')) return false;
     const inner = u.startsWith('blob:') ? u.slice(5) : u;
     let host = '';
     try {
