@@ -321,6 +321,9 @@
   const state = { ranks: [], wishes: [], cesp: false, target: null };
   let openShown = PAGE;
 
+  function rankKey(i) {
+    return DA ? data.groups[i].key : 'national';
+  }
   function load() {
     const n = DA ? data.groups.length : 1;
     state.ranks = new Array(n).fill(null);
@@ -332,9 +335,10 @@
     } catch (e) {
       return;
     }
-    if (Array.isArray(saved.ranks)) {
+    // Ranks are kept by group key, so that a site generated again keeps them.
+    if (saved.ranks && typeof saved.ranks === 'object') {
       for (let i = 0; i < n; i++) {
-        const r = saved.ranks[i];
+        const r = saved.ranks[rankKey(i)];
         state.ranks[i] = Number.isInteger(r) && r >= 1 ? r : null;
       }
     }
@@ -354,7 +358,7 @@
     writeStorage(
       STORE_KEY,
       JSON.stringify({
-        ranks: state.ranks,
+        ranks: Object.fromEntries(state.ranks.map((r, i) => [rankKey(i), r])),
         wishes: state.wishes.map(postCode),
         cesp: state.cesp,
         target: state.target === null ? null : postCode(state.target),
