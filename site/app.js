@@ -811,7 +811,7 @@
     // Drawn at the width it is shown, so that its words keep their size on a phone.
     const W = Math.round(Math.max(300, Math.min(720, width || 640)));
     const H = Math.round(Math.max(220, Math.min(320, W * 0.5)));
-    const m = { l: 52, r: 14, t: 14, b: 46 };
+    const m = { l: 64, r: 14, t: 14, b: 46 };
     const N = Math.max(1, data.candidates);
     const x = (r) => m.l + ((W - m.l - m.r) * (r - 1)) / Math.max(1, N - 1);
     const y = (p) => m.t + (H - m.t - m.b) * (1 - p);
@@ -832,10 +832,15 @@
       s('line', { x1: m.l, x2: W - m.r, y1: y(p), y2: y(p), class: 'grid' });
       s('text', { x: m.l - 6, y: y(p) + 4, 'text-anchor': 'end', class: 'tick' }, fmtPct(p).replace(',0', '').replace('.0', ''));
     }
-    for (let k = 0; k <= 4; k++) {
-      const r = Math.max(1, Math.round((k * N) / 4));
+    // Round ticks: 1, then multiples of 1, 2 or 5 times a power of ten, about four of them.
+    const raw = N / 4;
+    const mag = Math.pow(10, Math.floor(Math.log10(Math.max(1, raw))));
+    const step = [1, 2, 5, 10].map((f) => f * mag).find((v) => v >= raw * 0.75) || mag * 10;
+    const ticks = [1];
+    for (let r = step; r <= N; r += step) if (x(N) - x(r) > 28 || r === N) ticks.push(r);
+    for (const r of ticks) {
       s('line', { x1: x(r), x2: x(r), y1: H - m.b, y2: H - m.b + 5, class: 'axis' });
-      s('text', { x: x(r), y: H - m.b + 18, 'text-anchor': k === 0 ? 'start' : k === 4 ? 'end' : 'middle', class: 'tick' }, fmtInt(r));
+      s('text', { x: x(r), y: H - m.b + 18, 'text-anchor': r === 1 ? 'start' : x(N) - x(r) < 20 ? 'end' : 'middle', class: 'tick' }, fmtInt(r));
     }
     s('line', { x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b, class: 'axis' });
     s('line', { x1: m.l, x2: m.l, y1: m.t, y2: H - m.b, class: 'axis' });
