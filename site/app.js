@@ -740,7 +740,7 @@
       tbody.append(
         el(
           'tr',
-          { 'data-open': i },
+          { 'data-open': i, 'data-reach': String(v) },
           el('td', { class: 'c-wish' }, ...postLine(i)),
           el('td', { class: 'c-pct ' + level(v) }, el('span', { class: 'pct' }, fmtPct(v))),
           el(

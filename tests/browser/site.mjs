@@ -10,6 +10,10 @@
 //   same year, ranks, list, --sims and --seed: equal to the CLI's printed precision (4
 //   decimals) for a year up to 2023 (serial dictatorship), within AMPHI_DA_TOLERANCE from 2024
 //   (deferred acceptance);
+// - the page writes its chances in French ("12,5 %");
+// - emptying a rank refuses the wishes of that ranking, with a message;
+// - "what is still open" is sorted by chance and its filter works;
+// - the target gives the rank for 50, 80 and 95 % and draws its curve;
 // - the list and the ranks survive a reload (localStorage);
 // - the English switch changes the headings and <html lang>;
 // - a pasted list replaces the list, and a bad line is reported with its number;
@@ -303,6 +307,52 @@ async function main() {
       const reachDiffs = pairs.map((x) => Math.abs(x.page.reach - x.js.within_reach.value));
       console.log(`     within reach, page/CLI: ${pairs.map((x) => `${x.code} ${fix4(x.page.reach)}/${fix4(x.js.within_reach.value)}`).join(', ')}; largest difference ${Math.max(...reachDiffs).toFixed(4)}`);
     }
+
+    // French number formats, from the numbers the page holds.
+    const shown = await page.$$eval('#odds tr[data-post]', (rows) => rows.map((tr) => ({ p: Number(tr.dataset.p), text: tr.querySelector('.got .pct').textContent })));
+    const frBad = shown.filter((x) => x.text !== `${(100 * x.p).toFixed(1).replace('.', ',')}\u00a0%`);
+    check('French formats', shown.length > 0 && frBad.length === 0, frBad.length ? `shown ${frBad.map((x) => JSON.stringify(x.text)).join(', ')}` : shown.map((x) => x.text.replace('\u00a0', ' ')).join(', '));
+
+    // An empty rank refuses the wishes of its ranking, and says so.
+    const first = codeIndex.get(codes[0]);
+    const firstGroup = DA ? data.des[data.posts[first].des].group : null;
+    const rankId = DA ? `#rank-${data.groups[firstGroup].key}` : '#rank';
+    const kept = await page.inputValue(rankId);
+    await page.fill(rankId, '');
+    const refused = await page.$eval(`#odds tr[data-post="${first}"]`, (tr) => ({ p: tr.dataset.p, note: tr.querySelector('.refused')?.textContent || '' }));
+    await page.fill(rankId, kept);
+    const restored = await readOdds(page);
+    check(
+      'empty rank',
+      refused.p === '0' && refused.note !== '' && JSON.stringify(restored) === JSON.stringify(odds),
+      `${rankId} emptied: ${codes[0]} at ${refused.p}, "${refused.note}"; filled again, the same odds`,
+    );
+
+    // What is still open: likeliest first, and the filter keeps only what it names.
+    const openRows = () => page.$$eval('#open tr[data-open]', (rows) => rows.map((tr) => ({ post: Number(tr.dataset.open), reach: Number(tr.dataset.reach) })));
+    const open = await openRows();
+    const sorted = open.every((r, k) => k === 0 || open[k - 1].reach >= r.reach);
+    await page.fill('#open-filter', 'lyon');
+    const lyon = await openRows();
+    const onlyLyon = lyon.every((r) => data.subdivisions[data.posts[r.post].sub] === 'Lyon');
+    await page.fill('#open-filter', '');
+    check(
+      'what is still open',
+      open.length > 0 && sorted && lyon.length > 0 && onlyLyon && open.every((r) => r.reach > 0),
+      `${open.length} rows shown, by chance ${sorted ? 'non-increasing' : 'NOT sorted'}; filter "lyon": ${lyon.length} rows${onlyLyon ? ', all in Lyon' : ', some elsewhere'}`,
+    );
+
+    // The target: three levels, the rank needed never better for a smaller chance, a curve.
+    await page.selectOption('#target-post', String(codeIndex.get(codes[1])));
+    const target = await page.$$eval('#target-out li[data-level]', (ls) => ls.map((l) => ({ p: Number(l.dataset.level), rank: l.dataset.rank === '' ? null : Number(l.dataset.rank) })));
+    const points = await page.$eval('#target-out svg.curve polyline', (pl) => pl.getAttribute('points').trim().split(/\s+/).length).catch(() => 0);
+    const ranksNeeded = target.map((l) => l.rank).filter((r) => r !== null);
+    const monotone = ranksNeeded.every((r, k) => k === 0 || ranksNeeded[k - 1] >= r);
+    check(
+      'target',
+      target.length === 3 && target.map((l) => l.p).join() === '0.5,0.8,0.95' && monotone && points >= 10,
+      `${codes[1]}: ${target.map((l) => `${l.p * 100} %: ${l.rank ?? 'none'}`).join(', ')}; curve of ${points} points`,
+    );
 
     // Persistence across a reload.
     const before = { codes, odds };
