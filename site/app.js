@@ -40,6 +40,8 @@
       paste_apply: 'Remplacer ma liste par celle-ci',
       paste_ok: '{n} vœu(x) lu(s).',
       paste_line: 'Ligne {line} (« {text} ») : {message}',
+      paste_no_post: 'aucun poste ne correspond',
+      paste_duplicate: 'déjà dans la liste',
       h_odds: 'Vos chances',
       odds_hint: "« Vous l'obtenez » : la chance d'avoir ce vœu (et pas un vœu placé plus haut). « À portée » : la chance que ce poste vous admette, quel que soit l'ordre de votre liste.",
       odds_empty: 'Ajoutez des vœux pour voir vos chances.',
@@ -141,6 +143,8 @@
       paste_apply: 'Replace my list with this one',
       paste_ok: '{n} wish(es) read.',
       paste_line: 'Line {line} ("{text}"): {message}',
+      paste_no_post: 'no post matches',
+      paste_duplicate: 'already in the list',
       h_odds: 'Your odds',
       odds_hint: '"You get it": the chance of getting this wish (and not one above it). "Within reach": the chance that this post admits you, whatever the order of your list.',
       odds_empty: 'Add wishes to see your odds.',
@@ -555,6 +559,8 @@
     });
   }
 
+  // odds.js's messages on a pasted line, in the page's language.
+  const PASTE_MESSAGES = { 'no post matches': 'paste_no_post', 'already in the list': 'paste_duplicate' };
   function applyPaste() {
     const res = Odds.parseList(site, $('#paste').value);
     const out = $('#paste-errors');
@@ -569,7 +575,9 @@
     save();
     out.append(el('li', { class: 'ok' }, t('paste_ok', { n: seen.length })));
     for (const e of res.errors) {
-      out.append(el('li', { class: 'error', 'data-line': e.line }, t('paste_line', e)));
+      const key = PASTE_MESSAGES[e.message];
+      const message = key ? t(key) : e.message;
+      out.append(el('li', { class: 'error', 'data-line': e.line }, t('paste_line', { line: e.line, text: e.text.trim(), message })));
     }
     renderAll();
   }
