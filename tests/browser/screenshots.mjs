@@ -62,7 +62,7 @@ async function prepared(width, height) {
   await page.waitForSelector('body[data-ready="1"]');
   if (data.procedure === 'da') {
     for (const [k, g] of data.groups.entries()) await page.fill(`#rank-${g.key}`, String(600 + ((k * 1237) % 4200)));
-  } else await page.fill('#rank', '3000');
+  } else await page.fill('#rank', '4100');
   for (const q of QUERIES) {
     await page.fill('#search', q);
     const first = page.locator('#results li[data-post]').first();

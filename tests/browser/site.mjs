@@ -98,7 +98,7 @@ const WANTED = [
 ].filter(([, code]) => codeIndex.has(code));
 // Ranks: one national rank until 2023; from 2024 a rank in each group, varied so that the
 // wishes land in different places of their rankings.
-const SD_RANK = 3000;
+const SD_RANK = 4100;
 const DA_RANKS = data.groups.map((g, k) => 600 + ((k * 1237) % 4200));
 
 // ---- a static server --------------------------------------------------------------------------
