@@ -67,7 +67,9 @@
 //!   simulation); `sim/lazy.rs` the engine that draws each candidate's best open post without
 //!   building lists (must-fill sectors and supernumeraries included, and early stops);
 //!   `sim/da.rs` the engine of deferred acceptance that draws a candidate's next wish only
-//!   when they must propose again (its phases: 40 wishes, 20 more, the complementary phase);
+//!   when they must propose again (its phases: 40 wishes, 20 more, the complementary phase),
+//!   each candidate from their own generator, so that one candidate put in another's place
+//!   leaves everyone else's draws as they were;
 //!   `sim/ranks.rs` the 13 group ranks (a common part and a group part, correlation `ρ`);
 //!   `sim/full.rs` the reference engine that sorts full lists and calls [`rules`] (serial
 //!   dictatorship, or deferred acceptance phase by phase); `sim/sampler.rs` the alias tables
@@ -94,6 +96,12 @@
 //!   `io/wish_list.rs` reads a list file, `io/history.rs` the rangs limites of the last three
 //!   years beside each wish, `report/wishlist.rs` the summary, verdicts, history flags, advice
 //!   and files.
+//! - [`site`]: the web page of `amphi site`: every post's cut-off in every simulation (its
+//!   last admitted's rank when full), the page's rule (the first wish whose cut-off admits
+//!   you) and how it compares with [`wishlist`]'s placing on the same seeds
+//!   ([`site::Agreement`]); `report/site.rs` writes `data.js`, and the page itself is the
+//!   repository's `site/` folder (`site/odds.js` does in the browser what [`site`] does),
+//!   built into the binary.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`); the national table of a year (its posts in
 //!   their DES's group, its candidate count, its default model), the instance a
@@ -105,8 +113,10 @@
 //! - [`report`]: exporters that turn outcomes into bytes (CSV, JSON, text): `amphi allocate`'s
 //!   in `report/allocation.rs`, `amphi simulate`'s in `report/simulate.rs`, `amphi
 //!   calibrate`'s in `report/calibrate.rs`, `amphi compare`'s tables in `report/compare.rs`
-//!   and its HTML page in `report/html.rs`, drawn with the small SVG charts of
-//!   `report/svg.rs`.
+//!   and its HTML page in `report/html.rs` (French or English words and numbers from
+//!   `report/lang.rs`, a print stylesheet for A4), drawn with the small SVG charts of
+//!   `report/svg.rs`; `--csv fr` turns any command's CSV into the French spreadsheet style
+//!   (`io/csv_fr.rs`).
 //! - [`generate`]: made-up but realistic semester choices of one subdivision (promotions,
 //!   ranks, accredited posts, a must-fill sector, a preference model), every assumption
 //!   listed; `io/generated.rs` writes their files (`amphi generate semester`).
@@ -115,7 +125,7 @@
 //!   per year, joined and checked from the tables that `io/catalog.rs` reads, rendered as text
 //!   or JSON.
 //! - [`commands`]: one module per subcommand (allocate, simulate, merge, calibrate, compare,
-//!   rules, wishlist, replay, generate, list), each a `Config` (made from the flags by
+//!   rules, wishlist, site, replay, generate, list), each a `Config` (made from the flags by
 //!   `Config::from_args` and checked by `Config::check`, beside the command) and one `run`: a
 //!   configuration and a [`commands::Progress`] sink in, a [`commands::Output`] (summary, JSON,
 //!   files as names and bytes) out. A command goes down once, through [`io`] to read, the core
@@ -140,7 +150,7 @@
 //! # Invariants
 //!
 //! - The core (`model`, `priority`, `rules`, `outcome`, `prefs`, `sim`, `scenario`, `compare`,
-//!   `calibrate`, `backtest`, `metrics`, `replay`, `wishlist`, `generate`, `catalog`) never
+//!   `calibrate`, `backtest`, `metrics`, `replay`, `wishlist`, `site`, `generate`, `catalog`) never
 //!   touches files or the terminal and never panics on data that [`io`] accepted; [`commands`] reads through
 //!   [`io`] but never prints or writes.
 //! - An allocation is deterministic: the same instance, order and wishes give the same outcome.
