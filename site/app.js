@@ -961,11 +961,13 @@
     s = String(s);
     return /[;"\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
+  // The French spreadsheet style whatever the page's language (French spreadsheets are the
+  // ones that open it): `;` between cells, a decimal comma, a BOM for the accents.
   function csvNumber(x) {
-    return x === null || x === undefined ? '' : x.toFixed(4).replace('.', lang === 'fr' ? ',' : '.');
+    return x === null || x === undefined ? '' : x.toFixed(4).replace('.', ',');
   }
   function exportCsv() {
-    const sep = lang === 'fr' ? ';' : ',';
+    const sep = ';';
     const header = ['csv_position', 'csv_post', 'csv_label', 'csv_group', 'csv_rank', 'csv_got', 'csv_got_lo', 'csv_got_hi', 'csv_reach', 'csv_reach_lo', 'csv_reach_hi'].map(t);
     const lines = [header.map(csvCell).join(sep)];
     const res = lastOdds || Odds.odds(site, ranksForOdds(), state.wishes);
