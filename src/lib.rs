@@ -100,7 +100,7 @@
 //!   last admitted's rank when full), the page's rule (the first wish whose cut-off admits
 //!   you) and how it compares with [`wishlist`]'s placing on the same seeds
 //!   ([`site::Agreement`]); `report/site.rs` writes `data.js`, and the page itself is the
-//!   repository's `site/` folder (`site/odds.js` does in the browser what [`site`] does),
+//!   repository's `web/` folder (`web/odds.js` does in the browser what [`site`] does),
 //!   built into the binary.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`); the national table of a year (its posts in

@@ -5,7 +5,7 @@
 //! drawn (nobody placed) and keeps, per post and simulation, its cut-off: [`OPEN`] when the
 //! post kept a free seat, else the rank of its last admitted candidate in the post's ranking
 //! (from 2024 its group's ranking; until 2023 the national one). The page holds them all
-//! (`site/odds.js` does in the browser what [`Cutoffs::odds`] does here).
+//! (`web/odds.js` does in the browser what [`Cutoffs::odds`] does here).
 //!
 //! **The page's rule.** A candidate of rank `r` in a post's ranking is admitted by the post in
 //! simulation `k` when its cut-off is [`OPEN`] or `r <=` cut-off ([`Cutoffs::admits`]); in each

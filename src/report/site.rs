@@ -1,12 +1,18 @@
-//! The files of `amphi site`: the page's assets, as they are in the repository's `site/`
+//! The files of `amphi site`: the page's assets, as they are in the repository's `web/`
 //! folder (built into the binary), and `data.js`, the year's posts, names, past rangs limites
-//! and cut-offs for `site/odds.js`. The format is in docs/site.md.
+//! and cut-offs for `web/odds.js`. The format is in docs/site.md.
 
 use crate::site::Cutoffs;
 use serde::Serialize;
 
 /// The page's files that do not depend on the run, by name.
-pub const ASSETS: [(&str, &str); 1] = [("odds.js", include_str!("../../site/odds.js"))];
+pub const ASSETS: [(&str, &str); 5] = [
+    ("index.html", include_str!("../../web/index.html")),
+    ("style.css", include_str!("../../web/style.css")),
+    ("odds.js", include_str!("../../web/odds.js")),
+    ("app.js", include_str!("../../web/app.js")),
+    ("sw.js", include_str!("../../web/sw.js")),
+];
 
 /// The version of `data.js`'s format.
 pub const FORMAT: u32 = 1;

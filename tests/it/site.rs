@@ -1,6 +1,6 @@
 //! `amphi site`: the files, the page's odds against `amphi wishlist` on the same seeds (the
 //! same until 2023, one candidate's effect from 2024), the same bytes on any thread count,
-//! and `site/odds.js` against the library on the same cut-offs.
+//! and `web/odds.js` against the library on the same cut-offs.
 
 use crate::support::{amphi, fails, ok, scratch};
 use amphi::site::{Agreement, Cutoffs, OPEN, admits};

@@ -27,7 +27,7 @@
     }
     var haystacks = data.posts.map(function (p) {
       var d = data.des[p.des];
-      return [d.code, d.name].concat(d.names || [], [data.subdivisions[p.sub]])
+      return [d.code, d.name].concat(d.names || [], [data.subdivisions[p.sub], p.cesp ? "cesp" : ""])
         .map(normalize).join(" ").split(" ").filter(Boolean);
     });
     return { data: data, cut: cut, sims: data.sims, haystacks: haystacks };
@@ -193,13 +193,18 @@
     return found.slice(0, limit || 20).map(function (f) { return f.p; });
   }
 
-  // A list as text, one wish a line: `MCA@Lyon`, `Cardiologie@Lyon` or `cardio lyon`.
+  // A list as text, one wish a line: `MCA@Lyon`, `Cardiologie@Lyon` or `cardio lyon`; a CESP
+  // post only when the line says so (`GER@Rennes/CESP`). Errors carry a message in English,
+  // which the page translates.
   function parseList(site, text) {
     var wishes = [], errors = [];
     String(text).split(/\r?\n/).forEach(function (line, i) {
       var t = line.replace(/^\s*\d+[.)]\s*/, "").trim();
       if (!t) return;
-      var hits = search(site, t.replace("@", " "), 2);
+      var cesp = normalize(t).split(" ").indexOf("cesp") >= 0;
+      var hits = search(site, t.replace("@", " "), 50).filter(function (p) {
+        return site.data.posts[p].cesp === cesp;
+      });
       if (hits.length === 0) {
         errors.push({ line: i + 1, text: line, message: "no post matches" });
       } else if (wishes.indexOf(hits[0]) >= 0) {
