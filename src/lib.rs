@@ -94,6 +94,8 @@
 //!   `io/wish_list.rs` reads a list file, `io/history.rs` the rangs limites of the last three
 //!   years beside each wish, `report/wishlist.rs` the summary, verdicts, history flags, advice
 //!   and files.
+//! - [`names`]: the names people use for DES and subdivisions (`Cardiologie@Lyon`, "cardio
+//!   lyon"), found ignoring case and accents; `io/names.rs` reads `data/des_names.csv`.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`); the national table of a year (its posts in
 //!   their DES's group, its candidate count, its default model), the instance a
@@ -164,6 +166,7 @@ pub mod io;
 pub mod limits;
 pub mod metrics;
 pub mod model;
+pub mod names;
 pub mod outcome;
 pub mod prefs;
 pub mod priority;
