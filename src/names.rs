@@ -163,8 +163,10 @@ impl Names {
                 des[d.index()].official = official.to_owned();
             }
         }
-        for (entries, aliases) in [(&mut des, des_aliases), (&mut subdivisions, subdivision_aliases)]
-        {
+        for (entries, aliases) in [
+            (&mut des, des_aliases),
+            (&mut subdivisions, subdivision_aliases),
+        ] {
             for (key, name) in aliases {
                 if let Some(e) = entries.iter_mut().find(|e| e.key == *key) {
                     e.aliases.push(name.clone());
@@ -190,6 +192,12 @@ impl Names {
     /// The subdivisions, in the order given.
     pub fn subdivisions(&self) -> &[Entry] {
         &self.subdivisions.entries
+    }
+
+    /// The cells that [`Names::search`] searches: (index in [`Names::des`], index in
+    /// [`Names::subdivisions`]), sorted, each once.
+    pub fn cells(&self) -> &[(usize, usize)] {
+        &self.cells
     }
 
     /// The code of the DES that `text` names: its code (any case), one of its names, or the
@@ -220,7 +228,9 @@ impl Names {
     /// );
     /// ```
     pub fn resolve_des(&self, text: &str) -> Result<&str, String> {
-        self.des.resolve(text).map(|i| self.des.entries[i].key.as_str())
+        self.des
+            .resolve(text)
+            .map(|i| self.des.entries[i].key.as_str())
     }
 
     /// The subdivision that `text` names, spelled as the tables spell it (`clermont ferrand`
@@ -289,8 +299,8 @@ impl Names {
     }
 }
 
-/// The post of `instance` that `text` names: a post's name as today ([`crate::wishlist::
-/// find_post`]: `MCA@Lyon`, `URG-004`, any case), or, in a national instance,
+/// The post of `instance` that `text` names: a post's name as today
+/// ([`crate::wishlist::find_post`]: `MCA@Lyon`, `URG-004`, any case), or, in a national instance,
 /// `SPECIALTY@SUBDIVISION` with names that [`Names::resolve_des`] and
 /// [`Names::resolve_subdivision`] find (`Cardiologie@Lyon`, `cardio@lyon`), and `/CESP` after
 /// it for the seats reserved to CESP signatories.
@@ -309,12 +319,15 @@ pub fn resolve_post(instance: &Instance, names: &Names, text: &str) -> Result<Po
         _ => (rest, false),
     };
     let whole = quote(text.trim());
-    let code = names.resolve_des(des_text).map_err(|e| format!("{whole}: {e}"))?;
+    let code = names
+        .resolve_des(des_text)
+        .map_err(|e| format!("{whole}: {e}"))?;
     let sub = (names.resolve_subdivision(sub_text)).map_err(|e| format!("{whole}: {e}"))?;
     let post = instance.posts.iter().position(|p| {
         p.cesp == cesp
             && p.des.is_some_and(|d| instance.des.name(d.0) == code)
-            && p.subdivision.is_some_and(|s| instance.subdivisions.name(s.0) == sub)
+            && p.subdivision
+                .is_some_and(|s| instance.subdivisions.name(s.0) == sub)
     });
     match post {
         Some(i) => Ok(PostId::from_index(i)),
@@ -457,7 +470,12 @@ impl Index {
     fn score(&self, i: usize, words: &[&str]) -> EntryScore {
         let names: Vec<(bool, &str)> = (self.names.iter())
             .filter(|(j, _, _)| *j == i)
-            .map(|(_, name, n)| (self.kind == Kind::Des && *name == self.entries[i].key, n.as_str()))
+            .map(|(_, name, n)| {
+                (
+                    self.kind == Kind::Des && *name == self.entries[i].key,
+                    n.as_str(),
+                )
+            })
             .collect();
         let scores = words
             .iter()
@@ -504,18 +522,48 @@ mod tests {
     /// A few DES and subdivisions of the real tables, with some of their aliases.
     fn sample() -> Names {
         let des = vec![
-            entry("MCA", "Médecine cardiovasculaire", &["Cardiologie", "Cardio"]),
-            entry("CTC", "Chirurgie thoracique et cardiovasculaire", &["Chirurgie cardiaque"]),
+            entry(
+                "MCA",
+                "Médecine cardiovasculaire",
+                &["Cardiologie", "Cardio"],
+            ),
+            entry(
+                "CTC",
+                "Chirurgie thoracique et cardiovasculaire",
+                &["Chirurgie cardiaque"],
+            ),
             entry("CVA", "Chirurgie vasculaire", &["Chir vasc"]),
             entry("MVA", "Médecine vasculaire", &["Angiologie"]),
             entry("PED", "Pédiatrie", &["Pédia"]),
             entry("CPD", "Chirurgie pédiatrique", &["Chir péd"]),
-            entry("ARE", "Anesthésie-réanimation", &["Anesthésie", "Anesth", "MAR"]),
-            entry("MIR", "Médecine intensive-réanimation", &["Réanimation médicale"]),
-            entry("HGE", "Hépato-gastro-entérologie", &["Gastro", "Hépato-gastro"]),
-            entry("ORL", "Oto-rhino-laryngologie - chirurgie cervico-faciale", &["Oto-rhino"]),
+            entry(
+                "ARE",
+                "Anesthésie-réanimation",
+                &["Anesthésie", "Anesth", "MAR"],
+            ),
+            entry(
+                "MIR",
+                "Médecine intensive-réanimation",
+                &["Réanimation médicale"],
+            ),
+            entry(
+                "HGE",
+                "Hépato-gastro-entérologie",
+                &["Gastro", "Hépato-gastro"],
+            ),
+            entry(
+                "ORL",
+                "Oto-rhino-laryngologie - chirurgie cervico-faciale",
+                &["Oto-rhino"],
+            ),
         ];
-        let subs = ["Lyon", "Clermont-Ferrand", "Saint-Étienne", "Marseille", "Île-de-France"];
+        let subs = [
+            "Lyon",
+            "Clermont-Ferrand",
+            "Saint-Étienne",
+            "Marseille",
+            "Île-de-France",
+        ];
         let mut subs: Vec<Entry> = subs.iter().map(|s| entry(s, s, &[])).collect();
         subs[3].aliases.push("AP-HM".to_owned());
         subs[4].aliases.push("Paris".to_owned());
@@ -532,13 +580,19 @@ mod tests {
             ("  ", ""),
             ("MCA", "mca"),
             ("Médecine d'urgence", "medecine d urgence"),
-            ("Oto-rhino-laryngologie - chirurgie cervico-faciale", "oto rhino laryngologie chirurgie cervico faciale"),
+            (
+                "Oto-rhino-laryngologie - chirurgie cervico-faciale",
+                "oto rhino laryngologie chirurgie cervico faciale",
+            ),
             ("Saint-Étienne", "saint etienne"),
             ("ÎLE-DE-FRANCE", "ile de france"),
             ("Besançon", "besancon"),
             ("Œil, Ægir", "oeil aegir"),
             ("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc"),
-            ("Chirurgie plastique, reconstructrice et esthétique", "chirurgie plastique reconstructrice et esthetique"),
+            (
+                "Chirurgie plastique, reconstructrice et esthétique",
+                "chirurgie plastique reconstructrice et esthetique",
+            ),
             ("e\u{0301}cole", "ecole"),
             ("--Cardio--", "cardio"),
             ("a\t\nb", "a b"),
@@ -551,7 +605,11 @@ mod tests {
     fn resolves_des() {
         let names = sample();
         let check = |text: &str, expected: Result<&str, &str>| {
-            assert_eq!(names.resolve_des(text), expected.map_err(str::to_owned), "{text:?}");
+            assert_eq!(
+                names.resolve_des(text),
+                expected.map_err(str::to_owned),
+                "{text:?}"
+            );
         };
         check("MCA", Ok("MCA"));
         check(" mca ", Ok("MCA"));
@@ -578,10 +636,7 @@ mod tests {
             "MCB",
             Err("\"MCB\" is not a specialty; did you mean \"MCA\" (Médecine cardiovasculaire)?"),
         );
-        check(
-            "Pédiatri",
-            Ok("PED"),
-        );
+        check("Pédiatri", Ok("PED"));
         check(
             "Pediatrei",
             Err("\"Pediatrei\" is not a specialty; did you mean \"Pédiatrie\" (PED)?"),
@@ -590,7 +645,10 @@ mod tests {
             "xyz",
             Err("\"xyz\" is not a specialty (`amphi list des` lists them)"),
         );
-        check("--", Err("\"--\" is not a specialty: give its code or its name"));
+        check(
+            "--",
+            Err("\"--\" is not a specialty: give its code or its name"),
+        );
         check(
             "vasculaire",
             Err(
@@ -612,21 +670,31 @@ mod tests {
     fn resolves_subdivisions() {
         let names = sample();
         let check = |text: &str, expected: Result<&str, &str>| {
-            assert_eq!(names.resolve_subdivision(text), expected.map_err(str::to_owned), "{text:?}");
+            assert_eq!(
+                names.resolve_subdivision(text),
+                expected.map_err(str::to_owned),
+                "{text:?}"
+            );
         };
         check("Lyon", Ok("Lyon"));
         check("clermont ferrand", Ok("Clermont-Ferrand"));
         check("clermont", Ok("Clermont-Ferrand"));
         check("Saint-Etienne", Ok("Saint-Étienne"));
-        check("st etienne", Err("\"st etienne\" is not a subdivision; did you mean \"Saint-Étienne\"?"));
+        check(
+            "st etienne",
+            Err("\"st etienne\" is not a subdivision; did you mean \"Saint-Étienne\"?"),
+        );
         check("paris", Ok("Île-de-France"));
         check("ap-hm", Ok("Marseille"));
-        check("Lyom", Err("\"Lyom\" is not a subdivision; did you mean \"Lyon\"?"));
-        check("Pariss", Err("\"Pariss\" is not a subdivision; did you mean \"Paris\" (Île-de-France)?"));
         check(
-            "saint",
-            Ok("Saint-Étienne"),
+            "Lyom",
+            Err("\"Lyom\" is not a subdivision; did you mean \"Lyon\"?"),
         );
+        check(
+            "Pariss",
+            Err("\"Pariss\" is not a subdivision; did you mean \"Paris\" (Île-de-France)?"),
+        );
+        check("saint", Ok("Saint-Étienne"));
     }
 
     #[test]
@@ -640,22 +708,42 @@ mod tests {
         assert_eq!(first("réa médicale paris"), Some(("MIR", "Île-de-France")));
         assert_eq!(first("anesth saint"), Some(("ARE", "Saint-Étienne")));
         // "réa" starts a word of both: the shorter official name first.
-        let rea: Vec<&str> = names.search("réa lyon", 10).iter().map(|&(d, _, _)| d).collect();
+        let rea: Vec<&str> = names
+            .search("réa lyon", 10)
+            .iter()
+            .map(|&(d, _, _)| d)
+            .collect();
         assert_eq!(rea, ["ARE", "MIR"]);
         assert_eq!(first("clermont pedia"), Some(("PED", "Clermont-Ferrand")));
         assert_eq!(first("zzz"), None);
         assert_eq!(first("cardio zzz"), None);
         assert_eq!(names.search("", 10), []);
         // "cardio lyon" also finds the cardiovascular surgery, after.
-        let found: Vec<(&str, &str)> =
-            names.search("cardio lyon", 10).iter().map(|&(d, s, _)| (d, s)).collect();
+        let found: Vec<(&str, &str)> = names
+            .search("cardio lyon", 10)
+            .iter()
+            .map(|&(d, s, _)| (d, s))
+            .collect();
         assert_eq!(found, [("MCA", "Lyon"), ("CTC", "Lyon")]);
         // A subdivision alone lists its cells, every DES once.
         assert_eq!(names.search("lyon", 100).len(), 10);
         assert_eq!(names.search("lyon", 3).len(), 3);
         // A code first: every cell of MCA, in the order of the subdivisions.
-        let mca: Vec<&str> = names.search("mca", 100).iter().map(|&(_, s, _)| s).collect();
-        assert_eq!(mca, ["Lyon", "Clermont-Ferrand", "Saint-Étienne", "Marseille", "Île-de-France"]);
+        let mca: Vec<&str> = names
+            .search("mca", 100)
+            .iter()
+            .map(|&(_, s, _)| s)
+            .collect();
+        assert_eq!(
+            mca,
+            [
+                "Lyon",
+                "Clermont-Ferrand",
+                "Saint-Étienne",
+                "Marseille",
+                "Île-de-France"
+            ]
+        );
     }
 
     #[test]
@@ -665,8 +753,11 @@ mod tests {
             vec![entry("Lyon", "Lyon", &[]), entry("Nice", "Nice", &[])],
             &[(0, 1), (0, 1), (5, 0)],
         );
-        let found: Vec<(&str, &str)> =
-            names.search("cardio", 10).iter().map(|&(d, s, _)| (d, s)).collect();
+        let found: Vec<(&str, &str)> = names
+            .search("cardio", 10)
+            .iter()
+            .map(|&(d, s, _)| (d, s))
+            .collect();
         assert_eq!(found, [("MCA", "Nice")]);
     }
 

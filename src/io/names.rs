@@ -131,10 +131,7 @@ fn check<'a>(
             return Err(error(
                 key_column,
                 &row.key,
-                format!(
-                    "is not {what}{}",
-                    did_you_mean(&row.key, vocab.names())
-                ),
+                format!("is not {what}{}", did_you_mean(&row.key, vocab.names())),
             ));
         };
         let normalized = normalize(&row.name);
@@ -180,7 +177,12 @@ fn read(dir: &Path, file: &str, key_column: &str, what: &str) -> Result<NameTabl
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(NameTable::default()),
         Err(e) => return Err(crate::error::Error::io(&path, e)),
     };
-    Ok(parse(&path.display().to_string(), &bytes, key_column, what)?)
+    Ok(parse(
+        &path.display().to_string(),
+        &bytes,
+        key_column,
+        what,
+    )?)
 }
 
 fn parse(
