@@ -311,30 +311,42 @@ pub fn resolve_post(instance: &Instance, names: &Names, text: &str) -> Result<Po
     if found.is_ok() || names.is_empty() {
         return found;
     }
+    // A near miss of a post's id (`OPH@Lyn`) is told as before, with the closest id, unless
+    // the names find a post.
+    let ids: Vec<String> = instance.posts.iter().map(|p| p.name.clone()).collect();
+    let near = closest(text.trim(), &ids).is_some();
     let Some((des_text, rest)) = text.split_once('@') else {
-        return found.map_err(|e| format!("{e}; a post is SPECIALTY@SUBDIVISION, e.g. MCA@Lyon"));
+        return match found {
+            Err(e) if !near => Err(format!(
+                "{e}; a post is SPECIALTY@SUBDIVISION, e.g. MCA@Lyon"
+            )),
+            other => other,
+        };
     };
     let (sub_text, cesp) = match rest.rsplit_once('/') {
         Some((sub, tag)) if tag.trim().eq_ignore_ascii_case("cesp") => (sub, true),
         _ => (rest, false),
     };
     let whole = quote(text.trim());
-    let code = names
-        .resolve_des(des_text)
-        .map_err(|e| format!("{whole}: {e}"))?;
-    let sub = (names.resolve_subdivision(sub_text)).map_err(|e| format!("{whole}: {e}"))?;
-    let post = instance.posts.iter().position(|p| {
-        p.cesp == cesp
-            && p.des.is_some_and(|d| instance.des.name(d.0) == code)
-            && p.subdivision
-                .is_some_and(|s| instance.subdivisions.name(s.0) == sub)
-    });
-    match post {
-        Some(i) => Ok(PostId::from_index(i)),
-        None => Err(format!(
-            "{whole} is not a post of this instance: {code} has no {}seat in {sub}",
-            if cesp { "CESP " } else { "" }
-        )),
+    let by_name = || -> Result<PostId, String> {
+        let code = (names.resolve_des(des_text)).map_err(|e| format!("{whole}: {e}"))?;
+        let sub = (names.resolve_subdivision(sub_text)).map_err(|e| format!("{whole}: {e}"))?;
+        let post = instance.posts.iter().position(|p| {
+            p.cesp == cesp
+                && p.des.is_some_and(|d| instance.des.name(d.0) == code)
+                && (p.subdivision).is_some_and(|s| instance.subdivisions.name(s.0) == sub)
+        });
+        match post {
+            Some(i) => Ok(PostId::from_index(i)),
+            None => Err(format!(
+                "{whole} is not a post of this instance: {code} has no {}seat in {sub}",
+                if cesp { "CESP " } else { "" }
+            )),
+        }
+    };
+    match by_name() {
+        Err(_) if near => found,
+        other => other,
     }
 }
 

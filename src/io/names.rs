@@ -296,6 +296,53 @@ mod tests {
     }
 
     #[test]
+    fn posts_by_name() {
+        let instance = instance();
+        let n = names(
+            "des_code,name\nMCA,Cardiologie\nMCA,Cardio\n",
+            "subdivision,name\nÎle-de-France,Paris\n",
+        )
+        .unwrap();
+        let post = |text: &str| {
+            crate::names::resolve_post(&instance, &n, text).map(|p| instance.post(p).name.clone())
+        };
+        assert_eq!(post("MCA@Lyon").unwrap(), "MCA@Lyon");
+        assert_eq!(post("mca@lyon").unwrap(), "MCA@Lyon");
+        assert_eq!(post("Cardiologie@Lyon").unwrap(), "MCA@Lyon");
+        assert_eq!(post(" cardio @ paris ").unwrap(), "MCA@Île-de-France");
+        assert_eq!(
+            post("Pédiatrie@ile de france").unwrap(),
+            "PED@Île-de-France"
+        );
+        assert_eq!(
+            post("Cardio@Lyon/CESP").unwrap_err(),
+            "\"Cardio@Lyon/CESP\" is not a post of this instance: MCA has no CESP seat in Lyon"
+        );
+        assert_eq!(
+            post("MCA@Lyn").unwrap_err(),
+            "\"MCA@Lyn\" is not a post of this instance (did you mean \"MCA@Lyon\"?)"
+        );
+        assert_eq!(
+            post("Cardiolgie@Paris").unwrap_err(),
+            "\"Cardiolgie@Paris\": \"Cardiolgie\" is not a specialty; did you mean \
+             \"Cardiologie\" (MCA)?"
+        );
+        assert_eq!(
+            post("Cardiologie").unwrap_err(),
+            "\"Cardiologie\" is not a post of this instance; a post is SPECIALTY@SUBDIVISION, \
+             e.g. MCA@Lyon"
+        );
+        // Without names (a semester choice), posts by their ids only.
+        let none = Names::default();
+        let id = crate::names::resolve_post(&instance, &none, "ped@lyon").unwrap();
+        assert_eq!(instance.post(id).name, "PED@Lyon");
+        assert_eq!(
+            crate::names::resolve_post(&instance, &none, "Cardio@Lyon").unwrap_err(),
+            "\"Cardio@Lyon\" is not a post of this instance"
+        );
+    }
+
+    #[test]
     fn a_missing_table_is_empty() {
         let dir = std::env::temp_dir().join(format!("amphi-names-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

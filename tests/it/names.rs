@@ -261,10 +261,16 @@ fn near_misses() {
         "amphi: error: --wish: \"Cardiologie\" is not a post of this instance; a post is \
          SPECIALTY@SUBDIVISION, e.g. MCA@Lyon\n"
     );
-    // Codes keep their own suggestion.
+    // A near miss of a post's id keeps its suggestion of the closest id.
     assert_eq!(
-        err("--wish", "MCB@Lyon"),
-        "amphi: error: --wish: \"MCB@Lyon\": \"MCB\" is not a specialty; did you mean \"MCA\" \
+        err("--wish", "OPH@Lyn"),
+        "amphi: error: --wish: \"OPH@Lyn\" is not a post of this instance (did you mean \
+         \"OPH@Lyon\"?)\n"
+    );
+    // A code that is no DES's: the closest code.
+    assert_eq!(
+        err("--wish", "MCB@Paris"),
+        "amphi: error: --wish: \"MCB@Paris\": \"MCB\" is not a specialty; did you mean \"MCA\" \
          (Médecine cardiovasculaire)?\n"
     );
 }
