@@ -15,6 +15,7 @@
 use crate::error::quote;
 use crate::io::suggest::closest;
 use crate::model::{Instance, PostId};
+use serde::Serialize;
 
 /// `text` as names are compared: lowercase, accents stripped (`é` is `e`, `œ` is `oe`), every
 /// character that is not a letter or a digit (hyphens, apostrophes, parentheses) a space, and
@@ -85,7 +86,7 @@ fn fold(c: char) -> Fold {
 }
 
 /// One DES or subdivision to find by name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// What a match returns: the DES code (`MCA`), or the subdivision as the tables spell it
     /// (`Saint-Étienne`).
@@ -245,8 +246,8 @@ impl Names {
     ///
     /// The score adds, for each word of the query, how well it matches the best word it
     /// starts: a whole code counts most, a whole word next, a start by the share of the word
-    /// it covers; and a bonus for each name (of the DES, of the subdivision) that the query
-    /// contains whole, by its number of words. Ties go to the shorter official name of the
+    /// it covers; and a bonus for the longest name of the DES, and for that of the
+    /// subdivision, that the query contains whole, by its number of words. Ties go to the shorter official name of the
     /// DES, then to the order of the cells.
     pub fn search(&self, query: &str, limit: usize) -> Vec<(&str, &str, u32)> {
         let query = normalize(query);
@@ -256,11 +257,11 @@ impl Names {
         }
         // Each entry's score per query word (None: the word starts none of its words), and its
         // bonus, computed once per entry rather than once per cell.
-        let des: Vec<EntryScore> = (self.des.entries.iter().enumerate())
-            .map(|(i, _)| self.des.score(i, &words))
+        let des: Vec<EntryScore> = (0..self.des.entries.len())
+            .map(|i| self.des.score(i, &words))
             .collect();
-        let subs: Vec<EntryScore> = (self.subdivisions.entries.iter().enumerate())
-            .map(|(i, _)| self.subdivisions.score(i, &words))
+        let subs: Vec<EntryScore> = (0..self.subdivisions.entries.len())
+            .map(|i| self.subdivisions.score(i, &words))
             .collect();
         let mut hits: Vec<(u32, usize, (usize, usize))> = Vec::new();
         for (order, &(d, s)) in self.cells.iter().enumerate() {
