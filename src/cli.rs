@@ -11,6 +11,21 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Style of the CSV files written: en (`,` separator, decimal point) or fr (for French
+    /// spreadsheets: `;` separator, decimal comma, UTF-8 with a byte-order mark).
+    #[arg(long, value_enum, global = true, default_value_t, value_name = "STYLE")]
+    pub csv: CsvStyle,
+}
+
+/// Style of the CSV files written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CsvStyle {
+    /// `,` between fields, a point before decimals: what amphi reads back.
+    #[default]
+    En,
+    /// For French spreadsheets: `;` between fields, a comma before decimals, UTF-8 with a
+    /// byte-order mark.
+    Fr,
 }
 
 /// The subcommands.
@@ -71,6 +86,12 @@ pub enum Command {
     /// (what is left when you are called; from 2024 reach.csv, the posts within your reach),
     /// target.csv, target.svg and wishlist.json.
     Wishlist(WishlistArgs),
+    /// Write the web page for externs: a self-contained static site (HTML, CSS, JS and
+    /// data.js) that gives the odds of a wish list in the browser, in French, from the
+    /// cut-offs of --sims whole simulations of the year. Serve it with any static host
+    /// (`python3 -m http.server -d DIR`) or open DIR/index.html. With --check N, also compares
+    /// the page's odds with `amphi wishlist`'s on N lists, on the same seeds.
+    Site(SiteArgs),
     /// Replay a choice day pick by pick, in the order of choice: check each pick (out of turn,
     /// post not open to the interne, post full, must-fill rule broken) and show the posts left
     /// after each pick, or at a given pick.
@@ -356,6 +377,10 @@ pub struct CompareArgs {
     /// Folder to write report.html and the CSV and JSON files into.
     #[arg(long, value_name = "DIR", default_value = "amphi-out/compare")]
     pub out: PathBuf,
+    /// Language of report.html: fr (French numbers, `9 484`, `12,5 %`) or en. The summary
+    /// printed here stays in English.
+    #[arg(long, value_enum, default_value_t)]
+    pub lang: crate::report::Lang,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -415,6 +440,45 @@ pub struct RulesArgs {
     #[arg(long, value_name = "DIR", default_value = "amphi-out")]
     pub out: PathBuf,
     /// Summary format on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `amphi site`'s flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteArgs {
+    /// The year of the national choice (default: the latest with posts).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// Folder of the shipped data.
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+    /// The preference model (default: DATA/model.json until 2023, DATA/model-2025.json from
+    /// 2024).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Candidates in the simulation. Default: the count published (or assumed) for that year.
+    #[arg(long, value_name = "N")]
+    pub candidates_count: Option<u32>,
+    /// Simulations whose cut-offs the page holds (data.js grows by 2 bytes per post and
+    /// simulation).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub sims: u64,
+    /// Master seed: simulation k draws from a generator seeded by (seed, k), as in `amphi
+    /// wishlist`.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Threads (0: one per core); the same files for any number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Compare the page's odds with `amphi wishlist`'s on N lists (ranks spread over the
+    /// ranking, wishes near each rank), on the same seeds, and print how often they differ.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub check: usize,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "amphi-out/site")]
+    pub out: PathBuf,
+    /// Output format of the summary.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -175,6 +175,7 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
+pub mod site;
 pub mod wishlist;
 
 pub use error::{Error, InputError, Result};

@@ -1,7 +1,7 @@
 //! The `amphi` command: parse the flags, run the command from the library, print its summary,
 //! write its files all or nothing, and map errors to exit codes (2: usage, 1: input or run).
 
-use amphi::cli::{Cli, Command, Format, GenerateWhat};
+use amphi::cli::{Cli, Command, CsvStyle, Format, GenerateWhat};
 use amphi::commands::{self, Output, Progress};
 use amphi::io;
 use anyhow::Context;
@@ -22,7 +22,10 @@ macro_rules! run {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let terminal = Terminal::default();
+    let terminal = Terminal {
+        csv: cli.csv,
+        ..Terminal::default()
+    };
     let t = &terminal;
     let (format, result) = match cli.command {
         Command::Allocate(a) => (a.format, run!(allocate, a, t)),
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => (a.format, run!(compare, a, t)),
         Command::Rules(a) => (a.format, run!(rules, a, t)),
         Command::Wishlist(a) => (a.format, run!(wishlist, a, t)),
+        Command::Site(a) => (a.format, run!(site, a, t)),
         Command::Replay(a) => (a.format, run!(replay, a, t)),
         Command::List(a) => (a.format, run!(list, a, t)),
         Command::Generate(g) => match g.what {
@@ -39,7 +43,7 @@ fn main() -> ExitCode {
         },
     };
     let result = match result {
-        Ok(output) => finish(&output, format),
+        Ok(output) => finish(&output, format, cli.csv),
         Err(error) if error.is_usage() => {
             eprintln!("amphi: error: {error}");
             return ExitCode::from(2);
@@ -57,8 +61,8 @@ fn main() -> ExitCode {
 
 /// Writes the files, then prints the summary (or the JSON); a failure the output carries
 /// (`amphi replay`'s refused pick) becomes the error, after both.
-fn finish(output: &Output, format: Format) -> anyhow::Result<()> {
-    write(&output.out, &output.file_slices())?;
+fn finish(output: &Output, format: Format, csv: CsvStyle) -> anyhow::Result<()> {
+    write(&output.out, &output.file_slices(), csv)?;
     let mut stdout = std::io::stdout().lock();
     let bytes = match format {
         Format::Text => output.text.as_bytes(),
@@ -74,13 +78,29 @@ fn finish(output: &Output, format: Format) -> anyhow::Result<()> {
     }
 }
 
-/// Writes `files` into `out` as one set, all or none.
-fn write(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
+/// Writes `files` into `out` as one set, all or none, CSV files in the `csv` style.
+fn write(out: &Path, files: &[(&str, &[u8])], csv: CsvStyle) -> anyhow::Result<()> {
     if files.is_empty() {
         return Ok(());
     }
-    io::write_set(out, files).context("could not write the results")?;
+    write_styled(out, files, csv).context("could not write the results")?;
     Ok(())
+}
+
+/// [`io::write_set`], the CSV files converted to the `csv` style first.
+fn write_styled(out: &Path, files: &[(&str, &[u8])], csv: CsvStyle) -> amphi::Result<()> {
+    match csv {
+        CsvStyle::En => io::write_set(out, files),
+        CsvStyle::Fr => {
+            let french = io::french_files(files)?;
+            let slices: Vec<(&str, &[u8])> = french
+                .iter()
+                .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+                .collect();
+            io::write_set(out, &slices)
+        }
+    }
+    .map(|_| ())
 }
 
 /// The terminal as a [`Progress`] sink: warnings and news on stderr, a progress bar when stderr
@@ -88,6 +108,8 @@ fn write(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<()> {
 #[derive(Default)]
 struct Terminal {
     bar: Mutex<Option<ProgressBar>>,
+    /// The style of the CSV files of checkpoints.
+    csv: CsvStyle,
 }
 
 impl Progress for Terminal {
@@ -130,6 +152,6 @@ impl Progress for Terminal {
     }
 
     fn checkpoint(&self, out: &Path, files: &[(&str, &[u8])]) -> amphi::Result<()> {
-        io::write_set(out, files).map(|_| ())
+        write_styled(out, files, self.csv)
     }
 }

@@ -146,6 +146,58 @@ pub fn place_you(instance: &Instance, you: &You, ties: TieBreak) -> Result<Place
     })
 }
 
+/// Puts me in `instance` from 2024: in place of the drawn candidate whose rank is the
+/// median of my group ranks `ranks` ([`filler_rank`]), with those ranks pinned
+/// ([`crate::model::Candidate::group_ranks`]); `cesp` for a public-service contract signatory.
+pub fn place_da(
+    instance: &Instance,
+    ranks: &[u32],
+    cesp: bool,
+    ties: TieBreak,
+) -> Result<Placed, String> {
+    let common = filler_rank(&ranks.iter().copied().map(Some).collect::<Vec<_>>())
+        .ok_or_else(|| "no group rank given".to_owned())?;
+    let you = You {
+        rank: common,
+        cesp,
+        ..You::default()
+    };
+    let mut placed = place_you(instance, &you, ties)?;
+    placed.instance.candidates[placed.me.index()].group_ranks =
+        ranks.iter().copied().map(Some).collect();
+    Ok(placed)
+}
+
+/// The simulation setup with me placed: my list is `wishes`, the others keep their explicit
+/// list if they have one (an empty one is drawn).
+pub fn setup_with(
+    placed: &Placed,
+    wishes: &[PostId],
+    explicit: &crate::model::WishLists,
+    model: &crate::prefs::Model,
+) -> Setup {
+    let lists: Vec<Vec<PostId>> = placed
+        .instance
+        .candidate_ids()
+        .map(|c| {
+            if c == placed.me {
+                wishes.to_vec()
+            } else if c.index() < explicit.len() {
+                explicit.of(c).to_vec()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    Setup::new(
+        placed.instance.clone(),
+        crate::model::WishLists::from_lists(&lists),
+        placed.order.clone(),
+        model,
+        &crate::sim::BandSpec::Equal(1),
+    )
+}
+
 /// The post named `code` in `instance`: its id (`OPH@Lyon`), matched exactly, then without
 /// regard to case; otherwise an error with the closest name.
 pub fn find_post(instance: &Instance, code: &str) -> Result<PostId, String> {
@@ -236,9 +288,15 @@ pub struct Odds {
     pub rangs: Vec<Vec<u32>>,
     /// Per wish: simulations where it filled.
     pub filled: Vec<u64>,
+    /// Per simulation, in order: the index of the wish I got, [`DaOdds::NONE`] for no post,
+    /// [`Odds::FORCED`] for a post a must-fill sector forced on me.
+    pub outcome: Vec<u32>,
 }
 
 impl Odds {
+    /// [`Odds::outcome`] of a simulation where a must-fill sector forced a post on me.
+    pub const FORCED: u32 = u32::MAX - 1;
+
     fn new(posts: usize, wishes: usize) -> Odds {
         Odds {
             sims: 0,
@@ -250,10 +308,12 @@ impl Odds {
             mine: vec![0; posts],
             rangs: vec![Vec::new(); wishes],
             filled: vec![0; wishes],
+            outcome: Vec::new(),
         }
     }
 
     fn merge(mut self, other: Odds) -> Odds {
+        self.outcome.extend(other.outcome);
         self.sims += other.sims;
         self.forced += other.forced;
         self.none += other.none;
@@ -290,9 +350,18 @@ pub fn odds(setup: &Setup, me: CandidateId, wishes: &[PostId], seed: u64, sims: 
             odds.sims += 1;
             let got = record.post[me.index()];
             match wishes.iter().position(|w| w.0 == got) {
-                Some(i) => odds.got[i] += 1,
-                None if got == Record::NONE => odds.none += 1,
-                None => odds.forced += 1,
+                Some(i) => {
+                    odds.got[i] += 1;
+                    odds.outcome.push(i as u32);
+                }
+                None if got == Record::NONE => {
+                    odds.none += 1;
+                    odds.outcome.push(DaOdds::NONE);
+                }
+                None => {
+                    odds.forced += 1;
+                    odds.outcome.push(Odds::FORCED);
+                }
             }
             if got != Record::NONE {
                 odds.mine[got as usize] += 1;

@@ -6,7 +6,7 @@ use crate::cli::{CompareArgs, ProcedureChoice};
 use crate::compare::{self, CompareConfig};
 use crate::error::{Error, Result};
 use crate::io;
-use crate::report::{self, CompareInfo, CompareReport, RangBasis};
+use crate::report::{self, CompareInfo, CompareReport, Facts, Lang, ProcedureOrigin, RangBasis};
 use crate::scenario::Scenario;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -35,6 +35,8 @@ pub struct Config {
     pub out: PathBuf,
     /// DES in the summary.
     pub top: usize,
+    /// The language of report.html.
+    pub lang: Lang,
 }
 
 impl Config {
@@ -51,6 +53,7 @@ impl Config {
             bands: 10,
             out: PathBuf::from("amphi-out/compare"),
             top: 10,
+            lang: Lang::Fr,
         }
     }
 
@@ -67,6 +70,7 @@ impl Config {
             bands: args.bands,
             out: args.out,
             top: args.top,
+            lang: args.lang,
         };
         config.check()?;
         Ok(config)
@@ -103,6 +107,9 @@ impl Config {
         command += &format!(" --sims {} --seed {}", self.sims, self.seed);
         if self.bands != 10 {
             command += &format!(" --bands {}", self.bands);
+        }
+        if self.lang != Lang::Fr {
+            command += " --lang en";
         }
         command
     }
@@ -195,6 +202,31 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     } else {
         RangBasis::Rank
     };
+    let facts = Facts {
+        base_year: scenario.base,
+        posts_year: scenario.posts.unwrap_or(scenario.base),
+        scenario_candidates: scenario.candidates,
+        changes: scenario
+            .changes
+            .iter()
+            .cloned()
+            .zip(arms.changes.iter().map(|a| a.seats))
+            .collect(),
+        model_changed: scenario_model != model,
+        cohort_year: cohort.year,
+        cohort_source: cohort.source.clone(),
+        group_da: procedure
+            .group_da()
+            .map(|da| (arms.base.instance.groups.len(), da.correlation)),
+        procedure_origin: match (config.procedure, cohort.procedure_set) {
+            (Some(_), _) => ProcedureOrigin::Flag,
+            (None, true) => ProcedureOrigin::Scenario,
+            (None, false) => ProcedureOrigin::Year,
+        },
+        model_file: model_path.display().to_string(),
+        model_description: model.description.clone(),
+        model_uncertainty: model.uncertainty.is_some(),
+    };
     let info = CompareInfo {
         scenario: scenario.name.clone(),
         cohort: cohort_text,
@@ -218,6 +250,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
             arms.scenario.instance.total_seats(),
         ),
         warnings: warnings.clone(),
+        facts,
     };
     let report = CompareReport::new(
         info,
@@ -227,7 +260,10 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         &arms.scenario.instance,
     );
     let files = vec![
-        ("report.html", report::compare_html(&report).into_bytes()),
+        (
+            "report.html",
+            report::compare_html(&report, config.lang).into_bytes(),
+        ),
         ("headline.csv", report.headline_csv()),
         ("bands.csv", report.bands_csv()),
         ("by_rank.csv", report.bins_csv()),

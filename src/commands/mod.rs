@@ -32,6 +32,7 @@ pub mod merge;
 pub mod replay;
 pub mod rules;
 pub mod simulate;
+pub mod site;
 pub mod wishlist;
 
 use crate::error::{Error, Result};

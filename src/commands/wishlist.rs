@@ -12,7 +12,7 @@ use super::{Output, Progress, Warnings, check_sims, check_threads};
 use crate::cli::WishlistArgs;
 use crate::error::{Error, Result, quote};
 use crate::io;
-use crate::model::{PostId, WishLists};
+use crate::model::PostId;
 use crate::report::{
     DaOddsInput, GroupRank, OddsInput, WishGroup, WishlistReport, WishlistRun, YouRow,
 };
@@ -428,7 +428,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     if !wishes.is_empty() {
         let placed =
             wishlist::place_you(&instance, &you, config.instance.ties).map_err(Error::invalid)?;
-        let setup = setup_with(&placed, &wishes, &explicit, &model);
+        let setup = wishlist::setup_with(&placed, &wishes, &explicit, &model);
         let odds = pool.install(|| wishlist::odds(&setup, placed.me, &wishes, config.seed, sims));
         let inst = &setup.instance;
         let me = inst.candidate(placed.me);
@@ -796,19 +796,10 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
     match (&group_ranks, wishes.is_empty()) {
         (Some(ranks), false) => {
             // I take the place of the drawn candidate whose common rank is the median of mine.
-            let common =
-                wishlist::filler_rank(&ranks.iter().copied().map(Some).collect::<Vec<_>>())
-                    .expect("13 ranks");
-            let you = You {
-                rank: common,
-                cesp: config.cesp,
-                ..You::default()
-            };
-            let mut placed = wishlist::place_you(&instance, &you, config.instance.ties)
+            let placed = wishlist::place_da(&instance, ranks, config.cesp, config.instance.ties)
                 .map_err(Error::invalid)?;
-            placed.instance.candidates[placed.me.index()].group_ranks =
-                ranks.iter().copied().map(Some).collect();
-            let setup = setup_with(&placed, &wishes, &explicit, &model)
+            let common = placed.instance.candidate(placed.me).rank;
+            let setup = wishlist::setup_with(&placed, &wishes, &explicit, &model)
                 .with_procedure(procedure.clone())
                 .with_model_error(wishlist::MODEL_DRAW_SIMS);
             if let Some(every) = setup.model_error {
@@ -951,36 +942,6 @@ fn mean_values(setup: &Setup) -> Vec<f64> {
                 .sum()
         })
         .collect()
-}
-
-/// The simulation setup with me placed: my list is `wishes`, the others keep their explicit
-/// list if they have one (an empty one is drawn).
-fn setup_with(
-    placed: &wishlist::Placed,
-    wishes: &[PostId],
-    explicit: &WishLists,
-    model: &crate::prefs::Model,
-) -> Setup {
-    let lists: Vec<Vec<PostId>> = placed
-        .instance
-        .candidate_ids()
-        .map(|c| {
-            if c == placed.me {
-                wishes.to_vec()
-            } else if c.index() < explicit.len() {
-                explicit.of(c).to_vec()
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    Setup::new(
-        placed.instance.clone(),
-        WishLists::from_lists(&lists),
-        placed.order.clone(),
-        model,
-        &BandSpec::Equal(1),
-    )
 }
 
 /// The command's output: wishlist.csv and `beside` (left.csv, or reach.csv from 2024) when

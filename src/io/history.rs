@@ -147,15 +147,36 @@ struct PastRow {
 /// Reads the history of the three years before `year` from the cells table of the data
 /// folder `dir`.
 pub fn read_history(dir: &Path, year: u16) -> Result<History> {
+    read_history_of(dir, year, HISTORY_YEARS)
+}
+
+/// Reads the history of the `years` years before `year` (the web page of `amphi site` shows
+/// six) from the cells table of the data folder `dir`.
+pub fn read_history_of(dir: &Path, year: u16, years: u16) -> Result<History> {
     let path = dir.join(CELLS_FILE);
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    Ok(parse_history(&path.display().to_string(), &bytes, year)?)
+    Ok(parse_history_of(
+        &path.display().to_string(),
+        &bytes,
+        year,
+        years,
+    )?)
 }
 
 /// Parses the history of the three years before `year` from the cells table, `name` being
 /// its file as the user should see it. The rows of those years are checked: codes present,
 /// seat counts and rangs limites well formed, each cell once.
 pub fn parse_history(name: &str, bytes: &[u8], year: u16) -> Result<History, InputError> {
+    parse_history_of(name, bytes, year, HISTORY_YEARS)
+}
+
+/// [`parse_history`] of the `years` years before `year`.
+pub fn parse_history_of(
+    name: &str,
+    bytes: &[u8],
+    year: u16,
+    years: u16,
+) -> Result<History, InputError> {
     let table = Table::parse(name, bytes)?;
     let col = |c| table.column(c);
     let (c_year, c_des, c_sub, c_posts, c_rang) = (
@@ -166,7 +187,7 @@ pub fn parse_history(name: &str, bytes: &[u8], year: u16) -> Result<History, Inp
         col("rang_dernier")?,
     );
     let c_basis = table.optional("rang_basis");
-    let first = year.saturating_sub(HISTORY_YEARS).max(1);
+    let first = year.saturating_sub(years).max(1);
     let past: Vec<u16> = (first..year).collect();
     let mut basis: Vec<String> = vec![String::new(); past.len()];
     let mut highest: Vec<Option<u32>> = vec![None; past.len()];

@@ -1,6 +1,7 @@
 //! The only readers and writers of files: CSV input with positioned errors, atomic output.
 
 mod catalog;
+mod csv_fr;
 mod generated;
 mod groups;
 mod history;
@@ -21,13 +22,15 @@ pub use catalog::{
     parse_des_table, parse_groups_table, parse_subdivisions_table, read_des_table,
     read_groups_table, read_subdivisions_table,
 };
+pub use csv_fr::{BOM, french_files, from_french, is_csv, to_french};
 pub use generated::{
     GENERATED_FILES, candidates_csv, command_line, generate_json, generate_value, generated_files,
     generated_summary_text, posts_csv, readme, write_generated,
 };
 pub use groups::{parse_groups, read_groups};
 pub use history::{
-    CountSource, HISTORY_YEARS, History, PastStatus, PastYear, parse_history, read_history,
+    CountSource, HISTORY_YEARS, History, PastStatus, PastYear, parse_history, parse_history_of,
+    read_history, read_history_of,
 };
 pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,

@@ -7,7 +7,9 @@
 use super::simulate::{BandBasis, RangBasis, csv_bytes, pretty_json};
 use crate::compare::{BandFigure, CompareTally, Estimate, Overall, Paired, RankGroups, Shift};
 use crate::model::Instance;
+use crate::scenario::Change;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// What was compared and how, so that anyone can run it again.
@@ -46,6 +48,54 @@ pub struct CompareInfo {
     pub seats: (u64, u64),
     /// Things the reader should know.
     pub warnings: Vec<String>,
+    /// What the HTML report words in its own language; compare.json keeps the English
+    /// sentences above.
+    #[serde(skip)]
+    pub facts: Facts,
+}
+
+/// The facts behind the sentences of the HTML report, so that each language words them
+/// itself ([`crate::report::Lang`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// The year of the baseline's table.
+    pub base_year: u16,
+    /// The year of the scenario's table.
+    pub posts_year: u16,
+    /// The scenario arm's candidate count, when the scenario sets it.
+    pub scenario_candidates: Option<u32>,
+    /// The scenario's changes of seats, in order, with the seats each changed.
+    pub changes: Vec<(Change, i64)>,
+    /// Whether the scenario changes the preference model of its arm.
+    pub model_changed: bool,
+    /// The year of the cohort both arms simulate.
+    pub cohort_year: u16,
+    /// Where the baseline's candidate count comes from, in English (as [`crate::scenario`]
+    /// says it).
+    pub cohort_source: String,
+    /// Under deferred acceptance over group rankings: the number of groups and the
+    /// correlation of two groups' scores; `None` under serial dictatorship.
+    pub group_da: Option<(usize, f64)>,
+    /// Who chose the procedure.
+    pub procedure_origin: ProcedureOrigin,
+    /// The preference model's file, as given.
+    pub model_file: String,
+    /// The model's own description (free text, from its file).
+    pub model_description: String,
+    /// Whether the model's file gives the uncertainty of its values.
+    pub model_uncertainty: bool,
+}
+
+/// Who chose the procedure of a comparison.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProcedureOrigin {
+    /// `--procedure`.
+    Flag,
+    /// The scenario's `procedure` key.
+    Scenario,
+    /// The procedure of the cohort's year.
+    #[default]
+    Year,
 }
 
 impl CompareInfo {
@@ -119,6 +169,8 @@ pub struct BinRow {
 pub struct DesRow {
     /// DES code.
     pub des: String,
+    /// Its full name (`des_label` of the table), or the code where the table gives none.
+    pub name: String,
     /// Seats: baseline, scenario.
     pub seats: (u64, u64),
     /// Candidates who got one of its posts.
@@ -191,7 +243,8 @@ fn count(p: &Paired) -> Row {
 }
 
 impl CompareReport {
-    /// The tables of `tally`, with names from the arms' instances.
+    /// The tables of `tally`, with names from the arms' instances: each DES's full name is
+    /// the label of its posts (`des_label, subdivision`), without the subdivision.
     pub fn new(
         info: CompareInfo,
         groups: &RankGroups,
@@ -262,6 +315,7 @@ impl CompareReport {
                 .map(|p| u64::from(p.seats))
                 .sum()
         };
+        let names = des_names(base);
         let des = base
             .des
             .names()
@@ -271,6 +325,7 @@ impl CompareReport {
                 let of = |p: &crate::model::Post| p.des.is_some_and(|x| x.index() == d);
                 DesRow {
                     des: name.clone(),
+                    name: names.get(name).cloned().unwrap_or_else(|| name.clone()),
                     seats: (seats_by(base, &of), seats_by(scenario, &of)),
                     filled: count(&tally.des_filled[d]),
                     rang_limite: count(&tally.des_rang[d]),
@@ -415,12 +470,17 @@ impl CompareReport {
             .iter()
             .flat_map(|n| SHIFT_COLUMNS.iter().map(move |c| format!("{n}_{c}")))
             .collect();
-        let mut header = vec!["des", "seats_base", "seats_scenario"];
+        let mut header = vec!["des", "des_name", "seats_base", "seats_scenario"];
         header.extend(columns.iter().map(String::as_str));
         header.push("rang_basis");
         let basis = self.info.rang_limite_basis.as_str();
         let rows = self.des.iter().map(|d| {
-            let mut row = vec![d.des.clone(), d.seats.0.to_string(), d.seats.1.to_string()];
+            let mut row = vec![
+                d.des.clone(),
+                d.name.clone(),
+                d.seats.0.to_string(),
+                d.seats.1.to_string(),
+            ];
             push_shift(&mut row, d.filled, 2);
             push_shift(&mut row, d.rang_limite, 1);
             row.push(basis.to_owned());
@@ -603,6 +663,27 @@ impl CompareReport {
 }
 
 const OVERALL_ROWS: usize = crate::compare::OVERALL;
+
+/// Each DES code's full name, read from its posts' labels (`des_label, subdivision`, as
+/// [`crate::io::parse_national`] names the cells); a DES whose posts carry no such label is
+/// left out.
+fn des_names(instance: &Instance) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for post in &instance.posts {
+        let (Some(d), Some(s)) = (post.des, post.subdivision) else {
+            continue;
+        };
+        let suffix = format!(", {}", instance.subdivisions.name(s.0));
+        if let Some(name) = post.label.strip_suffix(&suffix)
+            && !name.is_empty()
+        {
+            names
+                .entry(instance.des.name(d.0).to_owned())
+                .or_insert_with(|| name.to_owned());
+        }
+    }
+    names
+}
 
 /// The nine columns of a shift.
 const SHIFT_COLUMNS: [&str; 9] = [

@@ -34,11 +34,12 @@ use crate::rules::UNRANKED;
 use crate::rules::deferred_acceptance::{push, replace_top};
 use crate::sim::lazy::{Class, LazyPlan, NONE};
 use crate::sim::ranks::{GroupRanking, RankScratch};
-use crate::sim::rng::unit;
+use crate::sim::rng::{sim_rng, unit};
 use crate::sim::sampler::{Alias, Fenwick};
 use crate::sim::tally::Record;
 use crate::sim::{Draws, GroupDa, Setup};
 use rand::Rng;
+use rand::rngs::Xoshiro256PlusPlus;
 
 /// The fixed part: the classes of [`LazyPlan`] and the rankings.
 #[derive(Debug, Clone)]
@@ -206,6 +207,8 @@ pub(super) struct Workspace {
     free: Vec<u32>,
     weights: Vec<f64>,
     open: Vec<u32>,
+    /// Per call: the candidate's own generator, for their type, home and wishes.
+    rngs: Vec<Xoshiro256PlusPlus>,
 }
 
 impl Workspace {
@@ -299,6 +302,16 @@ pub(super) fn simulate(
     let lazy = &plan.lazy;
     let n = lazy.calls.len();
     ws.reset(plan, n);
+    // Every candidate draws their type, home and wishes from their own generator, seeded by
+    // the simulation and their index: what one candidate draws never depends on what another
+    // did, or on who else is there.
+    let base = rng.next_u64();
+    ws.rngs.clear();
+    ws.rngs.extend(
+        lazy.calls
+            .iter()
+            .map(|call| sim_rng(base, call.candidate.index() as u64)),
+    );
     // Types and homes first, in the order of choice, then the group ranks.
     for (i, call) in lazy.calls.iter().enumerate() {
         if call.class == NONE {
@@ -306,7 +319,7 @@ pub(super) fn simulate(
             ws.cands[i].first = setup.explicit.of(call.candidate)[0].0;
             continue;
         }
-        let (kind, home) = draws.candidate(setup, call.candidate, rng);
+        let (kind, home) = draws.candidate(setup, call.candidate, &mut ws.rngs[i]);
         ws.cands[i].kind = kind as u32;
         ws.cands[i].home = home.map_or(NONE, |h| h.0);
         ws.cands[i].cap = plan.rules.list;
@@ -315,7 +328,7 @@ pub(super) fn simulate(
 
     // Main phase: the first called propose first (the result does not depend on it).
     ws.free.extend((0..n as u32).rev());
-    main_phase(setup, plan, ws, rng);
+    main_phase(setup, plan, ws);
     // Those without an offer add `more` wishes, once.
     if plan.rules.more > 0 {
         for i in 0..n {
@@ -326,7 +339,7 @@ pub(super) fn simulate(
             }
         }
         ws.free.reverse();
-        main_phase(setup, plan, ws, rng);
+        main_phase(setup, plan, ws);
     }
     let posts = plan.seats.len();
     let mut complementary = false;
@@ -342,7 +355,7 @@ pub(super) fn simulate(
             }
         }
         if complementary {
-            complementary_phase(plan, ws, rng);
+            complementary_phase(plan, ws);
         }
     }
 
@@ -368,15 +381,28 @@ pub(super) fn simulate(
             worst = worst.max(ws.heap2[s]);
         }
         record.filled[p] = main + extra;
+        // A post without seats holds nobody: 0, and it admits nobody either.
+        record.main_cut.push(if main < plan.seats[p] || main == 0 {
+            0
+        } else {
+            rank_of_key(lazy, ws.heap[s])
+        });
         if worst > 0 {
-            let call = (worst as u32 - 1) as usize;
-            let rank = (worst >> 32) as u32;
-            record.last_rank[p] = if rank == UNRANKED {
-                lazy.calls[call].rank
-            } else {
-                rank
-            };
+            record.last_rank[p] = rank_of_key(lazy, worst);
         }
+    }
+}
+
+/// The rank a priority key ([`key`]) stands for: the rank in the post's group, or the rank
+/// in the order of choice for a post without a group.
+#[inline]
+fn rank_of_key(lazy: &LazyPlan, key: u64) -> u32 {
+    let call = (key as u32 - 1) as usize;
+    let rank = (key >> 32) as u32;
+    if rank == UNRANKED {
+        lazy.calls[call].rank
+    } else {
+        rank
     }
 }
 
@@ -401,7 +427,7 @@ fn ranks_of<'a>(plan: &DaPlan, ranks: &'a [u32], i: usize) -> &'a [u32] {
 }
 
 /// Deferred acceptance until nobody free can propose.
-fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
+fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace) {
     let lazy = &plan.lazy;
     let Workspace {
         ranks,
@@ -412,6 +438,7 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
         trees,
         trees_used,
         free,
+        rngs,
         ..
     } = ws;
     while let Some(i) = free.pop() {
@@ -440,7 +467,7 @@ fn main_phase(setup: &Setup, plan: &DaPlan, ws: &mut Workspace, rng: &mut impl R
                 me.count = at as u32 + 1;
                 list[at].index()
             } else {
-                match next_wish(plan, &mut me, my_bits, trees, trees_used, rng) {
+                match next_wish(plan, &mut me, my_bits, trees, trees_used, &mut rngs[i]) {
                     Next::Leave => {
                         me.state = DONE;
                         break;
@@ -564,7 +591,7 @@ fn next_wish(
 
 /// The complementary phase: the free candidates in `ws.free` go on down their order among the
 /// posts with seats left, by deferred acceptance on those seats.
-fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
+fn complementary_phase(plan: &DaPlan, ws: &mut Workspace) {
     let lazy = &plan.lazy;
     // Per class, the posts with seats left (local indices): the same all phase long, since
     // each has its own heap of those seats.
@@ -629,9 +656,10 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
             while tries < COMPLEMENTARY_TRIES {
                 tries += 1;
                 let l = match home {
-                    NONE => table.draw(rng),
+                    NONE => table.draw(&mut ws.rngs[i]),
                     h => {
                         let (local, p) = &homes[(cl * types + kind) * subs + h as usize];
+                        let rng = &mut ws.rngs[i];
                         if *p > 0.0 && unit(rng) <= *p {
                             local.draw(rng)
                         } else {
@@ -650,7 +678,7 @@ fn complementary_phase(plan: &DaPlan, ws: &mut Workspace, rng: &mut impl Rng) {
                     break;
                 }
                 Some(l) => l,
-                None => match complementary_scan(plan, ws, &open[cl], i, rng) {
+                None => match complementary_scan(plan, ws, &open[cl], i) {
                     Some(l) => l,
                     None => {
                         ws.cands[i].state = DONE;
@@ -688,13 +716,7 @@ const COMPLEMENTARY_TRIES: u32 = 16;
 
 /// The next wish of the candidate called at `i` among `open` (class-local posts with seats
 /// left) that they have not drawn, by weight, or `None` when they would rather leave.
-fn complementary_scan(
-    plan: &DaPlan,
-    ws: &mut Workspace,
-    open: &[u32],
-    i: usize,
-    rng: &mut impl Rng,
-) -> Option<u32> {
+fn complementary_scan(plan: &DaPlan, ws: &mut Workspace, open: &[u32], i: usize) -> Option<u32> {
     let lazy = &plan.lazy;
     let class = &lazy.classes[ws.cands[i].class as usize];
     let (kind, home) = (ws.cands[i].kind as usize, ws.cands[i].home);
@@ -709,7 +731,7 @@ fn complementary_scan(
             ws.weights.push(total);
         }
     }
-    let u = unit(rng) * (lazy.outside + total);
+    let u = unit(&mut ws.rngs[i]) * (lazy.outside + total);
     if ws.open.is_empty() || u <= lazy.outside {
         return None;
     }

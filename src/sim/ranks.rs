@@ -19,7 +19,11 @@
 //! each group every rank from 1 to N is taken once (uniform margins).
 //!
 //! Candidates whose ranks are given (a rank for every group) keep them: the others fill the
-//! ranks left, in the order of their scores.
+//! ranks left, in the order of their scores. The common parts and the draws do not depend on
+//! whose ranks are given: every candidate's `z` is that of their rank among all `n`, and every
+//! candidate's `e_ig` is drawn (a given candidate's is drawn and left unused). So putting one
+//! candidate's ranks in place of their draws leaves everyone else's scores as they were, and
+//! moves their ranks by at most one (`wishlist::place_you`, `crate::site`).
 //!
 //! The ranks are sorted by a counting sort on the scores (three buckets per candidate over
 //! `[-4.5, 4.5]`, the scores beyond in the end buckets, then insertion within each bucket: a
@@ -38,8 +42,11 @@ pub struct GroupRanking {
     groups: usize,
     candidates: usize,
     correlation: f64,
-    /// Candidates whose ranks are drawn, with `sqrt(ρ) z`, best common part first.
-    drawn: Vec<(u32, f64)>,
+    /// Every candidate, best common part first, with `sqrt(ρ) z`, and whether their ranks are
+    /// drawn (not given).
+    all: Vec<(u32, f64, bool)>,
+    /// The number of candidates whose ranks are drawn.
+    drawn: usize,
     /// Per group: the given ranks, `(rank, candidate)` sorted.
     given: Vec<Vec<(u32, u32)>>,
 }
@@ -52,6 +59,8 @@ pub struct RankScratch {
     counts: Vec<u32>,
     sorted: Vec<(f64, u32)>,
     by_group: Vec<u32>,
+    /// The drawn candidates, in the order of `scores`.
+    cands: Vec<u32>,
 }
 
 /// The half-width of the range of scores the buckets cover; scores beyond go to the end
@@ -73,32 +82,34 @@ impl GroupRanking {
             groups > 0 && c.group_ranks.len() == groups && c.group_ranks.iter().all(Option::is_some)
         };
         let mut given = vec![Vec::new(); groups];
-        let mut drawn: Vec<u32> = Vec::with_capacity(n);
         for (i, c) in candidates.iter().enumerate() {
             if is_given(c) {
                 for (g, r) in c.group_ranks.iter().enumerate() {
                     let r = r.expect("checked").clamp(1, n as u32);
                     given[g].push((r, i as u32));
                 }
-            } else {
-                drawn.push(i as u32);
             }
         }
         for g in &mut given {
             g.sort_unstable();
         }
-        drawn.sort_by_key(|&c| (candidates[c as usize].rank, c));
-        let m = drawn.len();
+        let mut all: Vec<u32> = (0..n as u32).collect();
+        all.sort_by_key(|&c| (candidates[c as usize].rank, c));
         let a = correlation.sqrt();
-        let drawn = drawn
+        let all: Vec<(u32, f64, bool)> = all
             .into_iter()
             .enumerate()
-            .map(|(i, c)| (c, a * -inverse_normal((i as f64 + 0.5) / m as f64)))
+            .map(|(i, c)| {
+                let z = -inverse_normal((i as f64 + 0.5) / n as f64);
+                (c, a * z, !is_given(&candidates[c as usize]))
+            })
             .collect();
+        let drawn = all.iter().filter(|x| x.2).count();
         GroupRanking {
             groups,
             candidates: n,
             correlation,
+            all,
             drawn,
             given,
         }
@@ -123,25 +134,32 @@ impl GroupRanking {
             self.groups * n,
             "one rank per group and candidate"
         );
-        let m = self.drawn.len();
+        let m = self.drawn;
         let b = (1.0 - self.correlation).sqrt();
         let buckets = (3 * m).max(1);
         let scale = buckets as f64 / (2.0 * SPAN);
         scratch.scores.resize(m, 0.0);
         scratch.buckets.resize(m, 0);
+        scratch.cands.resize(m, 0);
         scratch.by_group.resize(self.groups * n, 0);
         scratch.sorted.resize(m, (0.0, 0));
         for g in 0..self.groups {
             // Scores, and a histogram of their buckets, best bucket first.
             scratch.counts.clear();
             scratch.counts.resize(buckets + 1, 0);
-            for (i, &(_, common)) in self.drawn.iter().enumerate() {
+            let mut i = 0;
+            for &(c, common, drawn) in &self.all {
                 let e: f64 = StandardNormal.sample(rng);
+                if !drawn {
+                    continue;
+                }
                 let s = common + b * e;
                 let k = bucket(s, scale, buckets);
                 scratch.scores[i] = s;
                 scratch.buckets[i] = k as u32;
+                scratch.cands[i] = c;
                 scratch.counts[k] += 1;
+                i += 1;
             }
             // Starts of the buckets, best scores first.
             let mut at = 0u32;
@@ -150,7 +168,11 @@ impl GroupRanking {
                 *count = at;
                 at = next;
             }
-            for ((&s, &k), &(c, _)) in scratch.scores.iter().zip(&scratch.buckets).zip(&self.drawn)
+            for ((&s, &k), &c) in scratch
+                .scores
+                .iter()
+                .zip(&scratch.buckets)
+                .zip(&scratch.cands)
             {
                 let at = &mut scratch.counts[k as usize];
                 scratch.sorted[*at as usize] = (s, c);

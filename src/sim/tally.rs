@@ -208,6 +208,12 @@ pub struct Record {
     /// candidate, as bits (sector `s` is bit `s`, for the first 64 sectors). The lazy engine
     /// only, on instances with must-fill sectors; empty otherwise.
     pub tight: Vec<u64>,
+    /// Per post, under deferred acceptance (the lazy engine only; empty otherwise): its
+    /// cut-off at the end of the main phase, before the complementary phase: 0 when it still
+    /// had a free seat then (or has no seat at all), else the rank of its last admitted in
+    /// its ranking. An explicit
+    /// list is proposed in the main phase: this is what admits it ([`crate::site`]).
+    pub main_cut: Vec<u32>,
 }
 
 impl Record {
@@ -225,6 +231,7 @@ impl Record {
             full_at: vec![Record::NONE; posts],
             left_at_stop: Vec::new(),
             tight: Vec::new(),
+            main_cut: Vec::new(),
         }
     }
 
@@ -238,6 +245,7 @@ impl Record {
         self.full_at.fill(Record::NONE);
         self.left_at_stop.clear();
         self.tight.clear();
+        self.main_cut.clear();
     }
 }
 

@@ -60,6 +60,7 @@ fn run(args: &[&str], progress: &dyn Progress) -> amphi::Result<Output> {
         Command::Compare(a) => go!(compare, a),
         Command::Rules(a) => go!(rules, a),
         Command::Wishlist(a) => go!(wishlist, a),
+        Command::Site(a) => go!(site, a),
         Command::Replay(a) => go!(replay, a),
         Command::List(a) => go!(list, a),
         Command::Generate(g) => match g.what {

@@ -196,7 +196,7 @@ fn an_arm_against_itself_changes_nothing() {
 
 /// A data folder with a small table (2021: no published count, so as many candidates as
 /// seats), the flat model and a scenario cutting 4 seats from the AAA cells.
-fn compare_data(name: &str) -> std::path::PathBuf {
+pub(crate) fn compare_data(name: &str) -> std::path::PathBuf {
     let dir = crate::support::scratch(name);
     let table = "year,des_code,des_label,subdivision,posts,posts_cesp,rang_dernier\n\
                  2021,AAA,a,X,4,0,\n\
@@ -319,8 +319,9 @@ fn compare_errors() {
 
 /// The honest 2024 question on the shipped data: the 2024 cohort (7,817 candidates, 13 group
 /// rankings, deferred acceptance) offered the 2023 table or the 2024 table. The text, the JSON
-/// and the HTML report say which cohort and which procedure; group ranks and common ranks are
-/// named; `--procedure sd` overrides the scenario's procedure and says so.
+/// and the HTML report (in French, and in English with `--lang en`) say which cohort and which
+/// procedure; group ranks and common ranks are named; `--procedure sd` overrides the
+/// scenario's procedure and says so.
 #[test]
 fn the_2024_cohort_under_its_procedure() {
     let dir = crate::support::scratch("compare-cohort-2024");
@@ -373,16 +374,22 @@ fn the_2024_cohort_under_its_procedure() {
     assert_eq!(json["rang_limite_basis"], "group");
     assert_eq!(json["band_basis"], "common");
     assert!(
-        html.contains(&format!("<strong>This report describes {cohort}.</strong>")),
-        "the HTML report names the cohort"
+        html.contains(
+            "<strong>Ce rapport décrit la cohorte 2024 : 7\u{202f}817 candidats dans les deux \
+             bras (candidats classés en 2024 (EDN et ECOS)).</strong> Procédure : acceptation \
+             différée sur les classements des groupes de spécialités (13 groupes, corrélation \
+             0,9 entre les scores de deux groupes), fixée par le scénario."
+        ),
+        "the HTML report names the cohort and the procedure"
     );
-    assert!(html.contains("Chance of the first wish, by common rank"));
+    assert!(html.contains("les rangs limites sont des rangs dans le groupe de spécialités"));
+    assert!(html.contains("Chance d'obtenir son premier vœu, par rang commun"));
     assert!(bands.starts_with("rank_basis,first_rank,"));
     assert!(bands.lines().skip(1).all(|l| l.starts_with("common,")));
     assert!(cells.lines().next().unwrap().ends_with(",rang_basis"));
     assert!(cells.lines().skip(1).all(|l| l.ends_with(",group")));
 
-    let (stdout, json, html, _, cells) = run("sd", &["--procedure", "sd"]);
+    let (stdout, json, html, _, cells) = run("sd", &["--procedure", "sd", "--lang", "en"]);
     assert!(
         stdout.contains("procedure: serial dictatorship, set by --procedure\n"),
         "{stdout}"
@@ -393,9 +400,11 @@ fn the_2024_cohort_under_its_procedure() {
         json["command"]
             .as_str()
             .unwrap()
-            .ends_with("--procedure sd --sims 2 --seed 1 --bands 2")
+            .ends_with("--procedure sd --sims 2 --seed 1 --bands 2 --lang en")
     );
     assert!(html.contains(&format!("<strong>This report describes {cohort}.</strong>")));
+    assert!(html.contains("Procedure: serial dictatorship, set by --procedure."));
+    assert!(html.contains("Chance of the first wish, by exam rank"));
     assert!(cells.lines().skip(1).all(|l| l.ends_with(",rank")));
 
     // The default comparison describes the 2023 cohort, under serial dictatorship.
