@@ -102,6 +102,8 @@
 //!   ([`site::Agreement`]); `report/site.rs` writes `data.js`, and the page itself is the
 //!   repository's `web/` folder (`web/odds.js` does in the browser what [`site`] does),
 //!   built into the binary.
+//! - [`names`]: the names people use for DES and subdivisions (`Cardiologie@Lyon`, "cardio
+//!   lyon"), found ignoring case and accents; `io/names.rs` reads `data/des_names.csv`.
 //! - [`io`]: the only code that reads or writes files: CSV readers whose errors name file,
 //!   line, column and value (`io/input.rs`); the national table of a year (its posts in
 //!   their DES's group, its candidate count, its default model), the instance a
@@ -174,6 +176,7 @@ pub mod io;
 pub mod limits;
 pub mod metrics;
 pub mod model;
+pub mod names;
 pub mod outcome;
 pub mod prefs;
 pub mod priority;

@@ -711,11 +711,8 @@
 
   function matchesFilter(i, words) {
     if (!words.length) return true;
-    const p = data.posts[i];
-    const d = data.des[p.des];
-    const hay = Odds.normalize([d.code, d.name, ...(d.names || []), data.subdivisions[p.sub], p.cesp ? 'cesp' : ''].join(' '))
-      .split(' ')
-      .filter(Boolean);
+    // The words odds.js searches: code, names, subdivision and its other names.
+    const hay = site.haystacks[i];
     return words.every((w) => hay.some((h) => h.startsWith(w)));
   }
   function renderOpen() {

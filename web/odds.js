@@ -27,7 +27,9 @@
     }
     var haystacks = data.posts.map(function (p) {
       var d = data.des[p.des];
-      return [d.code, d.name].concat(d.names || [], [data.subdivisions[p.sub], p.cesp ? "cesp" : ""])
+      var subNames = (data.subdivision_names || [])[p.sub] || [];
+      return [d.code, d.name].concat(d.names || [], [data.subdivisions[p.sub]], subNames,
+        [p.cesp ? "cesp" : ""])
         .map(normalize).join(" ").split(" ").filter(Boolean);
     });
     return { data: data, cut: cut, sims: data.sims, haystacks: haystacks };

@@ -1,4 +1,4 @@
-//! `amphi list des|subdivisions`: the shipped reference tables, for finding a code.
+//! `amphi list des|subdivisions`: the shipped reference tables, for finding a code or a name.
 
 use super::{Output, Progress};
 use crate::catalog;
@@ -31,11 +31,13 @@ pub fn run(config: &Config, _progress: &dyn Progress) -> Result<Output> {
     let (text, json) = match config.what {
         ListWhat::Des => {
             let des = io::read_des_table(&config.data)?;
-            let c = catalog::des_catalog(&des, &io::read_groups_table(&config.data)?)?;
+            let mut c = catalog::des_catalog(&des, &io::read_groups_table(&config.data)?)?;
+            catalog::add_des_names(&mut c, &io::read_des_names(&config.data)?)?;
             (catalog::des_text(&c), catalog::des_json(&c))
         }
         ListWhat::Subdivisions => {
-            let c = catalog::subdivision_catalog(&io::read_subdivisions_table(&config.data)?)?;
+            let mut c = catalog::subdivision_catalog(&io::read_subdivisions_table(&config.data)?)?;
+            catalog::add_subdivision_names(&mut c, &io::read_subdivision_names(&config.data)?)?;
             (
                 catalog::subdivisions_text(&c),
                 catalog::subdivisions_json(&c),

@@ -265,6 +265,18 @@ fn site_data(
 ) -> Result<SiteData> {
     let instance = &setup.instance;
     let des_table = io::read_des_table(&config.data)?;
+    let source = InstanceSource::National {
+        data: config.data.clone(),
+        year: config.year,
+        candidates: config.candidates,
+    };
+    let names = io::read_names(&source, instance)?;
+    let aliases = |entries: &[crate::names::Entry], key: &str| -> Vec<String> {
+        entries
+            .iter()
+            .find(|e| e.key == key)
+            .map_or_else(Vec::new, |e| e.aliases.clone())
+    };
     let history = io::read_history_of(&config.data, config.year, HISTORY_YEARS)?;
     let groups: Vec<SiteGroup> = if da {
         let table = io::read_groups_table(&config.data)?;
@@ -303,7 +315,7 @@ fn site_data(
                 .find(|r| r.code == *code)
                 .map_or_else(|| code.clone(), |r| r.name.clone()),
             group,
-            names: Vec::new(),
+            names: aliases(names.des(), code),
         });
     }
     let keep: Vec<usize> = (0..instance.posts.len())
@@ -348,6 +360,12 @@ fn site_data(
         groups,
         des,
         subdivisions: instance.subdivisions.names().to_vec(),
+        subdivision_names: instance
+            .subdivisions
+            .names()
+            .iter()
+            .map(|s| aliases(names.subdivisions(), s))
+            .collect(),
         posts,
         history: SiteHistory {
             years: history.years.iter().map(|y| y.year).collect(),

@@ -378,8 +378,9 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         }
         Ok(())
     };
+    let names = io::read_names(&config.instance.input, &instance)?;
     let resolve = |flag: &str, code: &str| -> Result<PostId> {
-        let post = wishlist::find_post(&instance, code)
+        let post = crate::names::resolve_post(&instance, &names, code)
             .map_err(|e| Error::invalid(format!("{flag}: {e}")))?;
         usable(post).map_err(|why| Error::invalid(format!("{flag}: {} {why}", quote(code))))?;
         Ok(post)
@@ -689,8 +690,9 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
         }
         Ok(())
     };
+    let names = io::read_names(&config.instance.input, &instance)?;
     let resolve = |flag: &str, code: &str| -> Result<PostId> {
-        let post = wishlist::find_post(&instance, code)
+        let post = crate::names::resolve_post(&instance, &names, code)
             .map_err(|e| Error::invalid(format!("{flag}: {e}")))?;
         usable(post).map_err(|why| Error::invalid(format!("{flag}: {} {why}", quote(code))))?;
         Ok(post)

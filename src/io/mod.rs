@@ -6,6 +6,7 @@ mod generated;
 mod groups;
 mod history;
 mod input;
+mod names;
 mod national;
 mod picks;
 mod ranks;
@@ -34,6 +35,10 @@ pub use history::{
 pub use input::{
     CANDIDATE_COLUMNS, Input, InputPaths, POST_COLUMNS, Source, WISH_COLUMNS, parse_input,
     read_input, read_instance,
+};
+pub use names::{
+    DES_NAMES_FILE, NameRow, NameTable, SUBDIVISION_NAMES_FILE, instance_names, parse_des_names,
+    parse_subdivision_names, read_des_names, read_names, read_subdivision_names,
 };
 pub use national::{
     CELLS_FILE, Cell, CellTable, GROUP_MODEL_FILE, InstanceSource, KNOWN_CANDIDATES, Loaded,

@@ -12,6 +12,14 @@
 /// one (a whole file pasted in a cell) costs one pass over its characters, not one per known
 /// name.
 pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> String {
+    closest(name, known).map_or_else(String::new, |k| {
+        format!(" (did you mean {}?)", crate::error::quote(k))
+    })
+}
+
+/// The known name closest to `name`, as [`did_you_mean`] chooses it, or `None` when none is
+/// close: for messages that show more than the name.
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> Option<&'a String> {
     let budget = name.chars().count() / 3;
     let mut lower: Option<(String, usize)> = None;
     let mut best: Option<(usize, &String)> = None;
@@ -33,9 +41,7 @@ pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a String>)
             best = Some((d, k));
         }
     }
-    best.map_or_else(String::new, |(_, k)| {
-        format!(" (did you mean {}?)", crate::error::quote(k))
-    })
+    best.map(|(_, k)| k)
 }
 
 /// Levenshtein distance over characters.

@@ -45,6 +45,9 @@ pub struct SiteData {
     pub des: Vec<SiteDes>,
     /// The subdivisions' names.
     pub subdivisions: Vec<String>,
+    /// Per subdivision: the other names people use for it (`HCL` for Lyon, `Paris` for
+    /// Île-de-France).
+    pub subdivision_names: Vec<Vec<String>>,
     /// The posts with seats, in the order of the cut-offs.
     pub posts: Vec<SitePost>,
     /// Past rangs limites.

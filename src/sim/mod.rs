@@ -536,7 +536,7 @@ impl<'a> Runner<'a> {
             workspace: match (&self.plan, &self.da) {
                 (Some(plan), _) => Workspace::Lazy(Box::new(lazy::Workspace::new(plan))),
                 (None, Some(_)) => Workspace::Da(Box::default()),
-                (None, None) => Workspace::Full(full::Workspace::default()),
+                (None, None) => Workspace::Full(Box::default()),
             },
             record: Record::new(instance.candidates.len(), instance.posts.len()),
             drawn: None,
@@ -567,7 +567,7 @@ const MODEL_ERROR_STREAM: u64 = 0x6d6f_6465_6c5f_6572;
 enum Workspace {
     Lazy(Box<lazy::Workspace>),
     Da(Box<da::Workspace>),
-    Full(full::Workspace),
+    Full(Box<full::Workspace>),
 }
 
 impl Simulator<'_> {

@@ -15,6 +15,7 @@ mod generate;
 mod input_errors;
 mod limits;
 mod metrics;
+mod names;
 mod properties;
 mod readings;
 mod replay;
