@@ -66,6 +66,36 @@ pub struct Model {
     /// draw the values from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<Uncertainty>,
+    /// How the fit that wrote this model forecast a year it had not seen (`amphi calibrate`'s
+    /// out-of-sample check, beside the naive forecast); absent for a model given by hand.
+    /// Reports quote it ([`crate::report`]'s HTML report, in its box on method and limits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_sample: Option<OutOfSample>,
+}
+
+/// The out-of-sample check of a fit: a model fitted on the years before a year, forecasting
+/// that year's rangs limites, beside the naive forecast (the year before's rangs limites
+/// rescaled by candidate counts), on the cells with a rang limite both years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutOfSample {
+    /// The years the checked model was fitted on, e.g. `2022-2024`.
+    pub fitted_on: String,
+    /// The year forecast.
+    pub year: u16,
+    /// Cells scored.
+    pub cells: usize,
+    /// The model's Spearman correlation with the observed rangs limites.
+    pub spearman: f64,
+    /// The model's mean absolute error, in ranks.
+    pub mean_abs_error: f64,
+    /// The naive forecast's Spearman correlation, on the same cells.
+    pub naive_spearman: f64,
+    /// The naive forecast's mean absolute error, in ranks.
+    pub naive_mean_abs_error: f64,
+    /// The share of observed rangs limites within the model's 90 % band (5 % to 95 %, the
+    /// model's error drawn), over every cell with a rang limite that year.
+    pub coverage_90: f64,
 }
 
 /// The uncertainty of a fitted model's values: standard deviations, in utility units, of
@@ -129,6 +159,7 @@ impl Model {
             posts: BTreeMap::new(),
             types: Vec::new(),
             uncertainty: None,
+            out_of_sample: None,
         }
     }
 
@@ -192,6 +223,7 @@ impl Model {
             posts: BTreeMap::new(),
             types: Vec::new(),
             uncertainty: None,
+            out_of_sample: None,
         }
     }
 

@@ -414,6 +414,21 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
             fit,
         }
     });
+    // The out-of-sample check travels with the model, for the reports that quote it.
+    fitted.model.out_of_sample = holdout.as_ref().and_then(|h| {
+        let versus = h.naive.as_ref()?;
+        let round = |x: f64, digits: i32| (x * 10f64.powi(digits)).round() / 10f64.powi(digits);
+        Some(crate::prefs::OutOfSample {
+            fitted_on: years_label(&h.trained_on),
+            year: config.year(),
+            cells: versus.model.cells,
+            spearman: round(versus.model.spearman, 3),
+            mean_abs_error: round(versus.model.mean_abs_error, 0),
+            naive_spearman: round(versus.naive.spearman, 3),
+            naive_mean_abs_error: round(versus.naive.mean_abs_error, 0),
+            coverage_90: round(h.fit.coverage_90, 3),
+        })
+    });
     // From 2024: how the fit moves with the correlation between groups' scores. At each
     // correlation but the one fitted, a short refit from the fitted models (or none).
     let refit =

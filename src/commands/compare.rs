@@ -226,6 +226,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         model_file: model_path.display().to_string(),
         model_description: model.description.clone(),
         model_uncertainty: model.uncertainty.is_some(),
+        model_out_of_sample: model.out_of_sample.clone(),
     };
     let info = CompareInfo {
         scenario: scenario.name.clone(),

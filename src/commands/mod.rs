@@ -141,6 +141,28 @@ fn json_file(files: &[(String, Vec<u8>)], json: &str) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// The groups of specialties of `instance`, in its order, with their CNG labels from the data
+/// folder's groups table (the key where it has none).
+pub(crate) fn group_names(
+    data: &Path,
+    instance: &crate::model::Instance,
+) -> Result<Vec<crate::wishlist::GroupName>> {
+    let table = crate::io::read_groups_table(data)?;
+    Ok(instance
+        .groups
+        .names()
+        .iter()
+        .map(|key| crate::wishlist::GroupName {
+            key: key.clone(),
+            label: table
+                .rows
+                .iter()
+                .find(|r| r.group.eq_ignore_ascii_case(key))
+                .map_or_else(|| key.clone(), |r| r.label.clone()),
+        })
+        .collect())
+}
+
 /// Named files, owned.
 pub(crate) fn files(list: Vec<(&str, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
     list.into_iter()

@@ -279,18 +279,11 @@ fn site_data(
     };
     let history = io::read_history_of(&config.data, config.year, HISTORY_YEARS)?;
     let groups: Vec<SiteGroup> = if da {
-        let table = io::read_groups_table(&config.data)?;
-        instance
-            .groups
-            .names()
-            .iter()
-            .map(|key| SiteGroup {
-                key: key.clone(),
-                label: table
-                    .rows
-                    .iter()
-                    .find(|r| r.group.eq_ignore_ascii_case(key))
-                    .map_or_else(|| key.clone(), |r| r.label.clone()),
+        super::group_names(&config.data, instance)?
+            .into_iter()
+            .map(|g| SiteGroup {
+                key: g.key,
+                label: g.label,
             })
             .collect()
     } else {

@@ -17,7 +17,7 @@ use crate::report::{
     DaOddsInput, GroupRank, OddsInput, WishGroup, WishlistReport, WishlistRun, YouRow,
 };
 use crate::sim::{BandSpec, GroupDa, Procedure, Setup};
-use crate::wishlist::{self, GroupName, You};
+use crate::wishlist::{self, You};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -604,21 +604,7 @@ fn run_da(config: &Config, da: &GroupDa, progress: &dyn Progress) -> Result<Outp
             io::GROUPS_FILE
         )));
     }
-    // The groups, in the instance's order, with their CNG labels.
-    let table = io::read_groups_table(data)?;
-    let groups: Vec<GroupName> = instance
-        .groups
-        .names()
-        .iter()
-        .map(|key| GroupName {
-            key: key.clone(),
-            label: table
-                .rows
-                .iter()
-                .find(|r| r.group.eq_ignore_ascii_case(key))
-                .map_or_else(|| key.clone(), |r| r.label.clone()),
-        })
-        .collect();
+    let groups = super::group_names(data, &instance)?;
     let n = instance.candidates.len() as u32;
     let too_far = |what: String, r: u32| -> Result<()> {
         if r > n {

@@ -84,6 +84,8 @@ pub struct Facts {
     pub model_description: String,
     /// Whether the model's file gives the uncertainty of its values.
     pub model_uncertainty: bool,
+    /// The model's out-of-sample check, when its fit wrote one.
+    pub model_out_of_sample: Option<crate::prefs::OutOfSample>,
 }
 
 /// Who chose the procedure of a comparison.

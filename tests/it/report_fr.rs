@@ -244,6 +244,29 @@ fn the_method_box_says_what_the_model_file_says() {
         "La commande qui l'a ajusté, <code>amphi calibrate --years 2020-2021</code>, l'affiche"
     ));
     assert!(box_.contains("« Fitted by `amphi calibrate --years 2020-2021` to a &lt;test&gt;. »"));
+
+    // A model whose fit wrote its out-of-sample check: the box gives the figures.
+    model["out_of_sample"] = serde_json::json!({
+        "fitted_on": "2020-2021", "year": 2022, "cells": 1093, "spearman": 0.8804,
+        "mean_abs_error": 1765.0, "naive_spearman": 0.858, "naive_mean_abs_error": 825.0,
+        "coverage_90": 0.835
+    });
+    std::fs::write(dir.join("checked.json"), model.to_string()).unwrap();
+    let html = run("checked.json", "checked");
+    let box_ = method(&html);
+    assert!(
+        box_.contains(&fr(
+            "Ajusté sur 2020-2021 seulement, le modèle a prédit les rangs limites de 2022 : sur \
+             1_093 cellules, une erreur absolue moyenne de 1_765 rangs et une corrélation de \
+             Spearman de 0,880, contre 825 rangs et 0,858 pour la prévision naïve"
+        )),
+        "{box_}"
+    );
+    assert!(
+        box_.contains(&fr("contenait 83,5_% des rangs observés")),
+        "{box_}"
+    );
+    assert!(!box_.contains("n'en donne pas de mesure"));
 }
 
 /// `--csv fr` writes every CSV file in the French spreadsheet style, and nothing else changes:

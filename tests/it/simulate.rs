@@ -152,6 +152,7 @@ fn model(outside: Option<f64>, types: bool) -> Model {
         kinds: BTreeMap::new(),
         posts: BTreeMap::new(),
         uncertainty: None,
+        out_of_sample: None,
         types: if types {
             vec![
                 LatentType {
