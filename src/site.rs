@@ -4,7 +4,9 @@
 //! **Cut-offs.** [`cutoffs`] runs the year's procedure `sims` times with every candidate
 //! drawn (nobody placed) and keeps, per post and simulation, its cut-off: [`OPEN`] when the
 //! post kept a free seat, else the rank of its last admitted candidate in the post's ranking
-//! (from 2024 its group's ranking; until 2023 the national one). The page holds them all
+//! (from 2024 its group's ranking, at the end of the main phase of deferred acceptance, where a
+//! list is proposed: [`crate::sim::tally::Record::main_cut`]; until 2023 the national one).
+//! The page holds them all
 //! (`web/odds.js` does in the browser what [`Cutoffs::odds`] does here).
 //!
 //! **The page's rule.** A candidate of rank `r` in a post's ranking is admitted by the post in
@@ -24,7 +26,7 @@
 //!   same; but you replace the candidate of your rank, whose proposals are gone, and yours
 //!   come in: a post that takes you may turn away someone who then proposes elsewhere, and the
 //!   chain can come back and turn you away; and the others' group ranks move by one around
-//!   yours. [`agreement`] measures it: the simulations where your outcome differs, and the
+//!   yours. [`Agreement`] measures it: the simulations where your outcome differs, and the
 //!   largest difference in a chance. `amphi site --check N` prints it for N lists.
 
 use crate::model::PostId;

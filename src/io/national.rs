@@ -143,7 +143,7 @@ pub struct Loaded {
 }
 
 /// Reads the instance of `source`. Whether its observed rangs limites compare with the
-/// simulated ones depends on the procedure: [`rang_basis_warning`] says when they do not.
+/// simulated ones depends on the procedure: `rang_basis_warning` says when they do not.
 pub fn load_instance(source: &InstanceSource, ties: TieBreak) -> Result<Loaded> {
     match source {
         InstanceSource::National {

@@ -532,7 +532,7 @@ pub(super) fn simulate(
     }
 }
 
-/// Where a run may stop early: see [`simulate`].
+/// Where a run may stop early: see `simulate` in `sim/lazy.rs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stop {
     /// The index in the order of choice (0 for the first called) of the last call that must
