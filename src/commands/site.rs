@@ -129,9 +129,9 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let procedure = Procedure::of_year(config.year);
     let da = procedure.group_da().is_some();
     let mut setup = Setup::new(
-        instance.clone(),
+        instance,
         explicit.clone(),
-        order.clone(),
+        order,
         &model,
         &BandSpec::Equal(1),
     )
