@@ -54,6 +54,12 @@ impl Config {
         };
         if let Some(n) = args.candidates_count {
             super::simulate::check_candidate_count("--candidates-count", n)?;
+            if n > site::MAX_RANK {
+                return Err(Error::usage(format!(
+                    "--candidates-count {n}: the page's cut-offs hold ranks up to {}",
+                    site::MAX_RANK
+                )));
+            }
         }
         let config = Config {
             data: args.data,

@@ -113,6 +113,14 @@ fn bad_flags_are_named() {
     assert!(err.contains("--sims"), "{err}");
     let err = fails(&["site", "--year", "1999", "--sims", "2"], 1);
     assert!(err.contains("1999"), "{err}");
+    let err = fails(
+        &["site", "--year", "2026", "--candidates-count", "70000"],
+        2,
+    );
+    assert!(
+        err.contains("--candidates-count 70000: the page's cut-offs hold ranks up to 65535"),
+        "{err}"
+    );
 }
 
 /// The page's script gives the library's odds and intervals on the same cut-offs.
