@@ -90,9 +90,32 @@ impl InstanceChoice {
         let model = self.read_model()?;
         let mut loaded = io::load_instance(&self.input, self.ties)?;
         warnings.extend(std::mem::take(&mut loaded.warnings));
+        if let Some(warning) = no_model_warning(self.model.is_some(), &loaded) {
+            warnings.push(warning);
+        }
         warnings.extend(model.coverage_warnings(&loaded.instance));
         Ok((model, loaded))
     }
+}
+
+/// The warning of a run on files with no model whose lists are drawn: every list is then
+/// pure noise, each post as likely as any other whatever its kind or place. `None` with a
+/// model, or when every candidate's list is given.
+fn no_model_warning(has_model: bool, loaded: &io::Loaded) -> Option<String> {
+    let drawn = loaded
+        .instance
+        .candidate_ids()
+        .filter(|&c| c.index() >= loaded.explicit.len() || loaded.explicit.of(c).is_empty())
+        .count();
+    (!has_model && drawn > 0).then(|| {
+        format!(
+            "no --model: the lists of {drawn} of {} candidates are drawn from noise alone, \
+             every post as likely as any other whatever its kind, service or place; give a \
+             preference model (--model FILE; `amphi generate semester` writes an example, \
+             data/semester/model.json is one)",
+            loaded.instance.candidates.len()
+        )
+    })
 }
 
 /// A candidate count within [`MAX_CANDIDATES`].

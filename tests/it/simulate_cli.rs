@@ -152,7 +152,7 @@ fn no_progress_bar_without_a_terminal() {
     args.extend(["--sims", "20", "--out", path(&out)]);
     let output = amphi(&args);
     assert!(output.status.success());
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = crate::support::strip_no_model(&String::from_utf8(output.stderr).unwrap());
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("amphi: 20 simulations in "), "{stderr}");
     assert!(stderr.contains(" per second on "), "{stderr}");
@@ -250,7 +250,7 @@ fn input_errors_exit_with_1() {
     let mut args = vec!["simulate", "--engine", "lazy", "--positions"];
     args.extend(EXAMPLES);
     assert_eq!(
-        fails(&args, 1),
+        crate::support::strip_no_model(&fails(&args, 1)),
         "amphi: error: the lazy engine cannot run this instance: it has must-fill sectors, and \
          the lazy engine does not draw the position of a post a candidate is forced into; use \
          --engine full-lists\n"
@@ -362,7 +362,7 @@ fn deferred_acceptance_needs_groups() {
     args.extend(EXAMPLES);
     args.extend(["--procedure", "da", "--sims", "2", "--out", path(&out)]);
     assert_eq!(
-        fails(&args, 1),
+        crate::support::strip_no_model(&fails(&args, 1)),
         "amphi: error: --procedure da: no post has a group of specialties, so posts have no \
          group ranking to rank candidates by (give posts.csv a group column)\n"
     );
@@ -469,4 +469,38 @@ fn latent_types_from_a_model_file() {
         "mean rang limite of OPH cells: {typed:.0} with ophthalmology-minded candidates, \
          {plain:.0} without"
     );
+}
+
+/// A run on files with no model warns that the drawn lists are noise alone; with a model, or
+/// with every list given, it does not.
+#[test]
+fn a_semester_run_without_a_model_says_its_lists_are_noise() {
+    let out = crate::support::scratch("no-model");
+    let dir = out.to_str().unwrap();
+    let run = |more: &[&str]| {
+        let mut args = vec![
+            "simulate",
+            "--candidates",
+            "data/examples/candidates.csv",
+            "--posts",
+            "data/examples/posts.csv",
+            "--sims",
+            "5",
+            "--out",
+            dir,
+        ];
+        args.extend_from_slice(more);
+        let output = crate::support::amphi(&args);
+        assert!(output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let err = run(&[]);
+    assert!(
+        err.contains(
+            "warning: no --model: the lists of 31 of 31 candidates are drawn from noise alone"
+        ),
+        "{err}"
+    );
+    assert!(!run(&["--model", "data/semester/model.json"]).contains("no --model"));
+    assert!(!run(&["--wishes", "data/examples/wishes.csv"]).contains("no --model"));
 }

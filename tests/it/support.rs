@@ -213,3 +213,13 @@ pub fn close(what: &str, x: u64, n: u64, p: f64) {
         "{what}: observed {observed:.4}, exact {p:.4} (se {se:.4})"
     );
 }
+
+/// `stderr` without the warning of a run on files with no model (`no --model: ...`), for
+/// tests of other messages on the example subdivision, which has no model.
+pub fn strip_no_model(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| !l.starts_with("amphi: warning: no --model: "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
