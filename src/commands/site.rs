@@ -166,7 +166,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         .model
         .as_ref()
         .map_or_else(String::new, |p| p.display().to_string());
-    let data = site_data(config, &setup, &cutoffs, &model_name, da)?;
+    let data = site_data(config, &choice.input, &setup, &cutoffs, &model_name, da)?;
     let data_bytes = data_js(&data);
     // The check against `amphi wishlist`, on the same seeds.
     let check = if config.check > 0 {
@@ -264,6 +264,7 @@ fn summary_text(s: &SiteSummary<'_>, config: &Config) -> String {
 /// What `data.js` holds.
 fn site_data(
     config: &Config,
+    source: &InstanceSource,
     setup: &Setup,
     cutoffs: &Cutoffs,
     model: &str,
@@ -271,12 +272,7 @@ fn site_data(
 ) -> Result<SiteData> {
     let instance = &setup.instance;
     let des_table = io::read_des_table(&config.data)?;
-    let source = InstanceSource::National {
-        data: config.data.clone(),
-        year: config.year,
-        candidates: config.candidates,
-    };
-    let names = io::read_names(&source, instance)?;
+    let names = io::read_names(source, instance)?;
     let aliases = |entries: &[crate::names::Entry], key: &str| -> Vec<String> {
         entries
             .iter()
