@@ -7,6 +7,9 @@
 //!
 //! - `rules/<rule>`: each rule, the posts ranking candidates by the order of choice (there are
 //!   no groups in 2023, so `da` gives `sd`'s outcome).
+//! - `flow/<rule>` and `flow/<rule>-c7a0a00`: welfare and rank-maximal beside their frozen
+//!   implementation of commit c7a0a00 (`tests/reference`), the baseline of their speed-up,
+//!   measured in the same run; each pair is first checked to reach the same optimum.
 //! - `rules_groups/<rule>`: the rules where posts rank candidates, with 13 groups of
 //!   specialties as from 2024: each DES in a group (DES index modulo 13), each candidate ranked
 //!   in every group by their exam rank plus noise (a Gumbel draw of scale 1,000 ranks), so
@@ -21,6 +24,9 @@ use amphi::sim::rng::{gumbel, sim_rng};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
+
+#[path = "../tests/reference/mod.rs"]
+mod reference;
 
 const WISHES: usize = 40;
 const GROUPS: u32 = 13;
@@ -100,6 +106,42 @@ fn bench_rules(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut group = c.benchmark_group("flow");
+    group.sample_size(10);
+    let assignment = |rule: Rule| -> Vec<Option<(u32, u32)>> {
+        let outcome = rule.allocate(&instance, &order, &wishes, &config);
+        outcome
+            .placements
+            .iter()
+            .map(|p| p.post.zip(p.position).map(|(post, i)| (post.0, i)))
+            .collect()
+    };
+    let welfare = reference::welfare(&instance, &order, &wishes);
+    let rank_maximal = reference::rank_maximal_assignment(&instance, &order, &wishes);
+    assert_eq!(
+        objective(&assignment(Rule::Welfare)).0,
+        objective(&welfare).0,
+        "welfare reaches the frozen implementation's optimum"
+    );
+    assert_eq!(
+        objective(&assignment(Rule::RankMaximal)).1,
+        objective(&rank_maximal).1,
+        "rank-maximal reaches the frozen implementation's signature"
+    );
+    group.bench_function("welfare", |b| {
+        b.iter(|| Rule::Welfare.allocate(black_box(&instance), &order, &wishes, &config))
+    });
+    group.bench_function("welfare-c7a0a00", |b| {
+        b.iter(|| reference::welfare(black_box(&instance), &order, &wishes))
+    });
+    group.bench_function("rank-maximal", |b| {
+        b.iter(|| Rule::RankMaximal.allocate(black_box(&instance), &order, &wishes, &config))
+    });
+    group.bench_function("rank-maximal-c7a0a00", |b| {
+        b.iter(|| reference::rank_maximal_assignment(black_box(&instance), &order, &wishes))
+    });
+    group.finish();
+
     let grouped = with_groups(instance);
     let mut group = c.benchmark_group("rules_groups");
     for rule in [
@@ -112,6 +154,21 @@ fn bench_rules(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// (candidates with a wish, sum of their positions) and the rank profile of an assignment.
+fn objective(assignment: &[Option<(u32, u32)>]) -> ((usize, u64), Vec<usize>) {
+    let mut profile = Vec::new();
+    let mut sum = 0;
+    for &(_, i) in assignment.iter().flatten() {
+        let i = i as usize;
+        if profile.len() < i {
+            profile.resize(i, 0);
+        }
+        profile[i - 1] += 1;
+        sum += i as u64;
+    }
+    ((assignment.iter().flatten().count(), sum), profile)
 }
 
 criterion_group!(benches, bench_rules);

@@ -5,10 +5,12 @@
 //! the sink up to its seats. Seats are never expanded into copies of the post: a post keeps the
 //! list of candidates it holds, and a path through it may leave by any of them.
 //!
-//! [`Matching::augment`] grows the matching to a maximum one within the arcs an [`Admissible`]
-//! lets through, by Hopcroft–Karp phases: a breadth-first search layers the residual network
-//! from the free candidates up to the nearest free seats, then depth-first searches, with a
-//! cursor per node, find as many shortest augmenting paths as the layers hold.
+//! [`Matching::augment`] grows the matching to a maximum one within a [`Sub`]network (the arcs
+//! a rule lets through at this step, listed per candidate, so that a search never walks past
+//! the others) and what an [`Admissible`] allows at the source and the sink, by Hopcroft–Karp
+//! phases: a breadth-first search layers the residual network from the free candidates up to
+//! the nearest free seats, then depth-first searches, with a cursor per node, find as many
+//! shortest augmenting paths as the layers hold.
 
 use crate::model::{CandidateId, Instance, PostId, WishLists};
 use crate::outcome::Outcome;
@@ -84,35 +86,109 @@ impl Arcs {
     pub fn of(&self, c: usize) -> std::ops::Range<usize> {
         self.start[c] as usize..self.start[c + 1] as usize
     }
+}
 
-    /// The arcs into each post: `(start, arcs)` in the same layout as candidates'.
-    pub fn by_post(&self) -> (Vec<u32>, Vec<u32>) {
-        let mut start = vec![0u32; self.posts() + 1];
-        for &p in &self.post {
-            start[p as usize + 1] += 1;
+/// Some of the arcs, listed per candidate in the layout of [`Arcs`]: the arcs a search may
+/// take forwards at one step of a rule. Rebuilt by the rule as the step changes.
+#[derive(Debug, Default)]
+pub(super) struct Sub {
+    start: Vec<u32>,
+    arcs: Vec<u32>,
+}
+
+impl Sub {
+    /// Lists again, for each candidate `c` of `arcs` in turn, the arcs `each(c, list)` pushes.
+    pub fn rebuild(&mut self, arcs: &Arcs, mut each: impl FnMut(usize, &mut Vec<u32>)) {
+        self.start.clear();
+        self.arcs.clear();
+        self.start.push(0);
+        for c in 0..arcs.candidates() {
+            each(c, &mut self.arcs);
+            self.start.push(self.arcs.len() as u32);
         }
-        for p in 0..self.posts() {
-            start[p + 1] += start[p];
+    }
+
+    /// Candidate `c`'s arcs, as indices into [`Sub::arc`].
+    #[inline]
+    pub fn of(&self, c: usize) -> std::ops::Range<usize> {
+        self.start[c] as usize..self.start[c + 1] as usize
+    }
+
+    /// The arc at index `i`.
+    #[inline]
+    pub fn arc(&self, i: usize) -> usize {
+        self.arcs[i] as usize
+    }
+
+    /// The same arcs listed by post (`of(p)` for post `p`) into `into`, each post's in the
+    /// order of the candidates.
+    pub fn by_post(&self, arcs: &Arcs, into: &mut Sub) {
+        into.start.clear();
+        into.start.resize(arcs.posts() + 1, 0);
+        for &e in &self.arcs {
+            into.start[arcs.post[e as usize] as usize + 1] += 1;
         }
-        let mut fill = start.clone();
-        let mut arcs = vec![0u32; self.post.len()];
-        for (e, &p) in self.post.iter().enumerate() {
-            arcs[fill[p as usize] as usize] = e as u32;
-            fill[p as usize] += 1;
+        for p in 0..arcs.posts() {
+            into.start[p + 1] += into.start[p];
         }
-        (start, arcs)
+        into.arcs.clear();
+        into.arcs.resize(self.arcs.len(), 0);
+        let mut fill = std::mem::take(&mut into.arcs);
+        // `start[p]` serves as post p's write cursor, then is put back.
+        for &e in &self.arcs {
+            let p = arcs.post[e as usize] as usize;
+            fill[into.start[p] as usize] = e;
+            into.start[p] += 1;
+        }
+        for p in (0..arcs.posts()).rev() {
+            into.start[p + 1] = into.start[p];
+        }
+        into.start[0] = 0;
+        into.arcs = fill;
     }
 }
 
-/// Which residual arcs a search may use, on top of having capacity left.
+/// Which residual arcs a search may use, on top of having capacity left and, forwards, being in
+/// the [`Sub`]network.
 pub(super) trait Admissible {
     /// The source's arc to free candidate `c`.
     fn source(&self, c: usize) -> bool;
-    /// Arc `e`, from its candidate to its post, unused; or, backwards, from the post to the
-    /// candidate, when it is the candidate's matched arc.
-    fn arc(&self, e: usize) -> bool;
+    /// Backwards, from its post to its candidate, matched arc `e`.
+    fn matched(&self, e: usize) -> bool;
     /// Post `p`'s arc to the sink, when it has a free seat.
     fn sink(&self, p: usize) -> bool;
+    /// Post `p` itself, entered by an arc of the subnetwork.
+    fn post(&self, _p: usize) -> bool {
+        true
+    }
+}
+
+/// What `inner` allows, within the nodes from which a free seat is reached (`ahead`, from
+/// [`Matching::reach_free_seats`]): no other node is on an augmenting path, and none joins
+/// them as the matching grows along shortest augmenting paths, so that
+/// [`Matching::augment`] may leave them out.
+pub(super) struct Within<'a, A> {
+    pub inner: &'a A,
+    pub arcs: &'a Arcs,
+    pub ahead: &'a Reach,
+}
+
+impl<A: Admissible> Admissible for Within<'_, A> {
+    fn source(&self, c: usize) -> bool {
+        self.ahead.candidates[c] && self.inner.source(c)
+    }
+
+    fn matched(&self, e: usize) -> bool {
+        self.ahead.candidates[self.arcs.owner[e] as usize] && self.inner.matched(e)
+    }
+
+    fn sink(&self, p: usize) -> bool {
+        self.inner.sink(p)
+    }
+
+    fn post(&self, p: usize) -> bool {
+        self.ahead.posts[p] && self.inner.post(p)
+    }
 }
 
 /// A matching of candidates to posts within seats.
@@ -178,39 +254,64 @@ impl Matching {
     pub fn augment(
         &mut self,
         arcs: &Arcs,
+        sub: &Sub,
         sources: &[CandidateId],
         admissible: &impl Admissible,
         work: &mut Work,
     ) -> usize {
         let mut added = 0;
-        while self.layer(arcs, admissible, work) {
-            work.cand_cursor
-                .copy_from_slice(&arcs.start[..arcs.candidates()]);
+        work.free.clear();
+        work.free.extend(
+            sources
+                .iter()
+                .map(|c| c.0)
+                .filter(|&c| self.matched[c as usize] == NONE && admissible.source(c as usize)),
+        );
+        while self.layer(arcs, sub, admissible, work) {
             work.post_cursor.fill(0);
-            for &c in sources {
-                let c = c.index();
-                if self.matched[c] == NONE
-                    && work.cand_layer[c] == 0
-                    && self.search(arcs, c, admissible, work)
-                {
+            for k in 0..work.free.len() {
+                let c = work.free[k] as usize;
+                if work.cand_layer[c] == 0 && self.search(arcs, sub, c, admissible, work) {
                     added += 1;
                 }
             }
+            let matched = &self.matched;
+            work.free.retain(|&c| matched[c as usize] == NONE);
         }
         added
     }
 
+    /// Marks the nodes the free candidates reach ([`Work::reached_candidate`],
+    /// [`Work::reached_post`]) when no free seat is reached any more.
+    pub fn mark_reach(
+        &self,
+        arcs: &Arcs,
+        sub: &Sub,
+        admissible: &impl Admissible,
+        work: &mut Work,
+    ) {
+        work.free.clear();
+        work.free.extend(
+            (0..arcs.candidates() as u32)
+                .filter(|&c| self.matched[c as usize] == NONE && admissible.source(c as usize)),
+        );
+        let reached = self.layer(arcs, sub, admissible, work);
+        debug_assert!(!reached, "an augmenting path is left");
+    }
+
     /// Layers the admissible residual network from the free candidates; whether a free seat
     /// was reached.
-    fn layer(&self, arcs: &Arcs, admissible: &impl Admissible, work: &mut Work) -> bool {
-        work.cand_layer.fill(NONE);
+    fn layer(&self, arcs: &Arcs, sub: &Sub, admissible: &impl Admissible, work: &mut Work) -> bool {
+        // Every candidate with a layer is in the queue of the layering before.
+        for &c in &work.queue {
+            work.cand_layer[c as usize] = NONE;
+        }
         work.post_layer.fill(NONE);
         work.queue.clear();
-        for c in 0..arcs.candidates() {
-            if self.matched[c] == NONE && admissible.source(c) {
-                work.cand_layer[c] = 0;
-                work.queue.push(c as u32);
-            }
+        for &c in &work.free {
+            work.cand_layer[c as usize] = 0;
+            work.cand_cursor[c as usize] = sub.start[c as usize];
+            work.queue.push(c);
         }
         let mut reached = NONE;
         let mut head = 0;
@@ -221,9 +322,11 @@ impl Matching {
             if layer >= reached {
                 break;
             }
-            for e in arcs.of(c) {
+            for i in sub.of(c) {
+                let e = sub.arc(i);
                 let p = arcs.post[e] as usize;
-                if e as u32 == self.matched[c] || work.post_layer[p] != NONE || !admissible.arc(e) {
+                if e as u32 == self.matched[c] || work.post_layer[p] != NONE || !admissible.post(p)
+                {
                     continue;
                 }
                 work.post_layer[p] = layer + 1;
@@ -232,8 +335,9 @@ impl Matching {
                 }
                 for &h in self.held(p) {
                     let h = h as usize;
-                    if work.cand_layer[h] == NONE && admissible.arc(self.matched[h] as usize) {
+                    if work.cand_layer[h] == NONE && admissible.matched(self.matched[h] as usize) {
                         work.cand_layer[h] = layer + 2;
+                        work.cand_cursor[h] = sub.start[h];
                         work.queue.push(h as u32);
                     }
                 }
@@ -247,6 +351,7 @@ impl Matching {
     fn search(
         &mut self,
         arcs: &Arcs,
+        sub: &Sub,
         c: usize,
         admissible: &impl Admissible,
         work: &mut Work,
@@ -258,13 +363,10 @@ impl Matching {
             let c = c as usize;
             let layer = work.cand_layer[c];
             let mut step = None;
-            while work.cand_cursor[c] < arcs.start[c + 1] {
-                let e = work.cand_cursor[c] as usize;
+            while work.cand_cursor[c] < sub.start[c + 1] {
+                let e = sub.arc(work.cand_cursor[c] as usize);
                 let p = arcs.post[e] as usize;
-                if e as u32 == self.matched[c]
-                    || work.post_layer[p] != layer + 1
-                    || !admissible.arc(e)
-                {
+                if e as u32 == self.matched[c] || work.post_layer[p] != layer + 1 {
                     work.cand_cursor[c] += 1;
                     continue;
                 }
@@ -316,83 +418,67 @@ impl Matching {
         false
     }
 
-    /// The nodes that free candidates reach in the admissible residual network (`(candidates,
-    /// posts)`), and those from which a free seat is reached. A candidate in neither is matched
-    /// in every maximum matching, and so is a post's every seat.
-    pub fn reach(
+    /// The nodes from which a free seat is reached in the admissible residual network, into
+    /// `reach`: `into` is `sub` listed by post ([`Sub::by_post`]). With the nodes the free
+    /// candidates reach ([`Work::reached_candidate`], [`Work::reached_post`] after
+    /// [`Matching::augment`]), this sorts the nodes as the Gallai–Edmonds
+    /// decomposition does: a candidate reached from neither side is matched in every maximum
+    /// matching, and so is a post's every seat.
+    pub fn reach_free_seats(
         &self,
         arcs: &Arcs,
-        into: &(Vec<u32>, Vec<u32>),
+        into: &Sub,
         admissible: &impl Admissible,
-    ) -> Reach {
+        reach: &mut Reach,
+    ) {
         let (n, m) = (arcs.candidates(), arcs.posts());
-        let mut reach = Reach {
-            from_free: (vec![false; n], vec![false; m]),
-            to_free: (vec![false; n], vec![false; m]),
-        };
-        let mut queue: Vec<u32> = (0..n as u32)
-            .filter(|&c| self.matched[c as usize] == NONE && admissible.source(c as usize))
-            .collect();
-        for &c in &queue {
-            reach.from_free.0[c as usize] = true;
+        reach.candidates.clear();
+        reach.candidates.resize(n, false);
+        reach.posts.clear();
+        reach.posts.resize(m, false);
+        let queue = &mut reach.queue;
+        queue.clear();
+        queue.extend((0..m as u32).filter(|&p| {
+            self.load[p as usize] < arcs.seats[p as usize] && admissible.sink(p as usize)
+        }));
+        for &p in queue.iter() {
+            reach.posts[p as usize] = true;
         }
-        while let Some(c) = queue.pop() {
-            let c = c as usize;
-            for e in arcs.of(c) {
-                let p = arcs.post[e] as usize;
-                if e as u32 == self.matched[c] || reach.from_free.1[p] || !admissible.arc(e) {
+        while let Some(p) = queue.pop() {
+            for i in into.of(p as usize) {
+                let e = into.arc(i);
+                let c = arcs.owner[e] as usize;
+                if e as u32 == self.matched[c] || reach.candidates[c] {
                     continue;
                 }
-                reach.from_free.1[p] = true;
-                for &h in self.held(p) {
-                    if !reach.from_free.0[h as usize]
-                        && admissible.arc(self.matched[h as usize] as usize)
-                    {
-                        reach.from_free.0[h as usize] = true;
-                        queue.push(h);
-                    }
-                }
-            }
-        }
-        let mut posts: Vec<u32> = (0..m as u32)
-            .filter(|&p| {
-                self.load[p as usize] < arcs.seats[p as usize] && admissible.sink(p as usize)
-            })
-            .collect();
-        for &p in &posts {
-            reach.to_free.1[p as usize] = true;
-        }
-        let (start, into) = into;
-        while let Some(p) = posts.pop() {
-            let p = p as usize;
-            for &e in &into[start[p] as usize..start[p + 1] as usize] {
-                let c = arcs.owner[e as usize] as usize;
-                if e == self.matched[c] || reach.to_free.0[c] || !admissible.arc(e as usize) {
-                    continue;
-                }
-                reach.to_free.0[c] = true;
+                reach.candidates[c] = true;
                 let e = self.matched[c];
-                if e != NONE && admissible.arc(e as usize) {
+                if e != NONE && admissible.matched(e as usize) {
                     let q = arcs.post[e as usize] as usize;
-                    if !reach.to_free.1[q] {
-                        reach.to_free.1[q] = true;
-                        posts.push(q as u32);
+                    if !reach.posts[q] {
+                        reach.posts[q] = true;
+                        queue.push(q as u32);
                     }
                 }
             }
         }
-        reach
     }
 }
 
-/// Which nodes reach what, from [`Matching::reach`].
-#[derive(Debug)]
+/// The nodes from which a free seat is reached, from [`Matching::reach_free_seats`], and its
+/// buffer.
+#[derive(Debug, Default)]
 pub(super) struct Reach {
-    pub from_free: (Vec<bool>, Vec<bool>),
-    pub to_free: (Vec<bool>, Vec<bool>),
+    pub candidates: Vec<bool>,
+    pub posts: Vec<bool>,
+    queue: Vec<u32>,
 }
 
 /// Buffers of the searches, reused between phases.
+///
+/// After [`Matching::augment`] returns, the last layering, which reached no free seat, has
+/// marked every node the free candidates reach in the subnetwork: [`Work::reached_candidate`]
+/// and [`Work::reached_post`] read it.
 #[derive(Debug)]
 pub(super) struct Work {
     cand_layer: Vec<u32>,
@@ -401,9 +487,23 @@ pub(super) struct Work {
     post_cursor: Vec<u32>,
     queue: Vec<u32>,
     path: Vec<(u32, u32)>,
+    /// The free candidates the searches start from, in order.
+    free: Vec<u32>,
 }
 
 impl Work {
+    /// Whether the last layering reached candidate `c`.
+    #[inline]
+    pub fn reached_candidate(&self, c: usize) -> bool {
+        self.cand_layer[c] != NONE
+    }
+
+    /// Whether the last layering reached post `p`.
+    #[inline]
+    pub fn reached_post(&self, p: usize) -> bool {
+        self.post_layer[p] != NONE
+    }
+
     pub fn new(arcs: &Arcs) -> Work {
         Work {
             cand_layer: vec![NONE; arcs.candidates()],
@@ -412,6 +512,7 @@ impl Work {
             post_cursor: vec![0; arcs.posts()],
             queue: Vec::new(),
             path: Vec::new(),
+            free: Vec::new(),
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::model::{Instance, WishLists};
 use crate::outcome::Outcome;
 use crate::priority::Order;
 use crate::rules::AllocConfig;
-use crate::rules::flow::{Admissible, Arcs, Matching, Work};
+use crate::rules::flow::{Admissible, Arcs, Matching, Reach, Sub, Within, Work};
 
 pub(super) fn allocate(
     instance: &Instance,
@@ -33,16 +33,17 @@ pub(super) fn allocate(
     crate::rules::flow::outcome(instance, order, config, &arcs, &matching)
 }
 
-/// The arcs in the network so far.
-struct Alive(Vec<bool>);
+/// Every arc of the [`Sub`]network may be taken, both ways; every free candidate and free seat
+/// is an end.
+struct Open;
 
-impl Admissible for Alive {
+impl Admissible for Open {
     fn source(&self, _: usize) -> bool {
         true
     }
 
-    fn arc(&self, e: usize) -> bool {
-        self.0[e]
+    fn matched(&self, _: usize) -> bool {
+        true
     }
 
     fn sink(&self, _: usize) -> bool {
@@ -54,57 +55,75 @@ fn rank_maximal(arcs: &Arcs, order: &Order) -> Matching {
     let (n, m) = (arcs.candidates(), arcs.posts());
     let mut matching = Matching::new(arcs);
     let mut work = Work::new(arcs);
-    let into = arcs.by_post();
-    let last = arcs.position.iter().copied().max().unwrap_or(0) as usize;
-    // The arcs of each position.
-    let mut by_position: Vec<Vec<u32>> = vec![Vec::new(); last + 1];
-    for (e, &i) in arcs.position.iter().enumerate() {
-        by_position[i as usize].push(e as u32);
-    }
-    let mut alive = Alive(vec![false; arcs.post.len()]);
-    // Nodes that take no wish of a later position.
+    let last = arcs.position.iter().copied().max().unwrap_or(0);
+    // The network so far, and the next one being built.
+    let (mut alive, mut next) = (Sub::default(), Sub::default());
+    alive.rebuild(arcs, |_, _| {});
+    let mut into = Sub::default();
+    let mut reach = Reach::default();
+    // Each candidate's first arc not yet added: arcs come in list order.
+    let mut cursor: Vec<u32> = arcs.start[..n].to_vec();
+    // Nodes that take no wish of a later position, and whether the classes of the last
+    // stage are known (the arcs they rule out are dropped as the next stage is built).
     let mut closed_c = vec![false; n];
     let mut closed_p = vec![false; m];
-    for (i, added) in by_position.iter().enumerate().skip(1) {
-        let mut any = false;
-        for &e in added {
-            let (c, p) = (
-                arcs.owner[e as usize] as usize,
-                arcs.post[e as usize] as usize,
-            );
-            if !closed_c[c] && !closed_p[p] {
-                alive.0[e as usize] = true;
-                any = true;
+    let mut sorted = false;
+    for i in 1..=last {
+        let mut added = false;
+        next.rebuild(arcs, |c, list| {
+            if sorted {
+                // Even: the free candidates reach it (a candidate), or it reaches a free
+                // seat (a post); odd: the reverse; unreached: neither.
+                let (even_c, odd_c) = (work.reached_candidate(c), reach.candidates[c]);
+                let unreached_c = !even_c && !odd_c;
+                for k in alive.of(c) {
+                    let e = alive.arc(k);
+                    let p = arcs.post[e] as usize;
+                    let (even_p, odd_p) = (reach.posts[p], work.reached_post(p));
+                    let unreached_p = !even_p && !odd_p;
+                    // No maximum matching uses an odd–odd or odd–unreached arc.
+                    if !(odd_c && (odd_p || unreached_p) || unreached_c && odd_p) {
+                        list.push(e as u32);
+                    }
+                }
+            } else {
+                list.extend(alive.of(c).map(|k| alive.arc(k) as u32));
             }
-        }
-        if !any {
+            let e = cursor[c] as usize;
+            if e < arcs.start[c + 1] as usize && arcs.position[e] == i {
+                cursor[c] += 1;
+                if !closed_c[c] && !closed_p[arcs.post[e] as usize] {
+                    list.push(e as u32);
+                    added = true;
+                }
+            }
+        });
+        std::mem::swap(&mut alive, &mut next);
+        if !added {
             continue;
         }
-        matching.augment(arcs, order.sequence(), &alive, &mut work);
+        // Augment within the nodes that reach a free seat, then mark those the free
+        // candidates reach.
+        alive.by_post(arcs, &mut into);
+        matching.reach_free_seats(arcs, &into, &Open, &mut reach);
+        let within = Within {
+            inner: &Open,
+            arcs,
+            ahead: &reach,
+        };
+        matching.augment(arcs, &alive, order.sequence(), &within, &mut work);
         if i == last {
             break;
         }
-        let reach = matching.reach(arcs, &into, &alive);
-        let (even_c, even_p) = (&reach.from_free.0, &reach.to_free.1);
-        let (odd_c, odd_p) = (&reach.to_free.0, &reach.from_free.1);
-        for (e, live) in alive.0.iter_mut().enumerate() {
-            if !*live {
-                continue;
-            }
-            let (c, p) = (arcs.owner[e] as usize, arcs.post[e] as usize);
-            let unreached_c = !even_c[c] && !odd_c[c];
-            let unreached_p = !even_p[p] && !odd_p[p];
-            if odd_c[c] && (odd_p[p] || unreached_p) || unreached_c && odd_p[p] {
-                debug_assert_ne!(matching.matched[c], e as u32, "a maximum matching uses it");
-                *live = false;
-            }
+        matching.mark_reach(arcs, &alive, &Open, &mut work);
+        matching.reach_free_seats(arcs, &into, &Open, &mut reach);
+        for (c, closed) in closed_c.iter_mut().enumerate() {
+            *closed |= !work.reached_candidate(c);
         }
-        for c in 0..n {
-            closed_c[c] |= !even_c[c];
+        for (p, closed) in closed_p.iter_mut().enumerate() {
+            *closed |= !reach.posts[p];
         }
-        for p in 0..m {
-            closed_p[p] |= !even_p[p];
-        }
+        sorted = true;
     }
     matching
 }

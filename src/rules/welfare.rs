@@ -4,12 +4,20 @@
 //! A minimum-cost maximum flow in the network of [`crate::rules::flow`], an arc costing the
 //! position of its wish (1 to the list's length), by the primal–dual method. Node potentials
 //! keep every residual arc's reduced cost non-negative. Each phase finds the shortest distance
-//! from the source to the sink in reduced costs (Dijkstra, stopped at the sink), raises the
-//! potentials by it, and then augments along every path whose arcs all have reduced cost zero
-//! at once (Hopcroft–Karp phases on that subnetwork), until none is left. The costs are small
-//! integers, so the phases are few: one per distinct cost of a cheapest augmenting path. Each
-//! phase's paths are cheapest augmenting paths, so the matching has the least cost of its
-//! size at every step, and the last one is a maximum matching of least cost.
+//! from the source to the sink in reduced costs (Dijkstra on Dial's buckets, the distances being
+//! small integers, stopped at the sink), raises the potentials by it, and then augments along
+//! every path whose arcs all have reduced cost zero at once (Hopcroft–Karp phases on that
+//! subnetwork, listed apart), until none is left. The costs are small integers, so the phases
+//! are few: one per distinct cost of a cheapest augmenting path. Each phase's paths are
+//! cheapest augmenting paths, so the matching has the least cost of its size at every step,
+//! and the last one is a maximum matching of least cost.
+//!
+//! What keeps a phase cheap, at national size (about 50 phases on 10,000 candidates with 40
+//! wishes, see `benches/rules.rs`): the augmentation only enters the nodes from which a free
+//! seat is reached by tight arcs ([`crate::rules::flow::Within`]); Dijkstra starts from the
+//! whole region the free candidates reach by tight arcs at once, at distance 0, in one pass over
+//! its arcs; and that pass keeps the arcs that the phase can make tight, so that the next tight
+//! subnetwork is built from them and from the few candidates outside the region.
 //!
 //! Among several optimal assignments, the one returned is fixed by the input (free candidates
 //! start their searches in the order of choice), never by chance.
@@ -18,7 +26,7 @@ use crate::model::{Instance, WishLists};
 use crate::outcome::Outcome;
 use crate::priority::Order;
 use crate::rules::AllocConfig;
-use crate::rules::flow::{Admissible, Arcs, Matching, NONE, Work};
+use crate::rules::flow::{Admissible, Arcs, Matching, Reach, Sub, Within, Work};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -56,7 +64,7 @@ impl Admissible for Potentials<'_> {
         self.candidate[c] == 0
     }
 
-    fn arc(&self, e: usize) -> bool {
+    fn matched(&self, e: usize) -> bool {
         self.arc_cost(e) == 0
     }
 
@@ -65,7 +73,75 @@ impl Admissible for Potentials<'_> {
     }
 }
 
+/// A monotone priority queue of nodes by small non-negative distances (Dial's buckets): one
+/// list per distance up to [`Buckets::SPAN`], a heap beyond.
+struct Buckets {
+    lists: Vec<Vec<u32>>,
+    far: BinaryHeap<Reverse<(i64, u32)>>,
+    /// The distance being drained.
+    at: usize,
+}
+
+impl Buckets {
+    const SPAN: usize = 1 << 12;
+
+    fn new() -> Buckets {
+        Buckets {
+            lists: Vec::new(),
+            far: BinaryHeap::new(),
+            at: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        for list in &mut self.lists {
+            list.clear();
+        }
+        self.far.clear();
+        self.at = 0;
+    }
+
+    fn push(&mut self, d: i64, v: u32) {
+        debug_assert!(
+            d >= self.at as i64,
+            "Dijkstra pushes no nearer than it pops"
+        );
+        let i = d as usize;
+        if i < Self::SPAN {
+            if i >= self.lists.len() {
+                self.lists.resize_with(i + 1, Vec::new);
+            }
+            self.lists[i].push(v);
+        } else {
+            self.far.push(Reverse((d, v)));
+        }
+    }
+
+    fn pop(&mut self) -> Option<(i64, u32)> {
+        while self.at < self.lists.len() {
+            if let Some(v) = self.lists[self.at].pop() {
+                return Some((self.at as i64, v));
+            }
+            self.at += 1;
+        }
+        self.far.pop().map(|Reverse(x)| x)
+    }
+}
+
+/// The widest reduced cost, at the start of a phase, of an arc from the region that the phase
+/// can make tight without a full rescan (see [`min_cost_matching`]).
+const NEAR: i64 = 3;
+
 /// A maximum matching of least total position.
+///
+/// Each phase starts from the *region*: the nodes free candidates reach by arcs of reduced
+/// cost 0 (free candidates keep potential 0), which the augmentation before has just marked.
+/// The region is at distance 0 from the source, and its potentials do not move; Dijkstra
+/// starts from all of it at once, with one pass over its candidates' arcs, which also keeps
+/// the arcs of reduced cost at most [`NEAR`]: once the potentials have risen by the phase's
+/// distance `δ`, an arc of the region is tight exactly when its reduced cost equalled its
+/// post's rise, at most `δ`. So the next tight arcs come from those kept, and from a rescan of
+/// the few candidates outside the region, unless `δ` is larger than [`NEAR`].
 fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
     let (n, m) = (arcs.candidates(), arcs.posts());
     let mut matching = Matching::new(arcs);
@@ -78,20 +154,60 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
     };
     let mut dist_c = vec![i64::MAX; n];
     let mut dist_p = vec![i64::MAX; m];
-    let mut heap = BinaryHeap::new();
+    let mut queue = Buckets::new();
+    let mut tight = Sub::default();
+    tight.rebuild(arcs, |_, _| {});
+    // The region's arcs of reduced cost at most NEAR, listed per candidate of the region.
+    let mut near = Sub::default();
+    let mut near_cost: Vec<u8> = Vec::new();
+    let (mut into, mut ahead) = (Sub::default(), Reach::default());
     loop {
+        // Augment within the nodes that reach a free seat by tight arcs: no other node is on
+        // an augmenting path, now or after augmenting along shortest ones. Then mark the
+        // region (the first phase: the free candidates).
+        tight.by_post(arcs, &mut into);
+        matching.reach_free_seats(arcs, &into, &potentials, &mut ahead);
+        let within = Within {
+            inner: &potentials,
+            arcs,
+            ahead: &ahead,
+        };
+        matching.augment(arcs, &tight, order.sequence(), &within, &mut work);
+        matching.mark_reach(arcs, &tight, &potentials, &mut work);
         // Dijkstra in reduced costs; nodes 0..n are candidates, n..n + m posts, n + m the sink.
-        dist_c.fill(i64::MAX);
-        dist_p.fill(i64::MAX);
-        heap.clear();
-        for (c, d) in dist_c.iter_mut().enumerate() {
-            if matching.matched[c] == NONE && !arcs.of(c).is_empty() {
-                *d = -potentials.candidate[c];
-                heap.push(Reverse((*d, c as u32)));
+        queue.clear();
+        for (p, d) in dist_p.iter_mut().enumerate() {
+            *d = if work.reached_post(p) { 0 } else { i64::MAX };
+        }
+        near_cost.clear();
+        near.rebuild(arcs, |c, list| {
+            if !work.reached_candidate(c) {
+                dist_c[c] = i64::MAX;
+                return;
+            }
+            dist_c[c] = 0;
+            let pc = potentials.candidate[c];
+            for e in arcs.of(c) {
+                let p = arcs.post[e] as usize;
+                let cost = i64::from(arcs.position[e]) + pc - potentials.post[p];
+                // Matched arcs too: one may be freed by the next augmentation.
+                if cost <= NEAR {
+                    list.push(e as u32);
+                    near_cost.push(cost as u8);
+                }
+                if cost < dist_p[p] {
+                    dist_p[p] = cost;
+                    queue.push(cost, (n + p) as u32);
+                }
+            }
+        });
+        for (p, &d) in dist_p.iter().enumerate() {
+            if d == 0 && matching.load[p] < arcs.seats[p] {
+                queue.push(potentials.post[p] - potentials.sink, (n + m) as u32);
             }
         }
         let mut to_sink = None;
-        while let Some(Reverse((d, v))) = heap.pop() {
+        while let Some((d, v)) = queue.pop() {
             let v = v as usize;
             if v == n + m {
                 to_sink = Some(d);
@@ -109,29 +225,30 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
                     let nd = d + potentials.arc_cost(e);
                     if nd < dist_p[p] {
                         dist_p[p] = nd;
-                        heap.push(Reverse((nd, (n + p) as u32)));
+                        queue.push(nd, (n + p) as u32);
                     }
                 }
             } else {
                 let p = v - n;
-                if d > dist_p[p] {
+                if d > dist_p[p] || d == 0 {
                     continue;
                 }
                 if matching.load[p] < arcs.seats[p] {
                     let nd = d + potentials.post[p] - potentials.sink;
-                    heap.push(Reverse((nd, (n + m) as u32)));
+                    queue.push(nd, (n + m) as u32);
                 }
                 for &h in matching.held(p) {
                     let h = h as usize;
                     let nd = d - potentials.arc_cost(matching.matched[h] as usize);
                     if nd < dist_c[h] {
                         dist_c[h] = nd;
-                        heap.push(Reverse((nd, h as u32)));
+                        queue.push(nd, h as u32);
                     }
                 }
             }
         }
         let Some(to_sink) = to_sink else { break };
+        debug_assert!(to_sink > 0, "the augmentation left no tight path");
         // Nodes not settled before the sink are at least as far: they rise by its distance.
         for (pi, &d) in potentials.candidate.iter_mut().zip(&dist_c) {
             *pi += d.min(to_sink);
@@ -140,8 +257,25 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
             *pi += d.min(to_sink);
         }
         potentials.sink += to_sink;
-        let added = matching.augment(arcs, order.sequence(), &potentials, &mut work);
-        debug_assert!(added > 0, "a phase with a cheapest path augments");
+        // The arcs of reduced cost 0, the only ones a cheapest augmenting path takes.
+        let rise = |p: usize| dist_p[p].min(to_sink);
+        tight.rebuild(arcs, |c, list| {
+            if dist_c[c] == 0 && to_sink <= NEAR {
+                for k in near.of(c) {
+                    let e = near.arc(k);
+                    if i64::from(near_cost[k]) == rise(arcs.post[e] as usize) {
+                        list.push(e as u32);
+                    }
+                }
+            } else {
+                let pc = potentials.candidate[c];
+                for e in arcs.of(c) {
+                    if i64::from(arcs.position[e]) + pc == potentials.post[arcs.post[e] as usize] {
+                        list.push(e as u32);
+                    }
+                }
+            }
+        });
     }
     matching
 }

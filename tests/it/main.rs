@@ -18,6 +18,8 @@ mod metrics;
 mod names;
 mod properties;
 mod readings;
+#[path = "../reference/mod.rs"]
+mod reference;
 mod replay;
 mod report_fr;
 mod rules;

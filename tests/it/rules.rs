@@ -503,6 +503,15 @@ const SMALL: Knobs = Knobs {
     cesp: true,
 };
 
+/// Larger instances, with few seats for many candidates and long lists: the phases of
+/// welfare's and rank-maximal's searches, and their shortcuts, all come into play.
+const MEDIUM: Knobs = Knobs {
+    max_candidates: 150,
+    max_posts: 40,
+    max_seats: 4,
+    ..SMALL
+};
+
 const TINY: Knobs = Knobs {
     max_candidates: 6,
     max_posts: 4,
@@ -963,6 +972,25 @@ proptest! {
         let expected = signature_of(reference(&case, weight, 0).into_iter(), len);
         let rank_maximal = case.allocate(Rule::RankMaximal, &PLAIN);
         prop_assert_eq!(signature_of(positions(&rank_maximal), len), expected);
+    }
+
+    #[test]
+    fn welfare_and_rank_maximal_reach_the_optimum_of_their_frozen_implementation(
+        case in cases(MEDIUM),
+    ) {
+        let (instance, order, wishes) = (&case.instance, &case.order, &case.wishes);
+        let frozen = crate::reference::welfare(instance, order, wishes);
+        let frozen: Vec<u32> = frozen.iter().flatten().map(|&(_, k)| k).collect();
+        let welfare = case.allocate(Rule::Welfare, &PLAIN);
+        prop_assert_eq!(
+            (positions(&welfare).count(), positions(&welfare).sum::<u32>()),
+            (frozen.len(), frozen.iter().sum::<u32>())
+        );
+        let len = case.instance.posts.len() + 1;
+        let frozen = crate::reference::rank_maximal_assignment(instance, order, wishes);
+        let frozen = signature_of(frozen.iter().flatten().map(|&(_, k)| k), len);
+        let rank_maximal = case.allocate(Rule::RankMaximal, &PLAIN);
+        prop_assert_eq!(signature_of(positions(&rank_maximal), len), frozen);
     }
 
     #[test]
