@@ -160,6 +160,14 @@ pub struct AllocateArgs {
     /// How many of the most sought posts the summary lists.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// Rules to run on the same lists, separated by commas: sd, rsd, da, ia, ttc, welfare,
+    /// rank-maximal. Each candidate's post under each rule goes to assignments.csv, each
+    /// rule's metrics to rules.csv. Default: sd alone, without rules.csv.
+    #[arg(long, value_name = "LIST")]
+    pub rules: Option<String>,
+    /// Seed of the random order of choice of rsd.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// The instance flags of `amphi simulate` and `amphi rules`: a national year or files, the
