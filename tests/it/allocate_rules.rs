@@ -300,3 +300,149 @@ fn rules_that_ignore_the_semester_rules_are_refused() {
         "{stderr}"
     );
 }
+
+/// A small random instance with groups, as the three CSV files: `n` candidates, `m` posts of 0
+/// to 2 seats in at most two groups (a post may have none), a rank in each group for most
+/// candidates, lists of random posts in random order.
+fn random_files(seed: u64) -> (String, String, String) {
+    // xorshift64*: enough to spread the cases, no dependency on rand's API.
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = |bound: u64| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound
+    };
+    let n = 1 + next(7) as usize;
+    let m = 1 + next(5) as usize;
+    let mut candidates = "id,rank,rank_g1,rank_g2\n".to_owned();
+    for c in 0..n {
+        let rank = |next: &mut dyn FnMut(u64) -> u64| {
+            if next(5) == 0 {
+                String::new()
+            } else {
+                (1 + next(n as u64)).to_string()
+            }
+        };
+        let (g1, g2) = (rank(&mut next), rank(&mut next));
+        candidates += &format!("C{c},{},{g1},{g2}\n", c + 1);
+    }
+    let mut posts = "id,group,seats\n".to_owned();
+    for p in 0..m {
+        let group = ["", "g1", "g2"][next(3) as usize];
+        posts += &format!("P{p},{group},{}\n", next(3));
+    }
+    let mut wishes = "candidate,order,post\n".to_owned();
+    for c in 0..n {
+        let mut list: Vec<usize> = (0..m).collect();
+        for i in (1..m).rev() {
+            list.swap(i, next(i as u64 + 1) as usize);
+        }
+        list.truncate(next(m as u64 + 1) as usize);
+        for (k, p) in list.iter().enumerate() {
+            wishes += &format!("C{c},{},P{p}\n", k + 1);
+        }
+    }
+    (candidates, posts, wishes)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// On random instances, each rule's columns of assignments.csv are that rule's outcome from
+    /// the library, and each row of rules.csv is `Metrics::of` that outcome, whole: the rank
+    /// profile sums to `on_list`, weighs to `position_sum`, and the counts add up.
+    #[test]
+    fn the_files_are_each_rules_outcome_and_metrics(seed: u64, leftovers: bool) {
+        use amphi::commands::{Silent, allocate};
+        use amphi::metrics::Metrics;
+        use amphi::rules::{AllocConfig, Priorities, Rule};
+        let dir = std::env::temp_dir().join(format!("amphi-it-{}-rules-prop", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (c, p, w) = random_files(seed);
+        std::fs::write(dir.join("candidates.csv"), &c).unwrap();
+        std::fs::write(dir.join("posts.csv"), &p).unwrap();
+        std::fs::write(dir.join("wishes.csv"), &w).unwrap();
+        let mut config = allocate::Config::in_dir(&dir);
+        config.out = dir.join("out");
+        config.rules = Some(Rule::ALL.to_vec());
+        config.alloc = AllocConfig { fill_leftovers: leftovers, seed: seed >> 3 };
+        config.ties = amphi::priority::TieBreak::ById;
+        let output = allocate::run(&config, &Silent).unwrap();
+        let file = |name: &str| {
+            let bytes = &output.files.iter().find(|f| f.0 == name).unwrap().1;
+            let mut reader = csv::Reader::from_reader(bytes.as_slice());
+            let header: Vec<String> =
+                reader.headers().unwrap().iter().map(str::to_owned).collect();
+            let rows: Vec<Vec<String>> = reader
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+                .collect();
+            (header, rows)
+        };
+        let input = crate::support::parse_raw(&c, &p, &w, amphi::priority::TieBreak::ById)
+            .unwrap();
+        let instance = &input.instance;
+        let priorities = Priorities::new(instance, &input.order);
+        let key = |p, c| {
+            let (rank, call) = priorities.key(p, c);
+            u64::from(rank) << 32 | u64::from(call)
+        };
+        let (a_header, a_rows) = file("assignments.csv");
+        let (r_header, r_rows) = file("rules.csv");
+        let col = |header: &[String], name: &str| header.iter().position(|h| h == name).unwrap();
+        proptest::prop_assert_eq!(r_rows.len(), Rule::ALL.len());
+        for (i, rule) in Rule::ALL.into_iter().enumerate() {
+            let outcome = rule.allocate(instance, &input.order, &input.wishes, &config.alloc);
+            let r = amphi::report::rule_column(rule);
+            let (post, position) =
+                (col(&a_header, &format!("post_{r}")), col(&a_header, &format!("position_{r}")));
+            for (row, &cand) in a_rows.iter().zip(input.order.sequence()) {
+                let placement = outcome.placement(cand);
+                let expected = placement.post.map_or("", |p| instance.post(p).name.as_str());
+                proptest::prop_assert_eq!(&row[post], expected);
+                proptest::prop_assert_eq!(
+                    &row[position],
+                    &placement.position.map_or(String::new(), |k| k.to_string())
+                );
+            }
+            let m = Metrics::of(instance, &input.wishes, &key, &outcome);
+            let row = &r_rows[i];
+            let get = |name: &str| row[col(&r_header, name)].parse::<u64>().unwrap();
+            proptest::prop_assert_eq!(&row[0], rule.as_str());
+            proptest::prop_assert_eq!(get("candidates"), m.candidates);
+            proptest::prop_assert_eq!(get("assigned") + get("unassigned"), get("candidates"));
+            proptest::prop_assert_eq!(get("on_list") + get("off_list"), get("assigned"));
+            proptest::prop_assert_eq!(get("on_list"), m.on_list());
+            proptest::prop_assert_eq!(get("position_sum"), m.position_sum);
+            proptest::prop_assert_eq!(get("envy_pairs"), m.envy_pairs);
+            proptest::prop_assert_eq!(get("envious"), m.envious);
+            proptest::prop_assert_eq!(get("wasted_pairs"), m.wasted_pairs);
+            proptest::prop_assert_eq!(get("free_seat"), m.free_seat_candidates);
+            proptest::prop_assert_eq!(get("cycle_candidates"), m.cycle_candidates);
+            proptest::prop_assert_eq!(get("cycles"), m.cycles);
+            let misreport = &row[col(&r_header, "misreport_gain")];
+            if rule == Rule::ImmediateAcceptance {
+                proptest::prop_assert_eq!(misreport, &m.misreport_gainers.to_string());
+            } else {
+                proptest::prop_assert_eq!(misreport, "");
+            }
+            let profile: Vec<u64> = r_header
+                .iter()
+                .zip(row)
+                .filter(|(h, _)| h.starts_with("wish_"))
+                .map(|(_, v)| v.parse().unwrap())
+                .collect();
+            proptest::prop_assert_eq!(profile.iter().sum::<u64>(), get("on_list"));
+            proptest::prop_assert_eq!(
+                profile.iter().zip(1..).map(|(n, k)| n * k).sum::<u64>(),
+                get("position_sum")
+            );
+            proptest::prop_assert_eq!(profile.first().copied().unwrap_or(0), get("first_wish"));
+            let mut expected = m.profile.clone();
+            proptest::prop_assert!(expected.iter().skip(profile.len()).all(|&n| n == 0));
+            expected.resize(profile.len(), 0);
+            proptest::prop_assert_eq!(profile, expected);
+        }
+    }
+}
