@@ -31,12 +31,14 @@ pub enum CsvStyle {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Allocate posts by serial dictatorship over explicit wish lists.
+    /// Allocate posts over explicit wish lists: by serial dictatorship, or by each rule of
+    /// --rules.
     ///
     /// Candidates are called by priority class (higher first), then seniority (more validated
     /// semesters first), then exam rank; each takes their best wish still open to them, under
     /// the must-fill and supernumerary rules. Prints a summary and writes assignments.csv and
-    /// posts_outcome.csv.
+    /// posts_outcome.csv. With --rules, every rule runs on the same lists: each candidate's
+    /// post under each rule, and each rule's metrics in rules.csv.
     Allocate(AllocateArgs),
     /// Draw the wish lists nobody knows from a preference model, many times, and report the
     /// odds: rang limite and fill rate per post, first wish (and top 3, top 10, mean position
@@ -160,6 +162,14 @@ pub struct AllocateArgs {
     /// How many of the most sought posts the summary lists.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// Rules to run on the same lists, separated by commas: sd, rsd, da, ia, ttc, welfare,
+    /// rank-maximal. Each candidate's post under each rule goes to assignments.csv, each
+    /// rule's metrics to rules.csv. Default: sd alone, without rules.csv.
+    #[arg(long, value_name = "LIST")]
+    pub rules: Option<String>,
+    /// Seed of the random order of choice of rsd.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// The instance flags of `amphi simulate` and `amphi rules`: a national year or files, the

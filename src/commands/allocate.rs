@@ -1,14 +1,20 @@
-//! `amphi allocate`: serial dictatorship over explicit wish lists, on files.
+//! `amphi allocate`: serial dictatorship over explicit wish lists, on files; with `--rules`,
+//! any of the rules on the same lists, each candidate's post under each, and each rule's
+//! metrics.
 
 use super::{Output, Progress, Warnings, with_written};
 use crate::cli::{AllocateArgs, Ties};
 use crate::error::{Error, Result};
 use crate::io::{self, InputPaths};
+use crate::metrics::Metrics;
+use crate::model::Instance;
+use crate::outcome::Outcome;
 use crate::outcome::Summary;
 use crate::priority::TieBreak;
-use crate::report;
-use crate::rules::{AllocConfig, Rule};
+use crate::report::{self, RulesOnLists};
+use crate::rules::{AllocConfig, Priorities, Rule};
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// A validated `amphi allocate` configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +29,9 @@ pub struct Config {
     pub ties: TieBreak,
     /// Most sought posts to list.
     pub top: usize,
+    /// The rules of `--rules`, in the order given; `None` without the flag: serial dictatorship
+    /// alone, and no rules.csv.
+    pub rules: Option<Vec<Rule>>,
 }
 
 impl Config {
@@ -34,6 +43,7 @@ impl Config {
             alloc: AllocConfig::default(),
             ties: TieBreak::Reject,
             top: 10,
+            rules: None,
         }
     }
 
@@ -69,10 +79,15 @@ impl Config {
             out: args.out,
             alloc: AllocConfig {
                 fill_leftovers: args.fill_leftovers,
-                ..AllocConfig::default()
+                seed: args.seed,
             },
             ties: tie_break(args.ties),
             top: args.top,
+            rules: args
+                .rules
+                .as_deref()
+                .map(|list| super::rules::parse_rules(Some(list)))
+                .transpose()?,
         };
         config.check()?;
         Ok(config)
@@ -80,6 +95,9 @@ impl Config {
 
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
+        if self.rules.as_ref().is_some_and(Vec::is_empty) {
+            return Err(Error::usage("--rules: no rule given"));
+        }
         super::check_out(&self.out)
     }
 }
@@ -98,6 +116,9 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     let input = io::read_input(&config.input, config.ties)?;
     let mut warnings = Warnings::new(progress);
     warnings.extend(input.warnings.iter().cloned());
+    if let Some(rules) = &config.rules {
+        return run_rules(config, rules, &input, warnings, progress);
+    }
     let outcome = Rule::SerialDictatorship.allocate(
         &input.instance,
         &input.order,
@@ -136,4 +157,102 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         warnings: warnings.into_list(),
         failure: None,
     })
+}
+
+/// `amphi allocate --rules`: every rule on the same lists, assignments.csv and
+/// posts_outcome.csv with one set of columns per rule (today's files when the rules are `sd`
+/// alone), and rules.csv.
+fn run_rules(
+    config: &Config,
+    rules: &[Rule],
+    input: &io::Input,
+    warnings: Warnings,
+    progress: &dyn Progress,
+) -> Result<Output> {
+    let instance = &input.instance;
+    for rule in rules {
+        rule.check(instance)
+            .map_err(|e| Error::invalid(format!("--rules: {e}")))?;
+    }
+    let mut times = Vec::new();
+    let started = Instant::now();
+    let outcomes: Vec<Outcome> = rules
+        .iter()
+        .map(|rule| {
+            let start = Instant::now();
+            let outcome = rule.allocate(instance, &input.order, &input.wishes, &config.alloc);
+            times.push(format!("{rule} {:.2} s", start.elapsed().as_secs_f64()));
+            outcome
+        })
+        .collect();
+    let allocated = started.elapsed().as_secs_f64();
+    let priorities = Priorities::new(instance, &input.order);
+    let key = |p, c| priorities.packed(p, c);
+    let rows: Vec<(Rule, Metrics)> = rules
+        .iter()
+        .zip(&outcomes)
+        .map(|(&rule, outcome)| (rule, Metrics::of(instance, &input.wishes, &key, outcome)))
+        .collect();
+    progress.note(&format!(
+        "{} rule{} on {} candidates in {allocated:.2} s ({}), metrics in {:.2} s",
+        rules.len(),
+        if rules.len() == 1 { "" } else { "s" },
+        instance.candidates.len(),
+        times.join(", "),
+        started.elapsed().as_secs_f64() - allocated
+    ));
+    let table = RulesOnLists {
+        candidates: instance.candidates.len(),
+        posts: instance.posts.len(),
+        seats: instance.total_seats(),
+        priorities: priorities_in_words(instance),
+        seed: rules
+            .contains(&Rule::RandomSerialDictatorship)
+            .then_some(config.alloc.seed),
+        rows,
+    };
+    let (assignments, posts) = if rules == [Rule::SerialDictatorship] {
+        (
+            report::assignments_csv(instance, &input.order, &outcomes[0]),
+            report::posts_outcome_csv(instance, &input.wishes, &outcomes[0]),
+        )
+    } else {
+        (
+            report::rules_assignments_csv(instance, &input.order, rules, &outcomes),
+            report::rules_posts_outcome_csv(instance, &input.wishes, rules, &outcomes),
+        )
+    };
+    let files = super::files(vec![
+        ("assignments.csv", assignments),
+        ("posts_outcome.csv", posts),
+        ("rules.csv", table.csv()),
+    ]);
+    let written = super::paths(
+        &config.out,
+        &["assignments.csv", "posts_outcome.csv", "rules.csv"],
+    );
+    let json = table.json(warnings.list(), &written);
+    let text = with_written(&table.text(), &config.out, &files);
+    Ok(Output {
+        out: config.out.clone(),
+        files,
+        text,
+        json,
+        warnings: warnings.into_list(),
+        failure: None,
+    })
+}
+
+/// How posts rank candidates, in words (see [`Priorities`]).
+fn priorities_in_words(instance: &Instance) -> String {
+    let groups = instance.groups.len();
+    if instance.posts.iter().any(|p| p.group.is_some()) {
+        format!(
+            "posts rank candidates by their rank in the post's group of specialties ({groups} \
+             group{}), then in the order of choice",
+            if groups == 1 { "" } else { "s" }
+        )
+    } else {
+        "posts rank candidates in the order of choice (no groups of specialties)".to_owned()
+    }
 }

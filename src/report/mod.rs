@@ -15,7 +15,10 @@ pub mod site;
 pub mod svg;
 mod wishlist;
 
-pub use allocation::{assignments_csv, posts_outcome_csv, summary_json, summary_text};
+pub use allocation::{
+    RulesOnLists, assignments_csv, posts_outcome_csv, rule_column, rules_assignments_csv,
+    rules_posts_outcome_csv, summary_json, summary_text,
+};
 pub use backtest::BacktestReport;
 pub use calibrate::{CalibrationReport, CorrelationRow, Holdout};
 pub use compare::{CompareInfo, CompareReport, Facts, ProcedureOrigin};

@@ -1,5 +1,6 @@
 //! amphi's integration tests: one binary, one module per feature.
 
+mod allocate_rules;
 mod calibrate;
 mod calibrate_da;
 mod catalog;
