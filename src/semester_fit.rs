@@ -25,10 +25,15 @@
 //! the fit sets `b = 1` (values are in units of the noise). Adding a constant to every value
 //! changes nothing, and a post's own value is collinear with its kinds. So:
 //!
+//! - groups: posts offered in the same choice, or linked through others, form a **group**
+//!   ([`Design::groups`]). Internes whose choices never share a post say nothing of how their
+//!   posts compare: adding a constant to the values of one group changes nothing. Values
+//!   compare across groups only through the kinds their posts share;
 //! - kinds: the fitted posts' kind columns are taken in order of how many posts carry them
-//!   (fewest first, then by name), after a constant column; a kind whose column is a linear
-//!   combination of the columns before it (e.g. `hospital` when every post is `hospital` or
-//!   `ambulatory`) is a **reference**, fixed at 0. The other kinds get a weak normal prior
+//!   (fewest first, then by name), after each group's indicator column; a kind whose column is
+//!   a linear combination of the columns before it (e.g. `hospital` when every post is
+//!   `hospital` or `ambulatory`, or a kind that only the posts of one group carry) is a
+//!   **reference**, fixed at 0. The other kinds get a weak normal prior
 //!   N(0, [`KIND_SD`]²), so that a kind always taken or never taken keeps a finite value;
 //! - posts: each post's own value gets a normal prior N(0, `post_sd`²) ([`POST_SD`] by
 //!   default): a post's value is its kinds' values unless the picks say otherwise, and a post
@@ -130,7 +135,9 @@ pub fn observe(
     let mut observed = Observed::default();
     for (k, &(candidate, pick)) in picks.iter().enumerate() {
         day.check(candidate, pick).map_err(|bad| (k, bad))?;
-        let turn = day.next_turn().expect("check accepts no pick once the day is over");
+        let turn = day
+            .next_turn()
+            .expect("check accepts no pick once the day is over");
         let number = turn.call;
         let why = match pick {
             _ if !turn.bound.is_empty() => Some(LeftOut::MustFill),
@@ -197,6 +204,9 @@ pub struct Design {
     pub unseen_kinds: Vec<String>,
     /// The fitted posts, in parameter order (parameters `kinds.len()..`).
     pub posts: Vec<PostId>,
+    /// The group of each fitted post: posts linked by choice sets (two posts offered in the
+    /// same choice, or linked through others). The picks compare posts within a group only.
+    pub groups: Vec<usize>,
     /// For each post of the instance, the parameters its value adds up (empty for a post not
     /// fitted).
     rows: Vec<Vec<usize>>,
@@ -224,10 +234,36 @@ impl Design {
         }
         let mut candidates: Vec<(&str, usize)> = count.into_iter().collect();
         candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
-        // Gram–Schmidt over the fitted posts: a constant, then each kind's column.
-        let n = posts.len();
+        // The groups of posts linked by shared choice sets (union-find).
+        let index: BTreeMap<PostId, usize> =
+            posts.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+        let mut parent: Vec<usize> = (0..posts.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for c in &observed.choices {
+            let first = index[&c.set[0]];
+            for p in &c.set[1..] {
+                let (a, b) = (root(&mut parent, first), root(&mut parent, index[p]));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        let mut group_of_root: BTreeMap<usize, usize> = BTreeMap::new();
+        let groups: Vec<usize> = (0..posts.len())
+            .map(|i| {
+                let r = root(&mut parent, i);
+                let next = group_of_root.len();
+                *group_of_root.entry(r).or_insert(next)
+            })
+            .collect();
+        // Gram–Schmidt over the fitted posts: each group's indicator (adding a constant to the
+        // values of a group changes nothing), then each kind's column.
         let mut basis: Vec<Vec<f64>> = Vec::new();
-        let mut add = |column: Vec<f64>, basis: &mut Vec<Vec<f64>>| -> bool {
+        let add = |column: Vec<f64>, basis: &mut Vec<Vec<f64>>| -> bool {
             let norm: f64 = column.iter().map(|x| x * x).sum();
             let mut r = column;
             for q in basis.iter() {
@@ -244,7 +280,15 @@ impl Design {
             basis.push(r.into_iter().map(|x| x / s).collect());
             true
         };
-        add(vec![1.0; n], &mut basis);
+        for g in 0..group_of_root.len() {
+            add(
+                groups
+                    .iter()
+                    .map(|&x| f64::from(u8::from(x == g)))
+                    .collect(),
+                &mut basis,
+            );
+        }
         let mut kinds = Vec::new();
         let mut references = Vec::new();
         for (kind, _) in candidates {
@@ -285,6 +329,7 @@ impl Design {
             references,
             unseen_kinds,
             posts,
+            groups,
             rows,
             prior_sd,
         }
@@ -293,6 +338,11 @@ impl Design {
     /// How many parameters.
     pub fn len(&self) -> usize {
         self.kinds.len() + self.posts.len()
+    }
+
+    /// How many groups of posts.
+    pub fn group_count(&self) -> usize {
+        self.groups.iter().max().map_or(0, |g| g + 1)
     }
 
     /// Whether there is no parameter.
@@ -581,7 +631,11 @@ pub fn fit(instance: &Instance, observed: &Observed, post_sd: f64) -> Fit {
         let mut scale = 1.0;
         let mut moved = false;
         for _ in 0..40 {
-            let trial: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t + scale * s).collect();
+            let trial: Vec<f64> = theta
+                .iter()
+                .zip(&step)
+                .map(|(t, s)| t + scale * s)
+                .collect();
             let there = local(&design, observed, &trial);
             if there.objective >= here.objective {
                 theta = trial;
@@ -753,7 +807,10 @@ mod tests {
         // I1 chose A among A, B, C; I2 chose C among B, C; I3 had B alone.
         assert_eq!(observed.choices.len(), 2);
         assert_eq!(observed.choices[1].set, vec![PostId(1), PostId(2)]);
-        assert_eq!(observed.left_out, vec![(3, CandidateId(2), LeftOut::OnlyOne)]);
+        assert_eq!(
+            observed.left_out,
+            vec![(3, CandidateId(2), LeftOut::OnlyOne)]
+        );
         // At all values 0: ln(1/3) + ln(1/2).
         let ll = log_likelihood(&observed, &[0.0; 3]);
         assert!((ll - (1.0f64 / 6.0).ln()).abs() < 1e-15);
@@ -816,7 +873,6 @@ mod tests {
     /// A random day: `posts` posts of 1 or 2 seats, each with kind `k<j % kinds>` and
     /// `hospital` or `ambulatory`, `internes` internes, values drawn from `seed`.
     fn random_day(posts: usize, kinds: usize, internes: usize, seed: u64) -> (Instance, Model) {
-        use rand::Rng;
         let mut rng = crate::sim::rng::sim_rng(seed, 0);
         let mut instance = Instance::default();
         let mut model = Model::uniform();
@@ -824,11 +880,15 @@ mod tests {
             let mut p = Post::new(format!("P{j}"), 1 + (j % 2) as u32);
             let place = if j % 3 == 0 { "ambulatory" } else { "hospital" };
             p.kinds = vec![place.to_owned(), format!("k{}", j % kinds)];
-            model.posts.insert(p.name.clone(), rng.random_range(-1.0..1.0));
+            model
+                .posts
+                .insert(p.name.clone(), rng.random_range(-1.0..1.0));
             instance.posts.push(p);
         }
         for k in 0..kinds {
-            model.kinds.insert(format!("k{k}"), rng.random_range(-1.0..1.0));
+            model
+                .kinds
+                .insert(format!("k{k}"), rng.random_range(-1.0..1.0));
         }
         model.kinds.insert("ambulatory".to_owned(), -0.5);
         for i in 0..internes {

@@ -2,6 +2,7 @@
 
 mod calibrate;
 mod calibrate_da;
+mod calibrate_semester;
 mod catalog;
 mod cell_effects;
 mod cli;
