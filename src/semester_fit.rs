@@ -509,62 +509,164 @@ fn local(design: &Design, observed: &Observed, theta: &[f64]) -> Local {
     }
 }
 
-/// The Cholesky factor `L` (lower, row-major) of the symmetric positive definite `a`
-/// (`n × n`); `None` when `a` is not positive definite.
-pub fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= l[i * n + k] * l[j * n + k];
-            }
-            if i == j {
-                if !(s > 0.0 && s.is_finite()) {
-                    return None;
-                }
-                l[i * n + i] = s.sqrt();
-            } else {
-                l[i * n + j] = s / l[j * n + j];
-            }
-        }
-    }
-    Some(l)
+/// The Cholesky factor `L` (lower, row-major) of a symmetric positive definite matrix, with
+/// its envelope: the first column that may be non-zero in each row. Zeros of the matrix before
+/// a row's first non-zero stay zeros in `L`, so a matrix that is block-diagonal but for its
+/// last rows (the posts of groups that share no choice, then the kinds) costs the sum of its
+/// blocks' cubes rather than the cube of its size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cholesky {
+    n: usize,
+    l: Vec<f64>,
+    first: Vec<usize>,
 }
 
-/// Solves `L Lᵀ x = b` given the Cholesky factor `L`.
-pub fn cholesky_solve(l: &[f64], n: usize, b: &[f64]) -> Vec<f64> {
-    let mut y = b.to_vec();
-    for i in 0..n {
-        let mut s = y[i];
-        for k in 0..i {
-            s -= l[i * n + k] * y[k];
-        }
-        y[i] = s / l[i * n + i];
-    }
-    for i in (0..n).rev() {
-        let mut s = y[i];
-        for k in i + 1..n {
-            s -= l[k * n + i] * y[k];
-        }
-        y[i] = s / l[i * n + i];
-    }
-    y
-}
-
-/// The inverse of `L Lᵀ` (dense, row-major).
-fn cholesky_inverse(l: &[f64], n: usize) -> Vec<f64> {
-    let mut inv = vec![0.0; n * n];
-    let mut e = vec![0.0; n];
-    for j in 0..n {
-        e[j] = 1.0;
-        let col = cholesky_solve(l, n, &e);
-        e[j] = 0.0;
+impl Cholesky {
+    /// Factors `a` (`n × n`, row-major, symmetric; its lower triangle is read); `None` when
+    /// `a` is not positive definite.
+    pub fn new(a: &[f64], n: usize) -> Option<Cholesky> {
+        let first: Vec<usize> = (0..n)
+            .map(|i| (0..i).find(|&j| a[i * n + j] != 0.0).unwrap_or(i))
+            .collect();
+        let mut l = vec![0.0; n * n];
         for i in 0..n {
-            inv[i * n + j] = col[i];
+            for j in first[i]..=i {
+                let from = first[i].max(first[j]);
+                let mut s = a[i * n + j];
+                for k in from..j {
+                    s -= l[i * n + k] * l[j * n + k];
+                }
+                if i == j {
+                    if !(s > 0.0 && s.is_finite()) {
+                        return None;
+                    }
+                    l[i * n + i] = s.sqrt();
+                } else {
+                    l[i * n + j] = s / l[j * n + j];
+                }
+            }
+        }
+        Some(Cholesky { n, l, first })
+    }
+
+    /// Solves `L Lᵀ x = b`.
+    pub fn solve(&self, b: &[f64]) -> Vec<f64> {
+        let (n, l) = (self.n, &self.l);
+        let mut y = b.to_vec();
+        for i in 0..n {
+            let mut s = y[i];
+            for k in self.first[i]..i {
+                s -= l[i * n + k] * y[k];
+            }
+            y[i] = s / l[i * n + i];
+        }
+        for i in (0..n).rev() {
+            y[i] /= l[i * n + i];
+            let yi = y[i];
+            for k in self.first[i]..i {
+                y[k] -= l[i * n + k] * yi;
+            }
+        }
+        y
+    }
+
+    /// The inverse of `L Lᵀ` (dense, row-major), as `Mᵀ M` with `M = L⁻¹`, each row of `M`
+    /// non-zero from its first column on.
+    pub fn inverse(&self) -> Vec<f64> {
+        let (n, l) = (self.n, &self.l);
+        let mut m = vec![0.0; n * n];
+        let mut start = vec![0usize; n];
+        for i in 0..n {
+            // Row i of M: (e_i - sum over k < i of L[i][k] M[k]) / L[i][i].
+            let mut from = i;
+            for k in self.first[i]..i {
+                let lik = l[i * n + k];
+                if lik == 0.0 {
+                    continue;
+                }
+                from = from.min(start[k]);
+                let (done, row) = m.split_at_mut(i * n);
+                let mk = &done[k * n..k * n + k + 1];
+                for j in start[k]..=k {
+                    row[j] -= lik * mk[j];
+                }
+            }
+            m[i * n + i] += 1.0;
+            let d = l[i * n + i];
+            for j in from..=i {
+                m[i * n + j] /= d;
+            }
+            start[i] = from;
+        }
+        let mut inv = vec![0.0; n * n];
+        for k in 0..n {
+            let row = &m[k * n..k * n + k + 1];
+            for i in start[k]..=k {
+                let mki = row[i];
+                if mki == 0.0 {
+                    continue;
+                }
+                let out = &mut inv[i * n..i * n + i + 1];
+                for j in start[k]..=i {
+                    out[j] += mki * row[j];
+                }
+            }
+        }
+        for i in 0..n {
+            for j in 0..i {
+                inv[j * n + i] = inv[i * n + j];
+            }
+        }
+        inv
+    }
+}
+
+/// The parameters reordered so that the information matrix is block-diagonal but for its
+/// last rows: the fitted posts group by group, then the kinds. `order[new] = old`.
+fn block_order(design: &Design) -> Vec<usize> {
+    let nk = design.kinds.len();
+    let mut posts: Vec<usize> = (0..design.posts.len()).collect();
+    posts.sort_by_key(|&i| design.groups[i]);
+    posts.into_iter().map(|i| nk + i).chain(0..nk).collect()
+}
+
+/// `a` (`n × n`) with its rows and columns in `order` (`order[new] = old`).
+fn permuted(a: &[f64], order: &[usize]) -> Vec<f64> {
+    let n = order.len();
+    let mut out = vec![0.0; n * n];
+    for (i, &oi) in order.iter().enumerate() {
+        for (j, &oj) in order.iter().enumerate() {
+            out[i * n + j] = a[oi * n + oj];
         }
     }
-    inv
+    out
+}
+
+/// Solves `a x = b` for the information `a` through its Cholesky factor in `order`; `None`
+/// when `a` is not positive definite.
+fn solve_in_order(a: &[f64], b: &[f64], order: &[usize]) -> Option<Vec<f64>> {
+    let factor = Cholesky::new(&permuted(a, order), order.len())?;
+    let bp: Vec<f64> = order.iter().map(|&o| b[o]).collect();
+    let xp = factor.solve(&bp);
+    let mut x = vec![0.0; b.len()];
+    for (i, &o) in order.iter().enumerate() {
+        x[o] = xp[i];
+    }
+    Some(x)
+}
+
+/// The inverse of the information `a`, through its Cholesky factor in `order`.
+fn inverse_in_order(a: &[f64], order: &[usize]) -> Option<Vec<f64>> {
+    let factor = Cholesky::new(&permuted(a, order), order.len())?;
+    let inv = factor.inverse();
+    let back: Vec<usize> = {
+        let mut back = vec![0; order.len()];
+        for (i, &o) in order.iter().enumerate() {
+            back[o] = i;
+        }
+        back
+    };
+    Some(permuted(&inv, &back))
 }
 
 /// A fitted semester model.
@@ -607,14 +709,15 @@ pub struct Estimate {
 pub fn fit(instance: &Instance, observed: &Observed, post_sd: f64) -> Fit {
     let design = Design::new(instance, observed, post_sd);
     let n = design.len();
+    let order = block_order(&design);
     let mut theta = vec![0.0; n];
     let mut here = local(&design, observed, &theta);
     let null_log_likelihood = here.log_likelihood;
     let mut iterations = 0;
     let mut converged = false;
     while iterations < MAX_ITERATIONS {
-        let l = cholesky(&here.information, n).expect("the penalised information is definite");
-        let step = cholesky_solve(&l, n, &here.gradient);
+        let step = solve_in_order(&here.information, &here.gradient, &order)
+            .expect("the penalised information is definite");
         let decrement: f64 = step.iter().zip(&here.gradient).map(|(s, g)| s * g).sum();
         if decrement < 1e-12 {
             // Within a rounding error of the top: one last full step polishes the gradient.
@@ -651,10 +754,8 @@ pub fn fit(instance: &Instance, observed: &Observed, post_sd: f64) -> Fit {
             break;
         }
     }
-    let covariance = match cholesky(&here.information, n) {
-        Some(l) => cholesky_inverse(&l, n),
-        None => vec![f64::NAN; n * n],
-    };
+    let covariance =
+        inverse_in_order(&here.information, &order).unwrap_or_else(|| vec![f64::NAN; n * n]);
     let gradient_max = here.gradient.iter().fold(0.0f64, |m, g| m.max(g.abs()));
     Fit {
         design,
@@ -859,15 +960,44 @@ mod tests {
     }
 
     #[test]
-    fn cholesky_solves() {
+    fn cholesky_solves_and_inverts() {
         let a = [4.0, 2.0, 0.4, 2.0, 5.0, 1.0, 0.4, 1.0, 3.0];
-        let l = cholesky(&a, 3).unwrap();
-        let x = cholesky_solve(&l, 3, &[1.0, 2.0, 3.0]);
+        let l = Cholesky::new(&a, 3).unwrap();
+        let x = l.solve(&[1.0, 2.0, 3.0]);
         for i in 0..3 {
             let ax: f64 = (0..3).map(|j| a[i * 3 + j] * x[j]).sum();
             assert!((ax - [1.0, 2.0, 3.0][i]).abs() < 1e-12);
         }
-        assert!(cholesky(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
+        assert!(Cholesky::new(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
+        // Two blocks that share nothing but the last row (an arrow): the envelope skips the
+        // zeros, and the inverse is still the inverse, in any order of the rows.
+        #[rustfmt::skip]
+        let a = [
+            3.0, 1.0, 0.0, 0.0, 0.5,
+            1.0, 2.0, 0.0, 0.0, 0.2,
+            0.0, 0.0, 4.0, 1.5, 0.3,
+            0.0, 0.0, 1.5, 2.0, 0.1,
+            0.5, 0.2, 0.3, 0.1, 5.0,
+        ];
+        for order in [
+            vec![0, 1, 2, 3, 4],
+            vec![4, 2, 0, 3, 1],
+            vec![2, 3, 0, 1, 4],
+        ] {
+            let inv = inverse_in_order(&a, &order).unwrap();
+            for i in 0..5 {
+                for j in 0..5 {
+                    let e: f64 = (0..5).map(|k| a[i * 5 + k] * inv[k * 5 + j]).sum();
+                    let want = if i == j { 1.0 } else { 0.0 };
+                    assert!((e - want).abs() < 1e-12, "{order:?} {i} {j} {e}");
+                }
+            }
+            let x = solve_in_order(&a, &[1.0, -1.0, 2.0, 0.5, 3.0], &order).unwrap();
+            for i in 0..5 {
+                let ax: f64 = (0..5).map(|j| a[i * 5 + j] * x[j]).sum();
+                assert!((ax - [1.0, -1.0, 2.0, 0.5, 3.0][i]).abs() < 1e-12);
+            }
+        }
     }
 
     /// A random day: `posts` posts of 1 or 2 seats, each with kind `k<j % kinds>` and
