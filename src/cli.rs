@@ -55,6 +55,9 @@ pub enum Command {
     /// subdivision attractiveness by the log ratio of simulated to observed rangs limites,
     /// and the outside option by the log ratio of simulated to observed leavers. Writes
     /// model.json, fit.csv, holdout.csv and calibrate.json.
+    ///
+    /// With --semester: a semester model fitted by maximum likelihood to a past choice day
+    /// (--picks, --candidates, --posts); writes model.json, estimates.csv and fit.json.
     Calibrate(CalibrateArgs),
     /// What if the posts change? Simulate a baseline and a scenario on the same seeds and
     /// report every difference with a 95 % interval: candidates pushed out, first wishes and

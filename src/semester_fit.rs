@@ -1067,9 +1067,8 @@ mod tests {
                     prop_assert!(fit.objective >= at(&near) - 1e-12);
                 }
             }
-            // The unpenalised log-likelihood never beats the best the values can do: it is
-            // at most 0.
-            prop_assert!(fit.log_likelihood <= 0.0);
+            // The gradient at the estimate is zero, to rounding.
+            prop_assert!(fit.gradient_max < 1e-6, "{}", fit.gradient_max);
         }
     }
 }

@@ -957,7 +957,12 @@ impl SemesterReport<'_> {
         );
         let _ = writeln!(s, "\n  kind                      value     se");
         let mut kinds = fit.kinds();
-        kinds.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then(a.0.cmp(&b.0)));
+        kinds.sort_by(|a, b| {
+            (b.1.value * 1e6)
+                .round()
+                .total_cmp(&(a.1.value * 1e6).round())
+                .then(a.0.cmp(&b.0))
+        });
         for (k, e) in &kinds {
             let _ = writeln!(s, "  {k:<24} {:>6.3} {:>6.3}", e.value, e.se);
         }
@@ -965,9 +970,11 @@ impl SemesterReport<'_> {
             let _ = writeln!(s, "  {k:<24} {:>6.3}      reference", 0.0);
         }
         let mut posts = fit.posts();
+        // Values equal to rounding (two posts alike to the picks) keep the input order.
+        let key = |x: f64| (x * 1e6).round();
         posts.sort_by(|a, b| {
-            b.2.value
-                .total_cmp(&a.2.value)
+            key(b.2.value)
+                .total_cmp(&key(a.2.value))
                 .then(a.0.index().cmp(&b.0.index()))
         });
         let shown = 5.min(posts.len());
