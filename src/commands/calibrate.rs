@@ -812,6 +812,7 @@ impl SemesterReport<'_> {
                 "fitted".into(),
                 posts.to_string(),
                 String::new(),
+                String::new(),
             ]);
         }
         for kind in &self.fit.design.references {
@@ -825,6 +826,7 @@ impl SemesterReport<'_> {
                 "reference (fixed at 0)".into(),
                 String::new(),
                 String::new(),
+                String::new(),
             ]);
         }
         for (p, own, whole) in self.fit.posts() {
@@ -836,6 +838,7 @@ impl SemesterReport<'_> {
                 f(whole.value),
                 f(whole.se),
                 "fitted".into(),
+                String::new(),
                 chosen[p.index()].to_string(),
                 offered[p.index()].to_string(),
             ]);
@@ -849,7 +852,8 @@ impl SemesterReport<'_> {
                 "post_value",
                 "post_value_se",
                 "status",
-                "chosen_or_posts",
+                "posts",
+                "chosen",
                 "offered",
             ],
             rows,

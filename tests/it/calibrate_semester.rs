@@ -236,7 +236,9 @@ fn the_command_writes_a_model_that_wishlist_and_simulate_read() {
     assert_eq!(used + sum, 120);
     assert_eq!(fit["converged"], true);
     let csv = std::fs::read_to_string(out.join("estimates.csv")).unwrap();
-    assert!(csv.starts_with("parameter,name,value,se,post_value,post_value_se,status,"));
+    assert!(csv.starts_with(
+        "parameter,name,value,se,post_value,post_value_se,status,posts,chosen,offered\n"
+    ));
     assert_eq!(
         csv.lines().filter(|l| l.starts_with("post,")).count(),
         fit["posts_fitted"].as_u64().unwrap() as usize
