@@ -944,6 +944,97 @@ mod tests {
     }
 
     #[test]
+    fn forced_picks_and_passes_are_left_out() {
+        // M is a must-fill sector of 1 seat, with H and G beside it; three internes. I1 is
+        // free (1 seat for 3 internes); I1 takes H, so M (1 seat for 2) is still not tight for
+        // I2, who passes; then M binds I3 (1 seat for 1): forced.
+        let mut instance = Instance::default();
+        let sector = crate::model::SectorId(instance.sectors.intern("M"));
+        let mut m = Post::new("M1", 1);
+        m.sector = Some(sector);
+        instance.posts = vec![m, Post::new("H", 1), Post::new("G", 1)];
+        instance.candidates = (1..=3)
+            .map(|r| Candidate::new(format!("I{r}"), r))
+            .collect();
+        let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+        let picks = [
+            (CandidateId(0), Pick::Post(PostId(1))),
+            (CandidateId(1), Pick::Pass),
+            (CandidateId(2), Pick::Post(PostId(0))),
+        ];
+        let observed = observe(&instance, &order, &picks).unwrap();
+        assert_eq!(observed.choices.len(), 1);
+        assert_eq!(observed.choices[0].set, [PostId(0), PostId(1), PostId(2)]);
+        assert_eq!(
+            observed.left_out,
+            [
+                (2, CandidateId(1), LeftOut::Pass),
+                (3, CandidateId(2), LeftOut::MustFill)
+            ]
+        );
+        // A pick the day refuses: its index, and why.
+        let bad = [
+            (CandidateId(0), Pick::Post(PostId(1))),
+            (CandidateId(1), Pick::Post(PostId(1))),
+        ];
+        let (k, why) = observe(&instance, &order, &bad).unwrap_err();
+        assert_eq!(k, 1);
+        assert!(matches!(why, BadPick::Full { .. }), "{why:?}");
+    }
+
+    #[test]
+    fn groups_that_share_no_choice_and_their_references() {
+        // A and B are open to phase p, C and D to phase q: two groups. Kinds: b (B) and c (D)
+        // tell posts apart within a group; a (A and C) is what b and c add nothing to, and
+        // hospital (every post) is the groups' constant: both are references.
+        let mut instance = Instance::default();
+        let (p, q) = (
+            crate::model::PhaseId(instance.phases.intern("p")),
+            crate::model::PhaseId(instance.phases.intern("q")),
+        );
+        let post = |name: &str, kind: &str, phase| {
+            let mut x = Post::new(name, 2);
+            x.kinds = vec!["hospital".to_owned(), kind.to_owned()];
+            x.open_phases = vec![phase];
+            x
+        };
+        instance.posts = vec![
+            post("A", "a", p),
+            post("B", "b", p),
+            post("C", "a", q),
+            post("D", "c", q),
+        ];
+        instance.candidates = (1..=4)
+            .map(|r| {
+                let mut c = Candidate::new(format!("I{r}"), r);
+                c.phase = Some(if r <= 2 { p } else { q });
+                c
+            })
+            .collect();
+        let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+        let picks: Vec<(CandidateId, Pick)> = [0, 1, 3, 2]
+            .iter()
+            .enumerate()
+            .map(|(i, &post)| (CandidateId(i as u32), Pick::Post(PostId(post))))
+            .collect();
+        let observed = observe(&instance, &order, &picks).unwrap();
+        assert_eq!(observed.choices.len(), 4);
+        let design = Design::new(&instance, &observed, 1.0);
+        assert_eq!(design.groups, [0, 0, 1, 1]);
+        assert_eq!(design.group_count(), 2);
+        assert_eq!(design.kinds, ["b", "c"]);
+        assert_eq!(design.references, ["a", "hospital"]);
+        // Adding a constant to one group's values changes nothing.
+        let v = [0.3, -0.2, 1.0, 0.4];
+        let moved = [0.3, -0.2, 3.0, 2.4];
+        let (l0, l1) = (
+            log_likelihood(&observed, &v),
+            log_likelihood(&observed, &moved),
+        );
+        assert!((l0 - l1).abs() < 1e-12);
+    }
+
+    #[test]
     fn the_fit_of_the_tiny_day_is_a_stationary_point() {
         let (instance, _, observed) = tiny_day();
         let fit = fit(&instance, &observed, 1.0);
