@@ -57,6 +57,9 @@ pub enum Command {
     /// subdivision attractiveness by the log ratio of simulated to observed rangs limites,
     /// and the outside option by the log ratio of simulated to observed leavers. Writes
     /// model.json, fit.csv, holdout.csv and calibrate.json.
+    ///
+    /// With --semester: a semester model fitted by maximum likelihood to a past choice day
+    /// (--picks, --candidates, --posts); writes model.json, estimates.csv and fit.json.
     Calibrate(CalibrateArgs),
     /// What if the posts change? Simulate a baseline and a scenario on the same seeds and
     /// report every difference with a 95 % interval: candidates pushed out, first wishes and
@@ -352,6 +355,27 @@ pub struct CalibrateArgs {
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Fit a semester model instead, by maximum likelihood, from a past choice day: --picks,
+    /// --candidates and --posts (the kinds' and posts' values, with standard errors).
+    #[arg(long, requires_all = ["picks", "candidates", "posts"], conflicts_with_all = ["year", "years", "backtest", "from"])]
+    pub semester: bool,
+    /// With --semester: the picks of the day, in the order they were made (candidate, post).
+    #[arg(long, value_name = "FILE", requires = "semester")]
+    pub picks: Option<PathBuf>,
+    /// With --semester: the internes of the day.
+    #[arg(long, value_name = "FILE", requires = "semester")]
+    pub candidates: Option<PathBuf>,
+    /// With --semester: the posts of the day, with their kinds.
+    #[arg(long, value_name = "FILE", requires = "semester")]
+    pub posts: Option<PathBuf>,
+    /// With --semester: the prior standard deviation of a post's own value around its kinds'
+    /// values, in noise units.
+    #[arg(long, value_name = "SD", default_value_t = crate::semester_fit::POST_SD, requires = "semester")]
+    pub post_sd: f64,
+    /// With --semester: two internes with equal priority, seniority and rank: an error, or
+    /// ordered by id.
+    #[arg(long, value_enum, default_value_t, requires = "semester")]
+    pub ties: Ties,
 }
 
 /// Flags of `amphi compare`.
@@ -665,6 +689,11 @@ pub struct SemesterArgs {
     /// The subdivision's name (its CHU is "CHU de NAME").
     #[arg(long, value_name = "NAME")]
     pub subdivision: Option<String>,
+    /// Also write picks.csv: one choice day simulated under the generated model (each
+    /// interne, in the order of choice, takes a post open to them by the logit model), the
+    /// same for the same seed.
+    #[arg(long)]
+    pub picks: bool,
     /// Summary format on stdout.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

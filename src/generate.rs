@@ -494,6 +494,8 @@ const STREAM_INTERNES: u64 = 0;
 const STREAM_RANKS: u64 = 1;
 const STREAM_POSTS: u64 = 2;
 const STREAM_VALUES: u64 = 3;
+/// The stream of the simulated choice day (`amphi generate semester --picks`).
+pub const STREAM_PICKS: u64 = 4;
 
 /// Generates the semester choice of `spec`, or says why the spec is not valid.
 pub fn generate(spec: &SemesterSpec) -> Result<Generated, String> {

@@ -184,6 +184,7 @@ pub mod replay;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod semester_fit;
 pub mod sim;
 pub mod site;
 pub mod wishlist;

@@ -58,6 +58,23 @@ pub struct Config {
     pub correlation_iterations: u32,
     /// Output folder.
     pub out: PathBuf,
+    /// Fit a semester model from a past choice day instead (`--semester`).
+    pub semester: Option<Semester>,
+}
+
+/// What `amphi calibrate --semester` fits: a past choice day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Semester {
+    /// picks.csv: the picks of the day, in the order they were made.
+    pub picks: PathBuf,
+    /// candidates.csv: the internes of the day.
+    pub candidates: PathBuf,
+    /// posts.csv: the posts of the day.
+    pub posts: PathBuf,
+    /// The prior standard deviation of a post's own value.
+    pub post_sd: f64,
+    /// Tie policy of the order of choice.
+    pub ties: crate::priority::TieBreak,
 }
 
 impl Config {
@@ -86,6 +103,24 @@ impl Config {
             correlation: args.correlation,
             correlation_iterations: args.correlation_iterations,
             out: args.out,
+            semester: match (args.semester, args.picks, args.candidates, args.posts) {
+                (true, Some(picks), Some(candidates), Some(posts)) => Some(Semester {
+                    picks,
+                    candidates,
+                    posts,
+                    post_sd: args.post_sd,
+                    ties: match args.ties {
+                        crate::cli::Ties::Error => crate::priority::TieBreak::Reject,
+                        crate::cli::Ties::Id => crate::priority::TieBreak::ById,
+                    },
+                }),
+                (true, ..) => {
+                    return Err(Error::usage(
+                        "--semester needs --picks, --candidates and --posts",
+                    ));
+                }
+                (false, ..) => None,
+            },
         };
         config.check()?;
         Ok(config)
@@ -94,6 +129,17 @@ impl Config {
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
         super::check_out(&self.out)?;
+        if let Some(semester) = &self.semester
+            && !(semester.post_sd.is_finite()
+                && semester.post_sd > 0.0
+                && semester.post_sd <= 100.0)
+        {
+            return Err(Error::usage(format!(
+                "--post-sd: {} is not a standard deviation (expected a number above 0, at most \
+                 100)",
+                semester.post_sd
+            )));
+        }
         check_sims("--sims", self.sims, 1)?;
         check_sims("--check-sims", self.check_sims, 1)?;
         for (flag, count) in [
@@ -288,6 +334,9 @@ pub fn backtest_years(data: &std::path::Path) -> Result<Vec<u16>> {
 /// correlation.csv and calibrate.json; with `--backtest`, the scoreboard.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
     config.check()?;
+    if let Some(semester) = &config.semester {
+        return semester_fit(config, semester, progress);
+    }
     if config.backtest {
         return backtest(config, progress);
     }
@@ -603,4 +652,369 @@ fn backtest(config: &Config, progress: &dyn Progress) -> Result<Output> {
         "backtest.json",
         warnings.into_list(),
     ))
+}
+
+/// `--semester`: replays the day of `semester.picks`, fits the kinds' and posts' values by
+/// maximum likelihood ([`crate::semester_fit`]) and renders model.json, estimates.csv and
+/// fit.json.
+fn semester_fit(config: &Config, semester: &Semester, progress: &dyn Progress) -> Result<Output> {
+    use crate::semester_fit::{self as sf, LeftOut};
+    let mut warnings = Warnings::new(progress);
+    let input = io::read_instance(&semester.candidates, &semester.posts, None, semester.ties)?;
+    warnings.extend(input.warnings.iter().cloned());
+    let instance = &input.instance;
+    let name = |path: &std::path::Path| path.display().to_string();
+    let picks_name = name(&semester.picks);
+    let bytes = std::fs::read(&semester.picks).map_err(|e| Error::io(&semester.picks, e))?;
+    if bytes.is_empty() {
+        return Err(crate::error::InputError::file(
+            &picks_name,
+            "the file is empty: expected a header line (candidate,post) and one line per pick",
+        )
+        .into());
+    }
+    let mut reader = io::PicksReader::new(
+        &picks_name,
+        instance,
+        &name(&semester.candidates),
+        &name(&semester.posts),
+    );
+    let mut rows = Vec::new();
+    for row in reader.feed(&bytes, false) {
+        rows.push(row?);
+    }
+    warnings.extend(reader.take_warnings());
+    let picks: Vec<_> = rows.iter().map(|r| (r.candidate, r.pick)).collect();
+    let observed = sf::observe(instance, &input.order, &picks)
+        .map_err(|(k, bad)| reader.bad_pick(&rows[k], &bad, instance))?;
+    if observed.choices.is_empty() {
+        return Err(crate::error::InputError::file(
+            &picks_name,
+            format!(
+                "no pick is a free choice among two posts or more ({} picks: {} forced by a \
+                 must-fill sector, {} passes, {} with one post open): nothing to fit",
+                picks.len(),
+                observed.count(LeftOut::MustFill),
+                observed.count(LeftOut::Pass),
+                observed.count(LeftOut::OnlyOne)
+            ),
+        )
+        .into());
+    }
+    if picks.len() < instance.candidates.len() {
+        warnings.push(format!(
+            "{picks_name} has {} picks for {} internes: the fit uses the day up to its last pick",
+            picks.len(),
+            instance.candidates.len()
+        ));
+    }
+    let started = Instant::now();
+    let fit = sf::fit(instance, &observed, semester.post_sd);
+    progress.note(&format!(
+        "fitted {} values on {} choices in {:.2} s ({} Newton iterations)",
+        fit.design.len(),
+        observed.choices.len(),
+        started.elapsed().as_secs_f64(),
+        fit.iterations
+    ));
+    if !fit.converged {
+        warnings.push(format!(
+            "the fit stopped after {} Newton iterations before settling (largest gradient {:.2e})",
+            fit.iterations, fit.gradient_max
+        ));
+    }
+    let description = format!(
+        "Fitted by `amphi calibrate --semester` by maximum likelihood to the picks of {picks_name} \
+         ({} picks, {} used as logit choices among the posts open to the interne; left out: {} \
+         forced by a must-fill sector, {} passes, {} with one post open), on {} and {}. Noise 1 \
+         (the scale: values are in noise units). Posts' own values with a normal prior of \
+         standard deviation {} around their kinds' values; kinds with a weak N(0, {}²) prior; \
+         reference kinds fixed at 0: {}.",
+        picks.len(),
+        observed.choices.len(),
+        observed.count(LeftOut::MustFill),
+        observed.count(LeftOut::Pass),
+        observed.count(LeftOut::OnlyOne),
+        name(&semester.candidates),
+        name(&semester.posts),
+        semester.post_sd,
+        sf::KIND_SD,
+        match fit.design.references.is_empty() {
+            true => "none".to_owned(),
+            false => fit.design.references.join(", "),
+        }
+    );
+    let model = fit.model(instance, &description);
+    let report = SemesterReport {
+        picks_file: picks_name,
+        picks: picks.len(),
+        observed: &observed,
+        fit: &fit,
+        instance,
+    };
+    let files = vec![
+        ("model.json", model.to_json().into_bytes()),
+        ("estimates.csv", report.estimates_csv()),
+        ("fit.json", report.json()),
+    ];
+    Ok(Output::report(
+        &config.out,
+        files,
+        &report.summary_text(),
+        "fit.json",
+        warnings.into_list(),
+    ))
+}
+
+/// The figures of a semester fit, ready to write.
+struct SemesterReport<'a> {
+    picks_file: String,
+    picks: usize,
+    observed: &'a crate::semester_fit::Observed,
+    fit: &'a crate::semester_fit::Fit,
+    instance: &'a crate::model::Instance,
+}
+
+impl SemesterReport<'_> {
+    /// How often each post was chosen, and was in a choice set, among the choices used.
+    fn counts(&self) -> (Vec<usize>, Vec<usize>) {
+        let n = self.instance.posts.len();
+        let (mut chosen, mut offered) = (vec![0; n], vec![0; n]);
+        for c in &self.observed.choices {
+            chosen[c.chosen.index()] += 1;
+            for p in &c.set {
+                offered[p.index()] += 1;
+            }
+        }
+        (chosen, offered)
+    }
+
+    /// estimates.csv: one row per kind (fitted or reference) and per fitted post.
+    fn estimates_csv(&self) -> Vec<u8> {
+        let f = |x: f64| format!("{x:.4}");
+        let (chosen, offered) = self.counts();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        for (kind, e) in self.fit.kinds() {
+            let posts = self
+                .fit
+                .design
+                .posts
+                .iter()
+                .filter(|&&p| self.instance.post(p).kinds.contains(&kind))
+                .count();
+            rows.push(vec![
+                "kind".into(),
+                kind,
+                f(e.value),
+                f(e.se),
+                String::new(),
+                String::new(),
+                "fitted".into(),
+                posts.to_string(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for kind in &self.fit.design.references {
+            rows.push(vec![
+                "kind".into(),
+                kind.clone(),
+                f(0.0),
+                String::new(),
+                String::new(),
+                String::new(),
+                "reference (fixed at 0)".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for (p, own, whole) in self.fit.posts() {
+            rows.push(vec![
+                "post".into(),
+                self.instance.post(p).name.clone(),
+                f(own.value),
+                f(own.se),
+                f(whole.value),
+                f(whole.se),
+                "fitted".into(),
+                String::new(),
+                chosen[p.index()].to_string(),
+                offered[p.index()].to_string(),
+            ]);
+        }
+        csv_rows(
+            &[
+                "parameter",
+                "name",
+                "value",
+                "se",
+                "post_value",
+                "post_value_se",
+                "status",
+                "posts",
+                "chosen",
+                "offered",
+            ],
+            rows,
+        )
+    }
+
+    fn json(&self) -> Vec<u8> {
+        use crate::semester_fit::LeftOut;
+        let fit = self.fit;
+        let fitted: std::collections::HashSet<_> = fit.design.posts.iter().copied().collect();
+        let value = serde_json::json!({
+            "picks_file": self.picks_file,
+            "picks": self.picks,
+            "used": self.observed.choices.len(),
+            "left_out": {
+                "must_fill": self.observed.count(LeftOut::MustFill),
+                "pass": self.observed.count(LeftOut::Pass),
+                "one_post_open": self.observed.count(LeftOut::OnlyOne),
+            },
+            "left_out_picks": self.observed.left_out.iter().map(|(n, c, why)| serde_json::json!({
+                "pick": n,
+                "candidate": self.instance.candidate(*c).name,
+                "why": why.code(),
+            })).collect::<Vec<_>>(),
+            "noise": 1.0,
+            "post_sd": fit.post_sd,
+            "kind_sd": crate::semester_fit::KIND_SD,
+            "log_likelihood": fit.log_likelihood,
+            "null_log_likelihood": fit.null_log_likelihood,
+            "penalised_log_likelihood": fit.objective,
+            "iterations": fit.iterations,
+            "converged": fit.converged,
+            "gradient_max": fit.gradient_max,
+            "kinds": fit.kinds().into_iter().map(|(k, e)| serde_json::json!({
+                "kind": k, "value": e.value, "se": e.se,
+            })).collect::<Vec<_>>(),
+            "reference_kinds": fit.design.references,
+            "unseen_kinds": fit.design.unseen_kinds,
+            "posts_fitted": fit.design.posts.len(),
+            "groups": fit.design.group_count(),
+            "posts_not_fitted": self.instance.post_ids()
+                .filter(|p| !fitted.contains(p))
+                .map(|p| self.instance.post(p).name.clone())
+                .collect::<Vec<_>>(),
+        });
+        let mut s = serde_json::to_string_pretty(&value).expect("a JSON value serializes");
+        s.push('\n');
+        s.into_bytes()
+    }
+
+    fn summary_text(&self) -> String {
+        use crate::semester_fit::LeftOut;
+        use std::fmt::Write as _;
+        let fit = self.fit;
+        let o = self.observed;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "semester model fitted on {}: {} picks, {} used as choices among the posts open to \
+             the interne",
+            self.picks_file,
+            self.picks,
+            o.choices.len()
+        );
+        let _ = writeln!(
+            s,
+            "  left out: {} forced by a must-fill sector, {} passes, {} with one post open",
+            o.count(LeftOut::MustFill),
+            o.count(LeftOut::Pass),
+            o.count(LeftOut::OnlyOne)
+        );
+        let _ = writeln!(
+            s,
+            "  maximum likelihood, noise 1 (values in noise units); posts' own values with a prior \
+             N(0, {}²)\n  around their kinds' values; reference kinds at 0: {}",
+            fit.post_sd,
+            match fit.design.references.is_empty() {
+                true => "none".to_owned(),
+                false => fit.design.references.join(", "),
+            }
+        );
+        let _ = writeln!(
+            s,
+            "  log-likelihood {:.1} (every open post alike: {:.1}); {} Newton iterations, {}",
+            fit.log_likelihood,
+            fit.null_log_likelihood,
+            fit.iterations,
+            if fit.converged {
+                "settled"
+            } else {
+                "stopped before settling"
+            }
+        );
+        let not_fitted = self.instance.posts.len() - fit.design.posts.len();
+        let _ = writeln!(
+            s,
+            "  {} posts fitted{}, in {} groups that share no choice (values compare within a \
+             group,\n  and across groups only through the kinds their posts share)",
+            fit.design.posts.len(),
+            match not_fitted {
+                0 => String::new(),
+                n => format!(" ({n} in no choice used, not fitted)"),
+            },
+            fit.design.group_count()
+        );
+        let _ = writeln!(s, "\n  kind                      value     se");
+        let mut kinds = fit.kinds();
+        kinds.sort_by(|a, b| {
+            (b.1.value * 1e6)
+                .round()
+                .total_cmp(&(a.1.value * 1e6).round())
+                .then(a.0.cmp(&b.0))
+        });
+        for (k, e) in &kinds {
+            let _ = writeln!(s, "  {k:<24} {:>6.3} {:>6.3}", e.value, e.se);
+        }
+        for k in &fit.design.references {
+            let _ = writeln!(s, "  {k:<24} {:>6.3}      reference", 0.0);
+        }
+        let mut posts = fit.posts();
+        // Values equal to rounding (two posts alike to the picks) keep the input order.
+        let key = |x: f64| (x * 1e6).round();
+        posts.sort_by(|a, b| {
+            key(b.2.value)
+                .total_cmp(&key(a.2.value))
+                .then(a.0.index().cmp(&b.0.index()))
+        });
+        let shown = 5.min(posts.len());
+        let _ = writeln!(
+            s,
+            "\n  post (value: kinds + own)  value     se   the {shown} most valued, then the {shown} least"
+        );
+        let mut line =
+            |(p, _, whole): &(crate::model::PostId, _, crate::semester_fit::Estimate)| {
+                let _ = writeln!(
+                    s,
+                    "  {:<24} {:>6.3} {:>6.3}",
+                    self.instance.post(*p).name,
+                    whole.value,
+                    whole.se
+                );
+            };
+        for row in &posts[..shown] {
+            line(row);
+        }
+        if posts.len() > shown {
+            let start = posts.len().saturating_sub(shown).max(shown);
+            for row in &posts[start..] {
+                line(row);
+            }
+        }
+        s
+    }
+}
+
+/// A CSV file of `header` and `rows`.
+fn csv_rows(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("writing to memory");
+    for row in rows {
+        w.write_record(&row).expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
 }

@@ -3,6 +3,7 @@
 mod allocate_rules;
 mod calibrate;
 mod calibrate_da;
+mod calibrate_semester;
 mod catalog;
 mod cell_effects;
 mod cli;
