@@ -587,6 +587,13 @@ pub struct ReplayArgs {
     /// With --follow: stop after this many seconds without a new line.
     #[arg(long, value_name = "S", requires = "follow")]
     pub idle_timeout: Option<f64>,
+    /// With --follow: redraw the board of posts left in place after each new line (ANSI
+    /// escapes), even when stdout is not a terminal. The default on a terminal.
+    #[arg(long, requires = "follow", overrides_with = "no_board")]
+    pub board: bool,
+    /// With --follow: print a line per pick, as when stdout is not a terminal, even on one.
+    #[arg(long, overrides_with = "board")]
+    pub no_board: bool,
     /// How many of the next internes to call the board lists.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub next: usize,

@@ -151,6 +151,10 @@ impl Progress for Terminal {
         let _ = stdout.flush();
     }
 
+    fn can_redraw(&self) -> bool {
+        std::io::stdout().is_terminal()
+    }
+
     fn checkpoint(&self, out: &Path, files: &[(&str, &[u8])]) -> amphi::Result<()> {
         write_styled(out, files, self.csv)
     }
