@@ -98,7 +98,9 @@ pub enum Command {
     ///
     /// Reads picks.csv (candidate, post, and optionally time; an empty post is a pass), one
     /// row per pick in the order they were made. With --follow, watches the file for picks
-    /// appended during the day. Writes replay.csv and posts_left.csv.
+    /// appended during the day, and on a terminal redraws the board after each pick. A bad
+    /// line is refused and the day goes on (exit 1 at the end). Writes replay.csv,
+    /// posts_left.csv and refused.csv.
     Replay(ReplayArgs),
     /// Generate made-up instances: `amphi generate semester` writes the semester choice of
     /// one subdivision (internes of four promotions, accredited posts, a must-fill sector, a

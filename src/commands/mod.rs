@@ -90,7 +90,8 @@ pub struct Output {
     /// Warnings given to the sink while running.
     pub warnings: Vec<String>,
     /// An error found after the files were made: the files show the work up to it and should
-    /// still be written (`amphi replay` stops at a bad pick and shows the day before it).
+    /// still be written (`amphi replay` replays a day with refused lines without them, and
+    /// ends with them as its failure).
     pub failure: Option<Error>,
 }
 

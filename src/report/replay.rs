@@ -109,10 +109,17 @@ impl PickTable {
 }
 
 impl PickTable {
-    /// The line of a line of picks.csv that was refused, in the table of picks: no pick
-    /// number, then the error in full.
+    /// The line, in the table of picks, of a line of picks.csv that was refused: no pick
+    /// number, the line and its text as written (the error itself is a warning, and in
+    /// [`refused_text`] at the end).
     pub fn refused(&self, bad: &BadLine) -> String {
-        format!("{:>pw$}  refused: {}\n", "-", bad.error, pw = self.pick)
+        format!(
+            "{:>pw$}  line {} refused: {}\n",
+            "-",
+            bad.line,
+            crate::error::quote(&bad.text),
+            pw = self.pick
+        )
     }
 
     /// The header of the short table of the live board: pick, time, interne, post, left.
@@ -523,7 +530,8 @@ pub const FRAME_POST_LINES: usize = 6;
 pub fn board_frame(day: &Day<'_>, frame: &Frame<'_>) -> String {
     let instance = day.instance();
     let width = frame.width.max(20);
-    let mut lines: Vec<String> = vec![format!("{}: {}", frame.file, status(day))];
+    // The file last: a long path is what a narrow terminal cuts.
+    let mut lines: Vec<String> = vec![format!("{} · {}", status(day), frame.file)];
 
     let taken = day.taken();
     if !taken.is_empty() {
@@ -1144,4 +1152,65 @@ pub fn replay_json(day: &Day<'_>, info: &ReplayInfo<'_>) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("a replay serializes");
     bytes.push(b'\n');
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Candidate, Post};
+    use crate::priority::{Order, TieBreak};
+
+    /// On a large day the board keeps its size: the posts with seats left take at most
+    /// [`FRAME_POST_LINES`] lines, the last saying how many more there are; every line fits
+    /// the width, narrow ones too.
+    #[test]
+    fn the_live_board_fits_its_width_and_height_on_a_large_day() {
+        let instance = Instance {
+            posts: (0..300)
+                .map(|i| Post::new(format!("POST-{i:03}"), 2))
+                .collect(),
+            candidates: (0..400)
+                .map(|i| Candidate::new(format!("INTERNE-{i:03}"), i + 1))
+                .collect(),
+            ..Instance::default()
+        };
+        let order = Order::of(&instance.candidates, TieBreak::Reject).unwrap();
+        let mut day = Day::new(&instance, &order);
+        let times: Vec<String> = Vec::new();
+        for i in 0..12 {
+            let c = day.next_turn().unwrap().candidate;
+            day.pick(c, Pick::Post(PostId::from_index(i / 2))).unwrap();
+        }
+        for width in [80, 40] {
+            let frame = Frame {
+                file: "picks.csv",
+                times: &times,
+                time: false,
+                refused: &[],
+                next: 10,
+                width,
+            };
+            let text = board_frame(&day, &frame);
+            assert!(
+                text.starts_with("after pick 12 of 400: 388 intern"),
+                "{text}"
+            );
+            for line in text.lines() {
+                assert!(line.chars().count() <= width, "{width}: {line}");
+            }
+            let posts: Vec<&str> = text
+                .lines()
+                .skip_while(|l| !l.starts_with("posts with seats left"))
+                .skip(1)
+                .take_while(|l| l.starts_with("  "))
+                .collect();
+            assert_eq!(posts.len(), FRAME_POST_LINES, "{text}");
+            assert!(
+                posts[FRAME_POST_LINES - 1].starts_with("  … and ")
+                    && posts[FRAME_POST_LINES - 1].ends_with(" more (posts_left.csv)"),
+                "{text}"
+            );
+            assert!(text.lines().count() < 45, "{text}");
+        }
+    }
 }
