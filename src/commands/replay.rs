@@ -217,14 +217,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
                     Ok(_) => {
                         if lines {
                             let taken = day.taken().last().expect("a pick was just accepted");
-                            let table = table.get_or_insert_with(|| {
-                                let table = report::PickTable::new(
-                                    instance,
-                                    reader.has_time() == Some(true),
-                                );
-                                progress.live(&table.header());
-                                table
-                            });
+                            let table = table_of(&mut table, &reader, instance, progress);
                             progress.live(&table.line(&day, taken, &row.time));
                         }
                         times.push(row.time);
@@ -243,11 +236,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
             };
             progress.warning(&bad.error.to_string());
             if lines {
-                let table = table.get_or_insert_with(|| {
-                    let table = report::PickTable::new(instance, reader.has_time() == Some(true));
-                    progress.live(&table.header());
-                    table
-                });
+                let table = table_of(&mut table, &reader, instance, progress);
                 progress.live(&table.refused(&bad));
             }
             refused.push(bad);
@@ -341,6 +330,21 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Output> {
         json,
         warnings: warnings.into_list(),
         failure,
+    })
+}
+
+/// The table of picks printed as the day goes, its header given to [`Progress::live`] when
+/// it is first needed.
+fn table_of<'t>(
+    table: &'t mut Option<report::PickTable>,
+    reader: &io::PicksReader,
+    instance: &crate::model::Instance,
+    progress: &dyn Progress,
+) -> &'t report::PickTable {
+    table.get_or_insert_with(|| {
+        let table = report::PickTable::new(instance, reader.has_time() == Some(true));
+        progress.live(&table.header());
+        table
     })
 }
 

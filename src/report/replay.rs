@@ -106,9 +106,7 @@ impl PickTable {
         );
         format!("{}\n", line.trim_end())
     }
-}
 
-impl PickTable {
     /// The line, in the table of picks, of a line of picks.csv that was refused: no pick
     /// number, the line and its text as written (the error itself is a warning, and in
     /// [`refused_text`] at the end).
