@@ -103,7 +103,9 @@ pub enum Command {
     ///
     /// Reads picks.csv (candidate, post, and optionally time; an empty post is a pass), one
     /// row per pick in the order they were made. With --follow, watches the file for picks
-    /// appended during the day. Writes replay.csv and posts_left.csv.
+    /// appended during the day, and on a terminal redraws the board after each pick. A bad
+    /// line is refused and the day goes on (exit 1 at the end). Writes replay.csv,
+    /// posts_left.csv and refused.csv.
     Replay(ReplayArgs),
     /// Generate made-up instances: `amphi generate semester` writes the semester choice of
     /// one subdivision (internes of four promotions, accredited posts, a must-fill sector, a
@@ -621,6 +623,13 @@ pub struct ReplayArgs {
     /// With --follow: stop after this many seconds without a new line.
     #[arg(long, value_name = "S", requires = "follow")]
     pub idle_timeout: Option<f64>,
+    /// With --follow: redraw the board of posts left in place after each new line (ANSI
+    /// escapes), even when stdout is not a terminal. The default on a terminal.
+    #[arg(long, requires = "follow", overrides_with = "no_board")]
+    pub board: bool,
+    /// With --follow: print a line per pick, as when stdout is not a terminal, even on one.
+    #[arg(long, overrides_with = "board")]
+    pub no_board: bool,
     /// How many of the next internes to call the board lists.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub next: usize,

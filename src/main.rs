@@ -60,7 +60,7 @@ fn main() -> ExitCode {
 }
 
 /// Writes the files, then prints the summary (or the JSON); a failure the output carries
-/// (`amphi replay`'s refused pick) becomes the error, after both.
+/// (`amphi replay`'s refused lines) becomes the error, after both.
 fn finish(output: &Output, format: Format, csv: CsvStyle) -> anyhow::Result<()> {
     write(&output.out, &output.file_slices(), csv)?;
     let mut stdout = std::io::stdout().lock();
@@ -104,7 +104,8 @@ fn write_styled(out: &Path, files: &[(&str, &[u8])], csv: CsvStyle) -> amphi::Re
 }
 
 /// The terminal as a [`Progress`] sink: warnings and news on stderr, a progress bar when stderr
-/// is a terminal, live lines on stdout, checkpoints written to disk.
+/// is a terminal, live lines on stdout (redrawn in place when stdout is a terminal),
+/// checkpoints written to disk.
 #[derive(Default)]
 struct Terminal {
     bar: Mutex<Option<ProgressBar>>,
@@ -149,6 +150,10 @@ impl Progress for Terminal {
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(text.as_bytes());
         let _ = stdout.flush();
+    }
+
+    fn can_redraw(&self) -> bool {
+        std::io::stdout().is_terminal()
     }
 
     fn checkpoint(&self, out: &Path, files: &[(&str, &[u8])]) -> amphi::Result<()> {

@@ -57,6 +57,12 @@ pub trait Progress: Sync {
     /// Live output as it happens, part of the command's text (`amphi replay` prints each pick
     /// as it is accepted). The final [`Output::text`] does not repeat it.
     fn live(&self, _text: &str) {}
+    /// Whether text given to [`Progress::live`] reaches a terminal, where ANSI escapes redraw
+    /// it in place (`amphi replay --follow` then redraws its board after each pick). The
+    /// default, `false`, keeps live output a plain stream of lines.
+    fn can_redraw(&self) -> bool {
+        false
+    }
     /// The files as they stand part-way through a long run (`amphi replay --follow` keeps its
     /// files current as the day goes); the caller may write them.
     fn checkpoint(&self, _out: &Path, _files: &[(&str, &[u8])]) -> Result<()> {
@@ -84,7 +90,8 @@ pub struct Output {
     /// Warnings given to the sink while running.
     pub warnings: Vec<String>,
     /// An error found after the files were made: the files show the work up to it and should
-    /// still be written (`amphi replay` stops at a bad pick and shows the day before it).
+    /// still be written (`amphi replay` replays a day with refused lines without them, and
+    /// ends with them as its failure).
     pub failure: Option<Error>,
 }
 

@@ -46,7 +46,7 @@ pub use national::{
     load_instance, national_setup, parse_national, ranked_candidates, read_national, read_scenario,
 };
 pub(crate) use national::{cesp_seats, rang_basis_warning};
-pub use picks::{PICK_COLUMNS, PickRow, PicksReader};
+pub use picks::{BadLine, PICK_COLUMNS, PickRow, PicksError, PicksReader};
 pub use ranks::{GivenRank, parse_ranks, past_the_count, read_ranks};
 pub use shard::{merge_shards, read_model, read_shard};
 pub use suggest::did_you_mean;

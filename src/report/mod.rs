@@ -24,7 +24,10 @@ pub use calibrate::{CalibrationReport, CorrelationRow, Holdout};
 pub use compare::{CompareInfo, CompareReport, Facts, ProcedureOrigin};
 pub use html::compare_html;
 pub use lang::{Lang, Words, parse_number};
-pub use replay::{PickTable, ReplayInfo, board_text, posts_left_csv, replay_csv, replay_json};
+pub use replay::{
+    FRAME_PICKS, FRAME_POST_LINES, FRAME_REFUSED, Frame, PickTable, ReplayInfo, board_frame,
+    board_text, posts_left_csv, refused_csv, refused_text, replay_csv, replay_json,
+};
 pub use rules::{RuleRow, RulesReport, RulesRun};
 pub use simulate::{BandBasis, BandRow, CellRow, DesBandRow, RangBasis, SimulationReport, Value};
 pub use wishlist::{

@@ -1,7 +1,8 @@
 //! `amphi replay`: the choice day pick by pick. Proptests: a valid day gives serial
 //! dictatorship's outcome on the same picks, and every refused pick is one serial dictatorship
-//! would not give. Golden cases: each kind of bad pick with its whole message, a valid day,
-//! `--at`, JSON, `--follow`, usage errors.
+//! would not give. Golden cases: each kind of bad pick with its whole message (refused, and the
+//! day goes on), a valid day, `--at`, JSON, `--follow` (bad lines mid-day, the board redrawn),
+//! usage errors.
 
 use crate::support::{amphi, fails, golden, ok, scratch, unindent};
 use amphi::model::{
@@ -309,13 +310,15 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// Replays `picks` (the valid day's first `valid` picks, then the bad line) and checks that
-/// the replay stops at the bad line with `message` (after `DIR/picks.csv:LINE: `), having
-/// shown the day up to the pick before.
+/// Replays `picks` (the valid day's first `valid` picks, the bad line, then the next valid
+/// pick) and checks that the bad line is refused with `message` (after `DIR/picks.csv:LINE: `)
+/// as a warning, shown in its place in the table of picks and at the end, kept in refused.csv,
+/// and that the day goes on with the next pick; exit 1 for the line refused.
 #[track_caller]
 fn check_bad(name: &str, valid: usize, bad: &str, message: &str) {
     let mut picks: Vec<&str> = DAY[..valid].to_vec();
     picks.push(bad);
+    picks.extend(DAY.get(valid));
     let dir = day_dir(name, &picks);
     let out = dir.join("out");
     let output = amphi(&["replay", path(&dir), "--out", path(&out)]);
@@ -324,38 +327,58 @@ fn check_bad(name: &str, valid: usize, bad: &str, message: &str) {
         .unwrap()
         .replace(path(&dir), "DIR");
     let line = valid + 2;
+    let error = format!("DIR/picks.csv:{line}: {message}");
     assert_eq!(
         stderr,
-        format!("amphi: error: DIR/picks.csv:{line}: {message}\n")
+        format!(
+            "amphi: warning: {error}\namphi: error: line {line} refused, the day went on without \
+             it: {error}\n"
+        )
     );
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    if valid == 0 {
-        assert!(
-            stdout.starts_with("before the first pick: 8 internes to choose\n"),
-            "{stdout}"
-        );
-    } else {
-        let lines = stdout.lines().take_while(|l| !l.is_empty()).count();
-        assert_eq!(
-            lines,
-            valid + 1,
-            "a header, one line per valid pick:\n{stdout}"
-        );
-        let board = match valid {
-            8 => "the day is over: 8 picks (0 passes)".to_owned(),
-            7 => "after pick 7 of 8: 1 interne still to choose".to_owned(),
-            _ => format!(
-                "after pick {valid} of 8: {} internes still to choose",
-                8 - valid
-            ),
-        };
-        assert!(stdout.contains(&board), "{stdout}");
-    }
+    let stdout = String::from_utf8(output.stdout)
+        .unwrap()
+        .replace(path(&dir), "DIR");
+    let table: Vec<&str> = stdout.lines().take_while(|l| !l.is_empty()).collect();
+    let accepted = (valid + 1).min(DAY.len());
+    assert_eq!(
+        table.len(),
+        1 + accepted + 1,
+        "a header, one line per accepted pick and the refused line:\n{stdout}"
+    );
+    assert_eq!(
+        table[1 + valid],
+        format!("   -  line {line} refused: \"{bad}\""),
+        "{stdout}"
+    );
+    let board = match accepted {
+        8 => "the day is over: 8 picks (0 passes)".to_owned(),
+        7 => "after pick 7 of 8: 1 interne still to choose".to_owned(),
+        n => format!("after pick {n} of 8: {} internes still to choose", 8 - n),
+    };
+    assert!(stdout.contains(&format!("\n\n{board}\n")), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "\n1 line refused, not replayed (the day went on without it):\n  {error}\n\nwrote "
+        )),
+        "{stdout}"
+    );
     let replay = std::fs::read_to_string(out.join("replay.csv")).unwrap();
     assert_eq!(
         replay.lines().count(),
-        valid + 1,
-        "replay.csv up to the last valid pick"
+        accepted + 1,
+        "replay.csv holds the picks accepted, before the bad line and after it"
+    );
+    let refused = std::fs::read_to_string(out.join("refused.csv"))
+        .unwrap()
+        .replace(path(&dir), "DIR");
+    let mut expected = csv::Writer::from_writer(Vec::new());
+    expected.write_record(["line", "text", "error"]).unwrap();
+    expected
+        .write_record([line.to_string().as_str(), bad, error.as_str()])
+        .unwrap();
+    assert_eq!(
+        refused,
+        String::from_utf8(expected.into_inner().unwrap()).unwrap()
     );
 }
 
@@ -596,10 +619,11 @@ fn json_output() {
     );
     assert_eq!(next["must_fill"][0]["sector"], "ambulatoire-socle");
     assert_eq!(doc["error"], serde_json::Value::Null);
-    assert_eq!(doc["files"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["refused"], serde_json::json!([]));
+    assert_eq!(doc["files"].as_array().unwrap().len(), 3);
 
-    // A bad pick: the document up to the pick before, with the error; exit 1.
-    let dir = day_dir("json-bad", &[DAY[0], "A2,PED"]);
+    // A bad pick: refused, in the document with its line, and the day goes on; exit 1.
+    let dir = day_dir("json-bad", &[DAY[0], "A2,PED", DAY[1]]);
     let output = amphi(&[
         "replay",
         path(&dir),
@@ -610,9 +634,22 @@ fn json_output() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(doc["picks_made"], 1);
+    assert_eq!(doc["picks_made"], 2);
+    let message = "picks.csv:3: column \"post\": \"PED\" is full: its last seat went to A1 at \
+                   pick 1; A2 (call 2) is a validant supernumerary and must pick a post with a free \
+                   seat (only a non-validant supernumerary may take a full post)";
+    let refused = doc["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0]["line"], 3);
+    assert_eq!(refused[0]["text"], "A2,PED");
+    let error = refused[0]["error"].as_str().unwrap();
+    assert!(error.ends_with(message), "{error}");
     let error = doc["error"].as_str().unwrap();
-    assert!(error.ends_with("picks.csv:3: column \"post\": \"PED\" is full: its last seat went to A1 at pick 1; A2 (call 2) is a validant supernumerary and must pick a post with a free seat (only a non-validant supernumerary may take a full post)"), "{error}");
+    assert!(
+        error.starts_with("line 3 refused, the day went on without it: ")
+            && error.ends_with(message),
+        "{error}"
+    );
 }
 
 /// Runs `amphi replay --follow` on a picks file that the test writes as the day goes.
@@ -686,18 +723,195 @@ mod follow {
         assert!(stdout.contains("the day is over: 8 picks (0 passes)"));
     }
 
+    /// Waits until `file` holds `text` (the follow's checkpoint), for two minutes at most.
+    fn wait_for(file: &Path, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !std::fs::read_to_string(file).is_ok_and(|t| t.contains(text)) {
+            assert!(
+                Instant::now() < deadline,
+                "{} never held {text}",
+                file.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Bad lines appended mid-day (a pick the rules refuse, a malformed row, a row naming no
+    /// interne) are reported and written at once, and the good picks after them finish the
+    /// day.
     #[test]
-    fn a_bad_pick_appended_stops_the_replay() {
+    fn bad_lines_appended_mid_day_are_reported_and_the_day_goes_on() {
         let dir = day_dir("follow-bad", &DAY[..5]);
         let child = spawn(&dir, &[]);
         append(&dir, "S4,GER\n");
+        // The checkpoint after the refused line holds it, before any other line comes.
+        let refused = dir.join("out/refused.csv");
+        wait_for(&refused, "7,\"S4,GER\"");
+        append(&dir, "S4\nS6,AMB-1\n");
+        for line in &DAY[5..] {
+            append(&dir, &format!("{line}\n"));
+        }
         let (code, stdout, stderr) = finish(child);
-        assert_eq!(code, Some(1));
-        assert!(
-            stderr.contains("picks.csv:7: column \"post\": \"GER\" breaks the must-fill rule"),
-            "{stderr}"
+        let (stdout, stderr) = (
+            stdout.replace(path(&dir), "DIR"),
+            stderr.replace(path(&dir), "DIR"),
         );
-        assert!(stdout.contains("after pick 5 of 8: 3 internes still to choose"));
+        assert_eq!(code, Some(1), "lines were refused: {stderr}");
+        let must_fill = "DIR/picks.csv:7: column \"post\": \"GER\" breaks the must-fill rule: \
+                         sector \"ambu\" has 2 seats left for 2 internes still to choose who may \
+                         take them (S4 included), so S4 (call 6) must take one of its posts: AMB-1 \
+                         or AMB-2";
+        let errors = [
+            must_fill,
+            "DIR/picks.csv:8: has 1 fields, expected 2 as in the header",
+            "DIR/picks.csv:9: column \"candidate\": \"S6\" is not a candidate of \
+             DIR/candidates.csv",
+        ];
+        let warnings: String = errors
+            .iter()
+            .map(|e| format!("amphi: warning: {e}\n"))
+            .collect();
+        assert_eq!(
+            stderr,
+            format!(
+                "{warnings}amphi: error: 3 lines refused (7, 8, 9), the day went on without \
+                 them; the first: {must_fill}\n"
+            )
+        );
+        // Each refused line in its place in the table, then the day to its end.
+        let table: Vec<&str> = stdout.lines().take_while(|l| !l.is_empty()).collect();
+        assert_eq!(
+            table[6..9],
+            [
+                "   -  line 7 refused: \"S4,GER\"",
+                "   -  line 8 refused: \"S4\"",
+                "   -  line 9 refused: \"S6,AMB-1\"",
+            ]
+        );
+        assert!(table[9].starts_with("   6  S4 "), "{stdout}");
+        assert_eq!(table.len(), 12, "{stdout}");
+        assert!(stdout.contains("the day is over: 8 picks (0 passes)"));
+        let listed: String = errors.iter().map(|e| format!("  {e}\n")).collect();
+        assert!(
+            stdout.contains(&format!(
+                "3 lines refused, not replayed (the day went on without them):\n{listed}"
+            )),
+            "{stdout}"
+        );
+        // The files: the whole day, and the lines refused.
+        let replay = std::fs::read_to_string(dir.join("out/replay.csv")).unwrap();
+        assert_eq!(replay.lines().count(), 9);
+        let refused = std::fs::read_to_string(&refused).unwrap();
+        let lines: Vec<&str> = refused.lines().map(|l| &l[..2]).collect();
+        assert_eq!(lines, ["li", "7,", "8,", "9,"], "{refused}");
+        // A replay of the whole file afterwards tells the same day.
+        let whole = amphi(&["replay", path(&dir), "--out", path(&dir.join("whole"))]);
+        assert_eq!(whole.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8(whole.stdout)
+                .unwrap()
+                .replace(path(&dir), "DIR")
+                .replace("DIR/whole", "DIR/out"),
+            stdout
+        );
+    }
+
+    /// With `--board` (the default on a terminal), each new line redraws the board in place:
+    /// frames that start with the escapes that clear the screen, the last one the day as it
+    /// ends; the summary after it adds only the files.
+    #[test]
+    fn the_board_is_redrawn_after_each_new_line() {
+        let dir = day_dir("follow-board", &DAY[..2]);
+        let child = spawn(&dir, &["--board", "--next", "3"]);
+        let out = dir.join("out/replay.csv");
+        wait_for(&out, "A2");
+        append(&dir, &format!("{}\n", DAY[2]));
+        wait_for(&out, "S1");
+        append(&dir, "S2,GER-X\n");
+        wait_for(&dir.join("out/refused.csv"), "GER-X");
+        for line in &DAY[3..] {
+            append(&dir, &format!("{line}\n"));
+        }
+        let (code, stdout, stderr) = finish(child);
+        assert_eq!(code, Some(1), "{stderr}");
+        let stdout = stdout.replace(path(&dir), "DIR");
+        let frames: Vec<&str> = stdout.split(amphi::commands::replay::CLEAR).collect();
+        assert_eq!(frames[0], "", "the first frame clears the screen");
+        assert!(
+            frames.len() >= 4,
+            "a frame for the first lines, S1, the bad line, the rest"
+        );
+        assert!(
+            frames[1].starts_with("after pick 2 of 8: 6 internes still to choose · "),
+            "{}",
+            frames[1]
+        );
+        assert!(frames.iter().any(|f| f.starts_with("after pick 3 of 8")));
+        let refused = frames
+            .iter()
+            .find(|f| f.contains("1 line refused"))
+            .expect("a frame shows the refused line");
+        assert!(
+            refused.starts_with("after pick 3 of 8"),
+            "the frame of the refused line: {refused}"
+        );
+        let last = frames.last().unwrap();
+        let (frame, summary) = last.split_once("\nwrote ").unwrap();
+        assert!(frame.starts_with("the day is over: 8 picks (0 passes) · "));
+        assert!(
+            frame.contains("\n1 line refused, not replayed:\n  "),
+            "{frame}"
+        );
+        assert!(frame.contains("picks.csv:5: "), "{frame}");
+        assert!(summary.starts_with("DIR/out/replay.csv, "), "{summary}");
+        for frame in &frames {
+            for line in frame.lines() {
+                assert!(line.chars().count() <= 80, "wider than 80 columns: {line}");
+            }
+        }
+    }
+
+    /// The board after pick 28 of the example day, with a pick the must-fill rule refused,
+    /// as the follow draws it: pinned here and shown in docs/replay.md.
+    #[test]
+    fn the_board_after_a_pick() {
+        let dir = crate::support::scratch("replay-frame");
+        for name in ["candidates.csv", "posts.csv"] {
+            std::fs::copy(Path::new("data/examples").join(name), dir.join(name)).unwrap();
+        }
+        let picks = std::fs::read_to_string("data/examples/picks-refused.csv").unwrap();
+        let lines: Vec<&str> = picks.lines().take(31).collect();
+        assert_eq!(
+            lines[30], "09:32,I08,GER-STM",
+            "the day until the refused line"
+        );
+        std::fs::write(dir.join("picks.csv"), lines.join("\n") + "\n").unwrap();
+        // Run in the folder, so that the files are named as a user there names them.
+        let child = Command::new(env!("CARGO_BIN_EXE_amphi"))
+            .args([
+                "replay",
+                "--candidates",
+                "candidates.csv",
+                "--posts",
+                "posts.csv",
+            ])
+            .args(["--picks", "picks.csv", "--follow", "--board", "--next", "3"])
+            .args(["--idle-timeout", "0.2", "--poll-ms", "20", "--out", "out"])
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (code, stdout, stderr) = finish(child);
+        assert_eq!(code, Some(1), "{stderr}");
+        let last = stdout.split(amphi::commands::replay::CLEAR).last().unwrap();
+        let (frame, _) = last.split_once("\nwrote ").unwrap();
+        golden("replay_frame.txt", frame);
+        let docs = std::fs::read_to_string("docs/replay.md").unwrap();
+        assert!(
+            docs.contains(&format!("```text\n{frame}```")),
+            "docs/replay.md shows the frame:\n{frame}"
+        );
     }
 
     #[test]
@@ -716,7 +930,7 @@ mod follow {
 
 #[test]
 fn usage_errors() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &[
                 "replay",
@@ -735,14 +949,27 @@ fn usage_errors() {
             &["replay", "data/examples", "--follow", "--idle-timeout=0"],
             "amphi: error: --idle-timeout: 0 is not a number of seconds (expected more than 0)\n",
         ),
+        (
+            &[
+                "replay",
+                "data/examples",
+                "--follow",
+                "--board",
+                "--format",
+                "json",
+            ],
+            "amphi: error: --board draws the text board as the day goes; it cannot go with \
+             --format json or --at\n",
+        ),
         (&["replay", "data/examples", "--poll-ms", "10"], ""),
+        (&["replay", "data/examples", "--board"], ""),
     ];
     for (args, message) in cases {
         let stderr = fails(args, 2);
         if message.is_empty() {
             assert!(
                 stderr.contains("--follow"),
-                "--poll-ms requires --follow: {stderr}"
+                "--poll-ms and --board require --follow: {stderr}"
             );
         } else {
             assert_eq!(stderr, message);
