@@ -45,8 +45,11 @@
 //! - [`priority`]: the one order of choice, [`priority::Order`], and its tie policy.
 //! - [`rules`]: allocation rules, one file each behind the closed enum [`rules::Rule`]:
 //!   serial dictatorship (plain and random), deferred and immediate acceptance, top trading
-//!   cycles, welfare and rank-maximal assignments (`rules/flow.rs`: the flow network they share),
-//!   and the posts' [`rules::Priorities`] over candidates.
+//!   cycles, welfare and rank-maximal assignments (`rules/flow.rs`: the flow network they share,
+//!   searched through the subnetwork each step allows), and the posts' [`rules::Priorities`]
+//!   over candidates. `amphi allocate --rules` runs several on the same lists
+//!   (`commands/allocate.rs`, `report/allocation.rs`: a post and a position per rule, and each
+//!   rule's [`metrics`] in rules.csv).
 //! - [`metrics`]: what an outcome is worth to candidates: rank profile, justified envy, trading
 //!   cycles, gains from misreporting under immediate acceptance. `sim/lists.rs` draws wish lists
 //!   of a given length from the model, and [`sim::rule_runs`] runs every rule on the same lists
@@ -54,8 +57,9 @@
 //! - [`replay`]: the choice day pick by pick ([`replay::Day`]): each pick checked against serial
 //!   dictatorship's rules (turn, open posts, seats, must-fill sectors; the rule's own
 //!   bookkeeping), the posts left after it, and the outcome of a valid day, serial
-//!   dictatorship's on the picks. `io/picks.rs` reads picks.csv, whole or as it grows;
-//!   `report/replay.rs` shows the picks and the board.
+//!   dictatorship's on the picks. `io/picks.rs` reads picks.csv, whole or as it grows, line by
+//!   line (a bad line is refused and the day goes on); `report/replay.rs` shows the picks, the
+//!   refused lines and the board (the frame `replay --follow` redraws on a terminal).
 //! - [`outcome`]: what an allocation returns (per candidate, per post) and its [`outcome::Summary`].
 //! - [`prefs`]: the preference model (DES, subdivision, kind and post attractiveness, home
 //!   bonus, Gumbel noise, outside option, latent types) as read from JSON, and resolved into
@@ -86,6 +90,11 @@
 //!   rangs limites (common random numbers, log-ratio steps), writes the values' uncertainty
 //!   into the model, and measures a fit, with or without the model's error drawn
 //!   ([`calibrate::forecast`]: quantiles, CRPS, coverage of the 90 % band).
+//! - [`semester_fit`]: a semester model fitted from a past choice day (`amphi calibrate
+//!   --semester`): each free pick a logit choice among the posts open at that moment (picks
+//!   forced by a must-fill sector, passes and lone choices left out), the kinds' and posts'
+//!   values by penalised maximum likelihood (Newton, Cholesky), with standard errors; and a
+//!   simulated day under a model (`amphi generate semester --picks`).
 //! - [`backtest`]: the scoreboard of `amphi calibrate --backtest`: out-of-sample forecasts
 //!   beside the naive ones (last year, mean of three years, rescaled), with their targets;
 //!   `report/backtest.rs` writes it.

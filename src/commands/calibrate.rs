@@ -681,12 +681,16 @@ fn semester_fit(config: &Config, semester: &Semester, progress: &dyn Progress) -
     );
     let mut rows = Vec::new();
     for row in reader.feed(&bytes, false) {
-        rows.push(row?);
+        // A fit needs the whole day: the first bad line stops it.
+        rows.push(row.map_err(|e| match e {
+            io::PicksError::File(e) => e,
+            io::PicksError::Line(bad) => bad.error,
+        })?);
     }
     warnings.extend(reader.take_warnings());
     let picks: Vec<_> = rows.iter().map(|r| (r.candidate, r.pick)).collect();
     let observed = sf::observe(instance, &input.order, &picks)
-        .map_err(|(k, bad)| reader.bad_pick(&rows[k], &bad, instance))?;
+        .map_err(|(k, bad)| reader.bad_pick(&rows[k], &bad, instance).error)?;
     if observed.choices.is_empty() {
         return Err(crate::error::InputError::file(
             &picks_name,
