@@ -15,9 +15,10 @@
 //! What keeps a phase cheap, at national size (about 50 phases on 10,000 candidates with 40
 //! wishes, see `benches/rules.rs`): the augmentation only enters the nodes from which a free
 //! seat is reached by tight arcs ([`crate::rules::flow::Within`]); Dijkstra starts from the
-//! whole region the free candidates reach by tight arcs at once, at distance 0, in one pass over
-//! its arcs; and that pass keeps the arcs that the phase can make tight, so that the next tight
-//! subnetwork is built from them and from the few candidates outside the region.
+//! whole region the free candidates reach by tight arcs at once, at distance 0, and looks at a
+//! candidate's arcs only when the phase's distance reaches a lower bound of their reduced
+//! costs, kept per candidate; the next tight subnetwork is built anew only for the candidates
+//! whose reduced costs may have fallen to 0 (see [`min_cost_matching`]).
 //!
 //! Among several optimal assignments, the one returned is fixed by the input (free candidates
 //! start their searches in the order of choice), never by chance.
@@ -128,20 +129,17 @@ impl Buckets {
     }
 }
 
-/// The widest reduced cost, at the start of a phase, of an arc from the region that the phase
-/// can make tight without a full rescan (see [`min_cost_matching`]).
-const NEAR: i64 = 3;
-
 /// A maximum matching of least total position.
 ///
 /// Each phase starts from the *region*: the nodes free candidates reach by arcs of reduced
 /// cost 0 (free candidates keep potential 0), which the augmentation before has just marked.
-/// The region is at distance 0 from the source, and its potentials do not move; Dijkstra
-/// starts from all of it at once, with one pass over its candidates' arcs, which also keeps
-/// the arcs of reduced cost at most [`NEAR`]: once the potentials have risen by the phase's
-/// distance `δ`, an arc of the region is tight exactly when its reduced cost equalled its
-/// post's rise, at most `δ`. So the next tight arcs come from those kept, and from a rescan of
-/// the few candidates outside the region, unless `δ` is larger than [`NEAR`].
+/// The region is at distance 0 from the source, and its potentials do not move. Each
+/// candidate keeps a lower bound of the reduced costs of its arcs that are not tight (its
+/// *slack*): a candidate of the region enters Dijkstra as a scan of its arcs due at its slack,
+/// so that the phase, which stops at the sink's distance `δ` (most often 1), never looks at
+/// the arcs of the candidates whose slack is larger. Those keep their tight arcs (they lead
+/// into the region, whose potentials do not move) and their slack falls by `δ`; the others
+/// are listed again.
 fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
     let (n, m) = (arcs.candidates(), arcs.posts());
     let mut matching = Matching::new(arcs);
@@ -155,11 +153,14 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
     let mut dist_c = vec![i64::MAX; n];
     let mut dist_p = vec![i64::MAX; m];
     let mut queue = Buckets::new();
-    let mut tight = Sub::default();
+    // Queue entries: candidates 0..n, posts n..n + m, the sink n + m, and from SCAN on, the
+    // due scan of a candidate of the region.
+    let (sink, scan) = ((n + m) as u32, (n + m + 1) as u32);
+    let (mut tight, mut next) = (Sub::default(), Sub::default());
     tight.rebuild(arcs, |_, _| {});
-    // The region's arcs of reduced cost at most NEAR, listed per candidate of the region.
-    let mut near = Sub::default();
-    let mut near_cost: Vec<u8> = Vec::new();
+    // No arc is tight yet: every candidate is listed at the first phase.
+    let mut slack = vec![0i64; n];
+    let mut scanned = vec![false; n];
     let (mut into, mut ahead) = (Sub::default(), Reach::default());
     loop {
         // Augment within the nodes that reach a free seat by tight arcs: no other node is on
@@ -174,68 +175,44 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
         };
         matching.augment(arcs, &tight, order.sequence(), &within, &mut work);
         matching.mark_reach(arcs, &tight, &potentials, &mut work);
-        // Dijkstra in reduced costs; nodes 0..n are candidates, n..n + m posts, n + m the sink.
+        // Dijkstra in reduced costs.
         queue.clear();
         for (p, d) in dist_p.iter_mut().enumerate() {
             *d = if work.reached_post(p) { 0 } else { i64::MAX };
+            if *d == 0 && matching.load[p] < arcs.seats[p] {
+                queue.push(potentials.post[p] - potentials.sink, sink);
+            }
         }
-        near_cost.clear();
-        near.rebuild(arcs, |c, list| {
-            if !work.reached_candidate(c) {
+        scanned.fill(false);
+        for c in 0..n {
+            if work.reached_candidate(c) {
+                dist_c[c] = 0;
+                if slack[c] < i64::MAX {
+                    queue.push(slack[c].max(1), scan + c as u32);
+                }
+            } else {
                 dist_c[c] = i64::MAX;
-                return;
-            }
-            dist_c[c] = 0;
-            let pc = potentials.candidate[c];
-            for e in arcs.of(c) {
-                let p = arcs.post[e] as usize;
-                let cost = i64::from(arcs.position[e]) + pc - potentials.post[p];
-                // Matched arcs too: one may be freed by the next augmentation.
-                if cost <= NEAR {
-                    list.push(e as u32);
-                    near_cost.push(cost as u8);
-                }
-                if cost < dist_p[p] {
-                    dist_p[p] = cost;
-                    queue.push(cost, (n + p) as u32);
-                }
-            }
-        });
-        for (p, &d) in dist_p.iter().enumerate() {
-            if d == 0 && matching.load[p] < arcs.seats[p] {
-                queue.push(potentials.post[p] - potentials.sink, (n + m) as u32);
             }
         }
         let mut to_sink = None;
         while let Some((d, v)) = queue.pop() {
-            let v = v as usize;
-            if v == n + m {
+            if v == sink {
                 to_sink = Some(d);
                 break;
             }
-            if v < n {
-                if d > dist_c[v] {
-                    continue;
-                }
-                for e in arcs.of(v) {
-                    if e as u32 == matching.matched[v] {
-                        continue;
-                    }
-                    let p = arcs.post[e] as usize;
-                    let nd = d + potentials.arc_cost(e);
-                    if nd < dist_p[p] {
-                        dist_p[p] = nd;
-                        queue.push(nd, (n + p) as u32);
-                    }
-                }
+            let v = v as usize;
+            // A candidate's arcs, from its distance.
+            let c = if v < n {
+                (d <= dist_c[v]).then_some(v)
+            } else if v > n + m {
+                Some(v - (n + m + 1))
             } else {
                 let p = v - n;
-                if d > dist_p[p] || d == 0 {
+                if d > dist_p[p] {
                     continue;
                 }
                 if matching.load[p] < arcs.seats[p] {
-                    let nd = d + potentials.post[p] - potentials.sink;
-                    queue.push(nd, (n + m) as u32);
+                    queue.push(d + potentials.post[p] - potentials.sink, sink);
                 }
                 for &h in matching.held(p) {
                     let h = h as usize;
@@ -244,6 +221,21 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
                         dist_c[h] = nd;
                         queue.push(nd, h as u32);
                     }
+                }
+                None
+            };
+            let Some(c) = c else { continue };
+            scanned[c] = true;
+            let from = dist_c[c];
+            for e in arcs.of(c) {
+                if e as u32 == matching.matched[c] {
+                    continue;
+                }
+                let p = arcs.post[e] as usize;
+                let nd = from + potentials.arc_cost(e);
+                if nd < dist_p[p] {
+                    dist_p[p] = nd;
+                    queue.push(nd, (n + p) as u32);
                 }
             }
         }
@@ -258,24 +250,41 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
         }
         potentials.sink += to_sink;
         // The arcs of reduced cost 0, the only ones a cheapest augmenting path takes.
-        let rise = |p: usize| dist_p[p].min(to_sink);
-        tight.rebuild(arcs, |c, list| {
-            if dist_c[c] == 0 && to_sink <= NEAR {
-                for k in near.of(c) {
-                    let e = near.arc(k);
-                    if i64::from(near_cost[k]) == rise(arcs.post[e] as usize) {
+        next.rebuild(arcs, |c, list| {
+            let from = dist_c[c];
+            if from == 0 && !scanned[c] && slack[c] > to_sink {
+                list.extend(tight.of(c).map(|k| tight.arc(k) as u32));
+                slack[c] -= to_sink;
+                return;
+            }
+            if from >= to_sink {
+                // Risen by the whole distance, as much as any post: its reduced costs only
+                // grow, and its tight arcs into posts that rose less are tight no more.
+                for k in tight.of(c) {
+                    let e = tight.arc(k);
+                    let rise = dist_p[arcs.post[e] as usize];
+                    if rise >= to_sink {
                         list.push(e as u32);
+                    } else {
+                        slack[c] = slack[c].min(to_sink - rise);
                     }
                 }
-            } else {
-                let pc = potentials.candidate[c];
-                for e in arcs.of(c) {
-                    if i64::from(arcs.position[e]) + pc == potentials.post[arcs.post[e] as usize] {
-                        list.push(e as u32);
-                    }
+                return;
+            }
+            let pc = potentials.candidate[c];
+            let mut least = i64::MAX;
+            for e in arcs.of(c) {
+                let cost =
+                    i64::from(arcs.position[e]) + pc - potentials.post[arcs.post[e] as usize];
+                if cost == 0 {
+                    list.push(e as u32);
+                } else {
+                    least = least.min(cost);
                 }
             }
+            slack[c] = least;
         });
+        std::mem::swap(&mut tight, &mut next);
     }
     matching
 }
