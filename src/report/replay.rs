@@ -69,10 +69,10 @@ impl PickTable {
         )
     }
 
-    /// The line of one pick, `time` being its `time` cell.
-    pub fn line(&self, day: &Day<'_>, taken: &Taken, time: &str) -> String {
+    /// The cells both lines of a pick share: its time (padded, or nothing when the day has no
+    /// times), its post (or "pass") and the seats left there out of its seats.
+    fn cells<'d>(&self, day: &Day<'d>, taken: &Taken, time: &str) -> (String, &'d str, String) {
         let instance = day.instance();
-        let c = instance.candidate(taken.candidate);
         let time = if self.time {
             format!("{time:<5}  ")
         } else {
@@ -89,6 +89,14 @@ impl PickTable {
             ),
             Pick::Pass => ("pass", String::new()),
         };
+        (time, post, left)
+    }
+
+    /// The line of one pick, `time` being its `time` cell.
+    pub fn line(&self, day: &Day<'_>, taken: &Taken, time: &str) -> String {
+        let instance = day.instance();
+        let c = instance.candidate(taken.candidate);
+        let (time, post, left) = self.cells(day, taken, time);
         let notes = notes(day, taken).join("; ");
         let line = format!(
             "{:>pw$}  {time}{:<iw$}  {:>rw$}  {:>4}  {:<tw$}  {:<ow$}  {left:<5}  {notes}",
@@ -137,22 +145,7 @@ impl PickTable {
     /// The short line of one pick on the live board.
     fn short_line(&self, day: &Day<'_>, taken: &Taken, time: &str) -> String {
         let instance = day.instance();
-        let time = if self.time {
-            format!("{time:<5}  ")
-        } else {
-            String::new()
-        };
-        let (post, left) = match taken.pick {
-            Pick::Post(p) => (
-                instance.post(p).name.as_str(),
-                format!(
-                    "{}/{}",
-                    taken.seats_left.unwrap_or(0),
-                    instance.post(p).seats
-                ),
-            ),
-            Pick::Pass => ("pass", String::new()),
-        };
+        let (time, post, left) = self.cells(day, taken, time);
         let line = format!(
             "{:>pw$}  {time}{:<iw$}  {:<ow$}  {left:<5}  {}",
             taken.number,
