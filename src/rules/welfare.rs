@@ -27,7 +27,7 @@ use crate::model::{Instance, WishLists};
 use crate::outcome::Outcome;
 use crate::priority::Order;
 use crate::rules::AllocConfig;
-use crate::rules::flow::{Admissible, Arcs, Matching, Reach, Sub, Within, Work};
+use crate::rules::flow::{Admissible, Arcs, Matching, NONE, Reach, Sub, Within, Work};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -134,12 +134,14 @@ impl Buckets {
 /// Each phase starts from the *region*: the nodes free candidates reach by arcs of reduced
 /// cost 0 (free candidates keep potential 0), which the augmentation before has just marked.
 /// The region is at distance 0 from the source, and its potentials do not move. Each
-/// candidate keeps a lower bound of the reduced costs of its arcs that are not tight (its
-/// *slack*): a candidate of the region enters Dijkstra as a scan of its arcs due at its slack,
-/// so that the phase, which stops at the sink's distance `δ` (most often 1), never looks at
-/// the arcs of the candidates whose slack is larger. Those keep their tight arcs (they lead
-/// into the region, whose potentials do not move) and their slack falls by `δ`; the others
-/// are listed again.
+/// candidate keeps, from their last full look, their non-tight arc of least reduced cost
+/// (`best`, whose cost is read exactly when needed) and a lower bound of the others' (`rest`):
+/// a candidate of the region enters Dijkstra with its best arc, and a full look at its arcs due
+/// at `rest`, so that the phase, which stops at the sink's distance `δ` (most often 1), never
+/// looks at the arcs of the candidates whose bound is larger. Those keep their tight arcs
+/// (they lead into the region, whose potentials do not move), gain their best arc if it fell
+/// to 0, and their bound falls by `δ`; candidates outside the region rose as much as any post,
+/// and only lose tight arcs; the others get a full look again.
 fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
     let (n, m) = (arcs.candidates(), arcs.posts());
     let mut matching = Matching::new(arcs);
@@ -158,8 +160,11 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
     let (sink, scan) = ((n + m) as u32, (n + m + 1) as u32);
     let (mut tight, mut next) = (Sub::default(), Sub::default());
     tight.rebuild(arcs, |_, _| {});
-    // No arc is tight yet: every candidate is listed at the first phase.
-    let mut slack = vec![0i64; n];
+    // Each candidate's non-tight arc of least reduced cost at their last full look (`best`),
+    // and a lower bound of the reduced costs of their other non-tight arcs (`rest`). Nothing
+    // looked at yet: every candidate gets a full look at the first phase.
+    let mut best = vec![NONE; n];
+    let mut rest = vec![0i64; n];
     let mut scanned = vec![false; n];
     let (mut into, mut ahead) = (Sub::default(), Reach::default());
     loop {
@@ -187,8 +192,17 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
         for c in 0..n {
             if work.reached_candidate(c) {
                 dist_c[c] = 0;
-                if slack[c] < i64::MAX {
-                    queue.push(slack[c].max(1), scan + c as u32);
+                let e = best[c];
+                if e != NONE && e != matching.matched[c] {
+                    let p = arcs.post[e as usize] as usize;
+                    let cost = potentials.arc_cost(e as usize);
+                    if cost < dist_p[p] {
+                        dist_p[p] = cost;
+                        queue.push(cost, (n + p) as u32);
+                    }
+                }
+                if rest[c] < i64::MAX {
+                    queue.push(rest[c].max(1), scan + c as u32);
                 }
             } else {
                 dist_c[c] = i64::MAX;
@@ -252,9 +266,18 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
         // The arcs of reduced cost 0, the only ones a cheapest augmenting path takes.
         next.rebuild(arcs, |c, list| {
             let from = dist_c[c];
-            if from == 0 && !scanned[c] && slack[c] > to_sink {
+            if from == 0 && !scanned[c] && rest[c] > to_sink {
+                // Its tight arcs lead into the region, whose potentials did not move; its other
+                // arcs fell by at most the distance, and only `best` may have reached 0.
                 list.extend(tight.of(c).map(|k| tight.arc(k) as u32));
-                slack[c] -= to_sink;
+                if rest[c] < i64::MAX {
+                    rest[c] -= to_sink;
+                }
+                let e = best[c];
+                if e != NONE && potentials.arc_cost(e as usize) == 0 {
+                    list.push(e);
+                    best[c] = NONE;
+                }
                 return;
             }
             if from >= to_sink {
@@ -266,23 +289,27 @@ fn min_cost_matching(arcs: &Arcs, order: &Order) -> Matching {
                     if rise >= to_sink {
                         list.push(e as u32);
                     } else {
-                        slack[c] = slack[c].min(to_sink - rise);
+                        rest[c] = rest[c].min(to_sink - rise);
                     }
                 }
                 return;
             }
             let pc = potentials.candidate[c];
-            let mut least = i64::MAX;
+            let (mut least, mut second, mut arg) = (i64::MAX, i64::MAX, NONE);
             for e in arcs.of(c) {
                 let cost =
                     i64::from(arcs.position[e]) + pc - potentials.post[arcs.post[e] as usize];
                 if cost == 0 {
                     list.push(e as u32);
+                } else if cost < least {
+                    second = least;
+                    (least, arg) = (cost, e as u32);
                 } else {
-                    least = least.min(cost);
+                    second = second.min(cost);
                 }
             }
-            slack[c] = least;
+            best[c] = arg;
+            rest[c] = second;
         });
         std::mem::swap(&mut tight, &mut next);
     }
