@@ -283,6 +283,24 @@ fn status(day: &Day<'_>) -> String {
     }
 }
 
+/// `3 posts, 5 seats: A, B, C`: the posts open to `c`, their seats left and the first `named`
+/// of them; `full` follows the seats for a non-validant supernumerary, who may take full posts.
+fn open_posts(day: &Day<'_>, c: CandidateId, posts: &[PostId], full: &str, named: usize) -> String {
+    let instance = day.instance();
+    let seats: u64 = posts.iter().map(|&p| u64::from(day.seats_left(p))).sum();
+    let full = if instance.candidate(c).supernumerary == Supernumerary::NonValidant {
+        full
+    } else {
+        ""
+    };
+    format!(
+        "{}, {}{full}: {}",
+        count(posts.len() as u64, "post", "posts"),
+        count(seats, "seat", "seats"),
+        names(instance, posts, named)
+    )
+}
+
 /// What `c` may take if called now, as the board says it: the posts of the must-fill sectors
 /// that bind them, or the posts and seats open to them, the first 8 named.
 fn may_take_now(day: &Day<'_>, c: CandidateId) -> String {
@@ -302,17 +320,12 @@ fn may_take_now(day: &Day<'_>, c: CandidateId) -> String {
     } else if posts.is_empty() {
         "no post".to_owned()
     } else {
-        let seats: u64 = posts.iter().map(|&p| u64::from(day.seats_left(p))).sum();
-        let extra = if instance.candidate(c).supernumerary == Supernumerary::NonValidant {
-            ", full posts included (supernumerary non-validant)"
-        } else {
-            ""
-        };
-        format!(
-            "{}, {}{extra}: {}",
-            count(posts.len() as u64, "post", "posts"),
-            count(seats, "seat", "seats"),
-            names(instance, &posts, 8)
+        open_posts(
+            day,
+            c,
+            &posts,
+            ", full posts included (supernumerary non-validant)",
+            8,
         )
     }
 }
@@ -689,18 +702,7 @@ fn may_take_short(day: &Day<'_>, c: CandidateId) -> String {
     } else if posts.is_empty() {
         "no post".to_owned()
     } else {
-        let seats: u64 = posts.iter().map(|&p| u64::from(day.seats_left(p))).sum();
-        let full = if instance.candidate(c).supernumerary == Supernumerary::NonValidant {
-            " (full ones too)"
-        } else {
-            ""
-        };
-        format!(
-            "{}, {}{full}: {}",
-            count(posts.len() as u64, "post", "posts"),
-            count(seats, "seat", "seats"),
-            names(instance, &posts, usize::MAX)
-        )
+        open_posts(day, c, &posts, " (full ones too)", usize::MAX)
     }
 }
 
