@@ -716,8 +716,11 @@ pub fn fit(instance: &Instance, observed: &Observed, post_sd: f64) -> Fit {
     let mut iterations = 0;
     let mut converged = false;
     while iterations < MAX_ITERATIONS {
-        let step = solve_in_order(&here.information, &here.gradient, &order)
-            .expect("the penalised information is definite");
+        // The penalised information is definite in exact arithmetic; should rounding say
+        // otherwise, the fit stops where it is, not settled, and says so.
+        let Some(step) = solve_in_order(&here.information, &here.gradient, &order) else {
+            break;
+        };
         let decrement: f64 = step.iter().zip(&here.gradient).map(|(s, g)| s * g).sum();
         if decrement < 1e-12 {
             // Within a rounding error of the top: one last full step polishes the gradient.

@@ -129,14 +129,16 @@ impl Config {
     /// Checks the settings that do not depend on the input.
     pub fn check(&self) -> Result<()> {
         super::check_out(&self.out)?;
+        // Below the least, the prior's precision swamps the day's information in floating
+        // point (1e-200 made it infinite); above the most, a post seen once is barely held.
+        const MIN_POST_SD: f64 = 0.001;
+        const MAX_POST_SD: f64 = 100.0;
         if let Some(semester) = &self.semester
-            && !(semester.post_sd.is_finite()
-                && semester.post_sd > 0.0
-                && semester.post_sd <= 100.0)
+            && !(MIN_POST_SD..=MAX_POST_SD).contains(&semester.post_sd)
         {
             return Err(Error::usage(format!(
-                "--post-sd: {} is not a standard deviation (expected a number above 0, at most \
-                 100)",
+                "--post-sd: {} is not a standard deviation the fit can use (expected a number \
+                 from {MIN_POST_SD} to {MAX_POST_SD}, in noise units)",
                 semester.post_sd
             )));
         }

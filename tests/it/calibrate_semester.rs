@@ -393,7 +393,27 @@ fn a_pick_the_day_refuses_is_an_error_at_its_line() {
         2,
     );
     assert!(
-        e.contains("--post-sd: 0 is not a standard deviation"),
+        e.contains("--post-sd: 0 is not a standard deviation the fit can use"),
+        "{e}"
+    );
+    // So small a prior would swamp the day in floating point: refused, not a panic.
+    let e = fails(
+        &[
+            "calibrate",
+            "--semester",
+            "--picks",
+            "p.csv",
+            "--candidates",
+            "c.csv",
+            "--posts",
+            "x.csv",
+            "--post-sd",
+            "1e-200",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("the fit can use (expected a number from 0.001 to 100, in noise units)"),
         "{e}"
     );
 }
